@@ -1,0 +1,47 @@
+#include "config/duration.h"
+
+#include <cctype>
+
+namespace nest::host {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  bool all_digits = true;
+  for (char c : text) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
+  if (all_digits) {
+    if (text.size() > 9) return std::nullopt;
+    return std::chrono::seconds(std::stoll(std::string(text)));
+  }
+  long long total_ms = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    long long value = 0;
+    std::size_t digits = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (++digits > 9) return std::nullopt;
+      value = value * 10 + (text[i++] - '0');
+    }
+    std::string_view rest = text.substr(i);
+    long long unit_ms;
+    if (rest.starts_with("ms")) {
+      unit_ms = 1;
+      i += 2;
+    } else if (rest.starts_with("h")) {
+      unit_ms = 3'600'000;
+      ++i;
+    } else if (rest.starts_with("m")) {
+      unit_ms = 60'000;
+      ++i;
+    } else if (rest.starts_with("s")) {
+      unit_ms = 1000;
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+    total_ms += value * unit_ms;
+  }
+  return std::chrono::milliseconds(total_ms);
+}
+
+}  // namespace nest::host

@@ -1,0 +1,97 @@
+#include "config/options.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+#include <thread>
+
+#include "config/duration.h"
+
+namespace nest::host {
+namespace po = boost::program_options;
+
+namespace {
+
+std::chrono::milliseconds duration_flag(const po::variables_map& vm, const char* flag) {
+  auto text = vm[flag].as<std::string>();
+  auto parsed = parse_duration(text);
+  if (!parsed) {
+    throw UsageError("--" + std::string(flag) + ": '" + text +
+                     "' is not a duration (use 90, 30s, 5m, 1h30m or 250ms)");
+  }
+  return *parsed;
+}
+
+}  // namespace
+
+Options parse_options(int argc, const char* const* argv) {
+  Options o;
+  std::string host, run_time, stop_timeout = "0", request_timeout = "60s";
+  long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
+  unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  po::options_description desc(
+      "Usage: nest-host [options]\n"
+      "Runs the tasksets found in --taskset-dir against --host.\n\nOptions");
+  // clang-format off
+  desc.add_options()
+    ("help,h", "show this help and exit")
+    ("version", "show the version and exit")
+    ("host,H", po::value(&host), "base URL of the system under test, e.g. http://127.0.0.1:8089 (required to run)")
+    ("users,u", po::value(&users)->default_value(1), "number of users to reach")
+    ("spawn-rate,r", po::value(&o.run.spawn_rate)->default_value(1), "users started per second, over all threads")
+    ("run-time,t", po::value(&run_time), "stop after this long, counted from the first spawn: 90 (s), 30s, 5m, 1h30m; default: until Ctrl-C")
+    ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
+    ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
+    ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
+    ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
+    ("csv", po::value(&o.csv_prefix), "write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv")
+    ("csv-full-history", po::bool_switch(&o.csv_full_history), "also write every row, not only Aggregated, to the history CSV")
+    ("only-summary", po::bool_switch(&o.only_summary), "no table every 2 s; only the final results")
+    ("exit-code-on-error", po::value(&o.exit_code_on_error)->default_value(1), "exit code when a request failed or a task threw")
+    ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits); 0 = from the clock")
+    ("yes,y", po::bool_switch(&o.yes), "run without asking for confirmation")
+    ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit");
+  // clang-format on
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  std::ostringstream help;
+  help << desc;
+  o.help_text = help.str();
+  o.help = vm.count("help") > 0;
+  o.version = vm.count("version") > 0;
+  if (o.help || o.version) return o;
+
+  if (vm.count("run-time")) o.run.run_time = duration_flag(vm, "run-time");
+  if (vm.count("stop-timeout")) o.run.stop_timeout = duration_flag(vm, "stop-timeout");
+  if (vm.count("request-timeout")) {
+    o.run.transport.request_timeout = duration_flag(vm, "request-timeout");
+    if (o.run.transport.request_timeout.count() <= 0) {
+      throw UsageError("--request-timeout must be more than 0");
+    }
+  }
+  if (users < 1) throw UsageError("--users must be at least 1");
+  if (threads < 1 || threads > 1024) throw UsageError("--threads must be from 1 to 1024");
+  o.run.users = static_cast<std::uint64_t>(users);
+  o.run.threads = static_cast<unsigned>(threads);
+  if (!(o.run.spawn_rate > 0)) throw UsageError("--spawn-rate must be more than 0");
+  if (o.run.threads > o.run.users) o.run.threads = static_cast<unsigned>(o.run.users);
+  if (o.run.seed == 0) {
+    o.run.seed = static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  if (!host.empty() && host.find("://") == std::string::npos) {
+    throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
+  }
+  o.run.transport.base_url = host;
+  if (host.empty() && !o.list) {
+    throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8089");
+  }
+  return o;
+}
+
+}  // namespace nest::host

@@ -1,0 +1,227 @@
+// nest-demo-target: a small HTTP/1.1 server (Boost.Beast) that Nest's examples, tests and quick
+// start run against, so nothing outside the machine is needed.
+//
+//   GET /              200, a short text
+//   POST /login        200, sets the cookie session=<n>
+//   POST /logout       200, clears it
+//   GET /items         200, a JSON list;   GET /items/{id}  200 (numeric id) or 404
+//   POST /cart         200 with the session cookie, else 401
+//   GET /slow?ms=N     200 after N ms (the thread keeps serving others meanwhile)
+//   GET /status/{code} that status
+//   GET /stats         {"requests": {"GET /": 12, ...}, "total": N}: every request answered,
+//                      by method and path (query left out), except /stats itself
+//
+// Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N]. Port 0 picks a free port.
+// Prints "listening on ADDRESS:PORT" once ready.
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+namespace {
+
+class Counts {
+ public:
+  void add(std::string key) {
+    std::lock_guard lock(mutex_);
+    ++counts_[std::move(key)];
+  }
+  std::string json() {
+    std::lock_guard lock(mutex_);
+    std::string out = "{\"requests\": {";
+    unsigned long long total = 0;
+    bool first = true;
+    for (const auto& [key, n] : counts_) {
+      out += (first ? "\"" : ", \"") + key + "\": " + std::to_string(n);
+      first = false;
+      total += n;
+    }
+    return out + "}, \"total\": " + std::to_string(total) + "}";
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, unsigned long long> counts_;
+};
+
+std::atomic<unsigned long long> g_next_session{1};
+
+std::string_view query_value(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=') {
+      return pair.substr(key.size() + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+bool has_session(const Request& req) {
+  auto it = req.find(http::field::cookie);
+  return it != req.end() && it->value().find("session=") != beast::string_view::npos &&
+         it->value().find("session=;") == beast::string_view::npos;
+}
+
+int to_int(std::string_view text, int fallback) {
+  int value = fallback;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return (ec == std::errc() && ptr == text.data() + text.size()) ? value : fallback;
+}
+
+asio::awaitable<Response> answer(const Request& req, Counts& counts) {
+  std::string_view target(req.target().data(), req.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  std::string_view query = path.size() < target.size() ? target.substr(path.size() + 1) : "";
+  std::string method(req.method_string());
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::server, "nest-demo-target");
+  res.set(http::field::content_type, "application/json");
+  if (path == "/stats") {
+    res.body() = counts.json();
+    co_return res;
+  }
+  counts.add(method + " " + std::string(path));
+
+  if (path == "/" && method == "GET") {
+    res.set(http::field::content_type, "text/plain");
+    res.body() = "Nest demo target\n";
+  } else if (path == "/login" && method == "POST") {
+    res.set(http::field::set_cookie, "session=" + std::to_string(g_next_session++) + "; Path=/");
+    res.body() = "{\"ok\": true}";
+  } else if (path == "/logout" && method == "POST") {
+    res.set(http::field::set_cookie, "session=; Path=/; Max-Age=0");
+    res.body() = "{\"ok\": true}";
+  } else if (path == "/items" && method == "GET") {
+    res.body() = R"([{"id": 1, "name": "kettle"}, {"id": 2, "name": "teapot"}, {"id": 3, "name": "cup"}])";
+  } else if (path.starts_with("/items/") && method == "GET") {
+    int id = to_int(path.substr(7), -1);
+    if (id < 0) {
+      res.result(http::status::not_found);
+      res.body() = "{\"error\": \"no such item\"}";
+    } else {
+      res.body() = "{\"id\": " + std::to_string(id) + ", \"name\": \"item\"}";
+    }
+  } else if (path == "/cart" && method == "POST") {
+    if (!has_session(req)) {
+      res.result(http::status::unauthorized);
+      res.body() = "{\"error\": \"log in first\"}";
+    } else {
+      res.body() = "{\"ok\": true}";
+    }
+  } else if (path == "/slow" && method == "GET") {
+    int ms = std::max(0, to_int(query_value(query, "ms"), 100));
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
+    co_await timer.async_wait(asio::use_awaitable);
+    res.body() = "{\"slept_ms\": " + std::to_string(ms) + "}";
+  } else if (path.starts_with("/status/")) {
+    int code = to_int(path.substr(8), 0);
+    if (code < 100 || code > 999) code = 400;
+    res.result(static_cast<unsigned>(code));
+    res.body() = "{\"status\": " + std::to_string(code) + "}";
+  } else {
+    res.result(http::status::not_found);
+    res.body() = "{\"error\": \"not found\"}";
+  }
+  co_return res;
+}
+
+asio::awaitable<void> serve(tcp::socket socket, Counts& counts) {
+  beast::flat_buffer buffer;
+  socket.set_option(tcp::no_delay(true));
+  for (;;) {
+    Request req;
+    auto [read_error, n] =
+        co_await http::async_read(socket, buffer, req, asio::as_tuple(asio::use_awaitable));
+    if (read_error) break;
+    Response res = co_await answer(req, counts);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    if (req.method() == http::verb::head) res.body().clear();
+    auto [write_error, m] =
+        co_await http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
+    if (write_error || !req.keep_alive()) break;
+  }
+  beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts) {
+  for (;;) {
+    auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (error) {
+      if (error == asio::error::operation_aborted) co_return;
+      continue;  // e.g. too many open files: keep serving the others
+    }
+    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), counts), asio::detached);
+  }
+}
+
+int usage(const char* message) {
+  std::fprintf(stderr, "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
+               "[--threads N]\n", message);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int port = 8089, threads = 1;
+  std::string bind = "127.0.0.1";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--port") port = to_int(value(), -1);
+    else if (arg == "--bind") bind = std::string(value());
+    else if (arg == "--threads") threads = to_int(value(), 0);
+    else if (arg == "--help" || arg == "-h") return usage("help"), 0;
+    else return usage(("unknown argument " + std::string(arg)).c_str());
+  }
+  if (port < 0 || port > 65535) return usage("--port takes 0 to 65535");
+  if (threads < 1) return usage("--threads takes a number from 1");
+
+  asio::io_context io(threads);
+  Counts counts;
+  tcp::acceptor acceptor(io);
+  try {
+    tcp::endpoint endpoint(asio::ip::make_address(bind), static_cast<unsigned short>(port));
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nest-demo-target: cannot listen on %s:%d: %s\n", bind.c_str(), port,
+                 e.what());
+    return 1;
+  }
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](auto, int) {
+    acceptor.close();
+    io.stop();
+  });
+  asio::co_spawn(io, listen(acceptor, counts), asio::detached);
+  std::printf("listening on %s:%u\n", bind.c_str(), acceptor.local_endpoint().port());
+  std::fflush(stdout);
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  return 0;
+}

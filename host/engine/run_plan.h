@@ -1,0 +1,35 @@
+// What the engine runs: the tasksets that take part, with their weights, and the settings.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nest/plugin.h>
+
+#include "http/transport.h"
+
+namespace nest::host {
+
+// One taskset class from a loaded plugin. The library stays loaded for the process's life.
+struct TasksetType {
+  std::string name;    // class name, the taskset's identity
+  std::string plugin;  // path of the plugin file it came from
+  int weight = 1;      // resolved weight (> 0 to take part)
+  nest::TaskSet* (*create)(const nest::detail::Host*) = nullptr;
+};
+
+struct RunSettings {
+  std::uint64_t users = 1;                       // -u: users to reach
+  double spawn_rate = 1;                         // -r: users started per second, all threads
+  std::optional<std::chrono::milliseconds> run_time;  // -t: from the first spawn; none = until Ctrl-C
+  unsigned threads = 1;                          // worker threads
+  std::chrono::milliseconds stop_timeout{0};     // time users get to finish their task at stop
+  std::size_t stack_size = 256 * 1024;           // bytes of stack per user (virtual; touched pages only are resident)
+  std::uint64_t seed = 0;                        // for the per-worker random generators
+  TransportSettings transport;
+};
+
+}  // namespace nest::host

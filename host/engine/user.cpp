@@ -1,0 +1,134 @@
+#include "engine/user.h"
+
+#include "engine/guard.h"
+#include "engine/weighted_picker.h"
+#include "engine/worker.h"
+
+namespace nest::host {
+namespace {
+
+thread_local User* t_current = nullptr;  // the user whose code runs on this thread
+
+nest::detail::UserContext* current_user() { return t_current; }
+const nest::detail::Host kHost{&current_user};
+
+}  // namespace
+
+const nest::detail::Host* User::host_services() { return &kHost; }
+
+User::User(Worker& worker)
+    : worker_(worker), session_(worker.transport().new_session(*this)),
+      timer_(worker.io()) {}
+
+User::~User() = default;
+
+void User::run(boost::asio::yield_context yield) {
+  yield_ = &yield;
+  t_current = this;
+  while (!worker_.stopping()) run_taskset(worker_.taskset_picker().pick(worker_.rng()));
+  phase_ = Phase::kIdle;
+  finished_ = true;
+  worker_.user_finished();
+}
+
+void User::run_taskset(std::size_t index) {
+  const TasksetType& type = worker_.tasksets()[index];
+  Recorder& recorder = worker_.recorder();
+  std::unique_ptr<nest::TaskSet> taskset;
+  call_guarded(recorder, type.name, "constructor",
+               [&] { taskset.reset(type.create(host_services())); });
+  if (!taskset) {  // counted; back off so a failing constructor cannot spin
+    pause(std::chrono::seconds(1));
+    return;
+  }
+  std::vector<int> weights;
+  for (const auto& task : taskset->tasks()) weights.push_back(task.weight);
+  WeightedPicker tasks(weights);
+
+  phase_ = Phase::kOnStart;
+  t_current = this;
+  Outcome outcome = call_guarded(recorder, type.name, "on_start", [&] { taskset->on_start(); });
+  while (outcome == Outcome::kDone && !worker_.stopping() && !tasks.empty()) {
+    const auto& task = taskset->tasks()[tasks.pick(worker_.rng())];
+    auto started = std::chrono::steady_clock::now();
+    phase_ = Phase::kTask;
+    t_current = this;
+    outcome = call_guarded(recorder, type.name, task.name, task.run);
+    if (outcome != Outcome::kDone || worker_.stopping()) break;
+    wait_after_task(taskset->wait_policy(), started);
+  }
+  phase_ = Phase::kOnStop;
+  t_current = this;
+  call_guarded(recorder, type.name, "on_stop", [&] { taskset->on_stop(); });
+  nest::WaitTime wait = taskset->wait_policy();
+  taskset.reset();
+  if (outcome == Outcome::kInterruptWait) {
+    wait_after_task(wait, std::chrono::steady_clock::now());
+  }
+}
+
+void User::wait_after_task(const nest::WaitTime& wait,
+                           std::chrono::steady_clock::time_point started) {
+  using Kind = nest::WaitTime::Kind;
+  switch (wait.kind) {
+    case Kind::kNone:
+      return;
+    case Kind::kConstant:
+      return pause(wait.low);
+    case Kind::kBetween: {
+      auto span = static_cast<double>((wait.high - wait.low).count());
+      return pause(wait.low + std::chrono::nanoseconds(
+                                  static_cast<long long>(span * worker_.rng().unit())));
+    }
+    case Kind::kPacing: {
+      auto next = started + wait.low;
+      auto now = std::chrono::steady_clock::now();
+      if (next > now) pause(next - now);
+      return;
+    }
+  }
+}
+
+void User::pause(std::chrono::nanoseconds duration) {
+  if (duration <= std::chrono::nanoseconds::zero() || worker_.stopping()) return;
+  phase_ = Phase::kWaiting;
+  timer_.expires_after(duration);
+  boost::system::error_code ec;
+  timer_.async_wait((*yield_)[ec]);
+  t_current = this;
+}
+
+void User::sleep(std::chrono::nanoseconds duration) {
+  check_stopped();
+  timer_.expires_after(duration);
+  boost::system::error_code ec;
+  timer_.async_wait((*yield_)[ec]);
+  t_current = this;
+  check_stopped();
+}
+
+void User::suspend() {
+  timer_.expires_at(boost::asio::steady_timer::time_point::max());
+  boost::system::error_code ec;
+  timer_.async_wait((*yield_)[ec]);
+  t_current = this;
+}
+
+void User::resume() { timer_.cancel(); }
+
+void User::check_stopped() {
+  if (cancelled_ && phase_ != Phase::kOnStop) throw nest::UserStopped{};
+}
+
+void User::stop_gracefully() {
+  if (phase_ == Phase::kWaiting) timer_.cancel();
+}
+
+void User::stop_now() {
+  cancelled_ = true;
+  if (phase_ == Phase::kOnStop) return;  // on_stop may finish its requests
+  session_->cancel();
+  timer_.cancel();
+}
+
+}  // namespace nest::host

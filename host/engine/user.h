@@ -1,0 +1,60 @@
+// One simulated user: a stackful coroutine that runs tasksets as Locust's User does.
+//
+// Loop: pick a taskset by weight → create it → on_start → { pick a task by weight → run it →
+// wait } until interrupt() or stop → on_stop → again. Every call into plugin code goes through
+// call_guarded (engine/guard.h). Lives on one worker thread; all methods run there.
+#pragma once
+
+#include <boost/asio/spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include <nest/taskset.h>
+
+#include "http/transport.h"
+
+namespace nest::host {
+
+class Worker;
+
+class User final : public Fiber, public nest::detail::UserContext {
+ public:
+  explicit User(Worker& worker);
+  ~User();
+
+  // The coroutine body; returns when the user has stopped.
+  void run(boost::asio::yield_context yield);
+
+  // Graceful stop: cuts the pause between tasks; the current task runs to its end.
+  void stop_gracefully();
+  // Stop now: the request or sleep under way throws nest::UserStopped; on_stop still runs.
+  void stop_now();
+  bool finished() const { return finished_; }
+
+  // Fiber
+  void suspend() override;
+  void resume() override;
+  void check_stopped() override;
+  // nest::detail::UserContext
+  nest::Client& client() override { return *session_; }
+  void sleep(std::chrono::nanoseconds duration) override;
+
+  // The host's entry points given to every plugin factory.
+  static const nest::detail::Host* host_services();
+
+ private:
+  enum class Phase { kIdle, kOnStart, kTask, kWaiting, kOnStop };
+  void run_taskset(std::size_t index);  // one visit: create, on_start, tasks, on_stop
+  void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
+  void wait_after_task(const nest::WaitTime& wait, std::chrono::steady_clock::time_point start);
+
+  Worker& worker_;
+  std::unique_ptr<Session> session_;
+  boost::asio::steady_timer timer_;  // sleeps, pauses, and parking while a request runs
+  boost::asio::yield_context* yield_ = nullptr;
+  Phase phase_ = Phase::kIdle;
+  bool cancelled_ = false;  // stop_now() was called
+  bool finished_ = false;
+};
+
+}  // namespace nest::host

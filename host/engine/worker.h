@@ -1,0 +1,75 @@
+// One worker thread: its own io_context, HTTP transport, recorder, random generator and users.
+// Nothing here is shared with other workers; the runner talks to a worker only through the
+// thread-safe methods below, which post to its io_context.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <future>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "engine/rng.h"
+#include "engine/run_plan.h"
+#include "engine/weighted_picker.h"
+#include "stats/recorder.h"
+
+namespace nest::host {
+
+class User;
+
+class Worker {
+ public:
+  // `tasksets` (weights > 0) and `settings` must outlive the worker. `on_idle` runs on this
+  // worker's thread once it is stopping and its last user has finished.
+  Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
+         std::uint64_t seed, std::function<void()> on_idle);
+  ~Worker();
+
+  // --- thread-safe ---
+  void start();                    // starts the thread
+  void add_users(std::size_t n);   // spawns n users
+  void stop_gracefully();          // users finish their current task, then on_stop
+  void stop_now();                 // requests and sleeps under way end at once, then on_stop
+  std::future<SampleSet> take_interval();  // what was recorded since the last call
+  void halt_and_join();            // stops the event loop where it is and joins the thread
+  // After halt_and_join only: the last interval, read directly.
+  SampleSet take_interval_after_halt();
+
+  // --- worker thread only (for users) ---
+  boost::asio::io_context& io() { return io_; }
+  Transport& transport() { return *transport_; }
+  Recorder& recorder() { return recorder_; }
+  Rng& rng() { return rng_; }
+  const std::vector<TasksetType>& tasksets() const { return tasksets_; }
+  const WeightedPicker& taskset_picker() const { return picker_; }
+  bool stopping() const { return stopping_; }
+  void user_finished();
+
+ private:
+  void watch_lag(std::chrono::steady_clock::time_point expected);
+  void check_idle();
+  SampleSet take_locally();
+
+  const std::vector<TasksetType>& tasksets_;
+  const RunSettings& settings_;
+  WeightedPicker picker_;
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  Recorder recorder_;
+  std::unique_ptr<Transport> transport_;
+  Rng rng_;
+  std::vector<std::unique_ptr<User>> users_;
+  std::size_t alive_ = 0;            // users started and not finished
+  bool stopping_ = false;
+  bool idle_reported_ = false;
+  std::function<void()> on_idle_;
+  boost::asio::steady_timer lag_timer_;
+  std::uint64_t max_lag_us_ = 0;     // worst lag of the lag probe in this interval
+  std::thread thread_;
+};
+
+}  // namespace nest::host

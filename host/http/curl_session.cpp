@@ -1,0 +1,217 @@
+// CurlSession: nest::Client on one libcurl easy handle, run by the worker's CurlMulti.
+#include <curl/curl.h>
+
+#include <nest/taskset.h>
+
+#include <mutex>
+#include <stdexcept>
+
+#include "http/curl_transport.h"
+#include "stats/recorder.h"
+
+namespace nest::host {
+namespace {
+
+class CurlSession final : public Session, TransferObserver, nest::detail::ResponseSink {
+ public:
+  CurlSession(CurlMulti& multi, Recorder& recorder, const TransportSettings& settings,
+              Fiber& fiber)
+      : multi_(multi), recorder_(recorder), settings_(settings), fiber_(fiber),
+        easy_(curl_easy_init()) {
+    if (!easy_) throw std::runtime_error("curl_easy_init failed");
+    multi_.adopt(easy_);
+    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy_, CURLOPT_COOKIEFILE, "");  // this user's own cookie jar, in memory
+    curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(easy_, CURLOPT_USERAGENT, "nest/0.1");
+    curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
+    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &CurlSession::on_body);
+    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &CurlSession::on_header);
+    curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+    base_headers_ = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip
+  }
+
+  ~CurlSession() override {
+    if (in_flight_) multi_.abort(easy_);
+    curl_easy_cleanup(easy_);
+    curl_slist_free_all(base_headers_);
+  }
+
+  nest::Response send(const nest::Request& request) override;
+
+  void cancel() override {
+    if (!in_flight_) return;
+    multi_.abort(easy_);
+    in_flight_ = false;
+    aborted_ = true;
+    fiber_.resume();
+  }
+
+ private:
+  void transfer_done(CURLcode result) override {
+    in_flight_ = false;
+    result_ = result;
+    fiber_.resume();
+  }
+
+  void record_deferred(const nest::Response& response) noexcept override {
+    bool failed = response.marked_failed() || (!response.marked_succeeded() && !response.ok());
+    std::string error = response.marked_failed() ? response.failure_message()
+                                                 : failure_text(response);
+    recorder_.add(response.deferred_row(), response.elapsed.count(), response.body.size(),
+                  failed, error);
+  }
+
+  static std::string failure_text(const nest::Response& response) {
+    if (!response.error.empty()) return response.error;
+    return "HTTP " + std::to_string(response.status);
+  }
+
+  void prepare(const nest::Request& request);
+
+  static size_t on_body(char* data, size_t size, size_t count, void* self) {
+    static_cast<CurlSession*>(self)->body_.append(data, size * count);
+    return size * count;
+  }
+  static size_t on_header(char* data, size_t size, size_t count, void* self_ptr);
+
+  CurlMulti& multi_;
+  Recorder& recorder_;
+  const TransportSettings& settings_;
+  Fiber& fiber_;
+  CURL* easy_;
+  curl_slist* base_headers_ = nullptr;
+  char error_buffer_[CURL_ERROR_SIZE] = {};
+  std::string url_;
+  std::string body_;
+  nest::Headers headers_;
+  bool in_flight_ = false;
+  bool aborted_ = false;
+  CURLcode result_ = CURLE_OK;
+};
+
+size_t CurlSession::on_header(char* data, size_t size, size_t count, void* self_ptr) {
+  auto* self = static_cast<CurlSession*>(self_ptr);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.starts_with("HTTP/")) {  // a new response (after a redirect or 1xx): start over
+    self->headers_.clear();
+  } else if (auto colon = line.find(':'); colon != line.npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    self->headers_.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return size * count;
+}
+
+void CurlSession::prepare(const nest::Request& request) {
+  const std::string& path = request.path;
+  if (path.starts_with("http://") || path.starts_with("https://")) {
+    url_ = path;
+  } else {
+    url_ = settings_.base_url;
+    if (!path.starts_with('/')) url_ += '/';
+    url_ += path;
+  }
+  char separator = url_.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [key, value] : request.options.query) {
+    char* k = curl_easy_escape(easy_, key.data(), static_cast<int>(key.size()));
+    char* v = curl_easy_escape(easy_, value.data(), static_cast<int>(value.size()));
+    url_.append(1, separator).append(k).append(1, '=').append(v);
+    separator = '&';
+    curl_free(k);
+    curl_free(v);
+  }
+  curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+
+  const std::string& method = request.method;
+  curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, nullptr);
+  if (method == "HEAD") {
+    curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+  } else if (request.body.empty() && (method == "GET" || method == "DELETE" ||
+                                      method == "OPTIONS")) {
+    curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
+    if (method != "GET") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+  } else {
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, request.body.data());
+    if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  auto timeout = request.options.timeout.count() > 0 ? request.options.timeout
+                                                      : settings_.request_timeout;
+  curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+}
+
+nest::Response CurlSession::send(const nest::Request& request) {
+  fiber_.check_stopped();
+  const std::string& name = request.options.name.empty() ? request.path : request.options.name;
+  unsigned row = recorder_.row(request.method, name);
+  prepare(request);
+
+  curl_slist* headers = base_headers_;
+  curl_slist* extra = nullptr;
+  if (!request.options.headers.empty()) {
+    extra = curl_slist_append(nullptr, "Expect:");
+    std::string line;
+    for (const auto& [key, value] : request.options.headers) {
+      line.assign(key).append(": ").append(value);
+      extra = curl_slist_append(extra, line.c_str());
+    }
+    headers = extra;
+  }
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
+
+  body_.clear();
+  headers_.clear();
+  error_buffer_[0] = '\0';
+  aborted_ = false;
+  in_flight_ = true;
+  multi_.start(easy_, this);
+  while (in_flight_) fiber_.suspend();
+  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, base_headers_);
+  curl_slist_free_all(extra);
+  if (aborted_) throw nest::UserStopped{};
+
+  nest::Response response;
+  long status = 0;
+  curl_off_t total_us = 0;
+  curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME_T, &total_us);
+  response.elapsed = std::chrono::microseconds(total_us);
+  if (result_ == CURLE_OK) {
+    response.status = static_cast<int>(status);
+  } else {
+    response.error = error_buffer_[0] ? error_buffer_ : curl_easy_strerror(result_);
+  }
+  response.body = std::move(body_);
+  response.headers = std::move(headers_);
+  if (request.options.catch_response) {
+    response.defer_to(this, row);
+  } else {
+    recorder_.add(row, total_us, response.body.size(), !response.ok(),
+                  response.ok() ? std::string() : failure_text(response));
+  }
+  return response;
+}
+
+}  // namespace
+
+void curl_global_setup() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+CurlTransport::CurlTransport(boost::asio::io_context& io, Recorder& recorder,
+                             TransportSettings settings)
+    : multi_(io), recorder_(recorder), settings_(std::move(settings)) {}
+
+std::unique_ptr<Session> CurlTransport::new_session(Fiber& fiber) {
+  return std::make_unique<CurlSession>(multi_, recorder_, settings_, fiber);
+}
+
+}  // namespace nest::host

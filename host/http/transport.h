@@ -1,0 +1,49 @@
+// The seam between the engine and an HTTP implementation. A Transport belongs to one worker
+// thread and makes one Session per user; the engine never knows which transport it has.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <nest/http.h>
+
+namespace nest::host {
+
+class Recorder;
+
+// How a transport parks the calling user until its request completes. Implemented by the
+// engine's User; all calls happen on the worker thread.
+class Fiber {
+ public:
+  // Suspends the calling user until resume(). Spurious returns are allowed: re-check.
+  virtual void suspend() = 0;
+  // Makes a suspended user runnable again (from an io_context handler).
+  virtual void resume() = 0;
+  // Throws nest::UserStopped when the user has been stopped for good and may not start I/O.
+  virtual void check_stopped() = 0;
+
+ protected:
+  ~Fiber() = default;
+};
+
+// One user's HTTP session: cookie jar and connections. Records every request in the worker's
+// Recorder, failures included; never throws for network or HTTP errors.
+class Session : public nest::Client {
+ public:
+  // Ends the request in flight, if any: its send() throws nest::UserStopped, unrecorded.
+  virtual void cancel() = 0;
+};
+
+struct TransportSettings {
+  std::string base_url;                          // --host, no trailing slash
+  std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::unique_ptr<Session> new_session(Fiber& fiber) = 0;
+};
+
+}  // namespace nest::host

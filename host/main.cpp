@@ -1,0 +1,99 @@
+// nest-host: parse options → discover plugins → weigh → show the plan → run → report.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/options.h"
+#include "engine/runner.h"
+#include "plugins/loader.h"
+#include "report/live_report.h"
+#include "report/plan_table.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "nest-host: %s\n(see nest-host --help)\n", message.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nest::host;
+  Options options;
+  try {
+    options = parse_options(argc, argv);
+  } catch (const UsageError& e) {
+    return usage_error(e.what());
+  }
+  if (options.help) {
+    std::fputs(options.help_text.c_str(), stdout);
+    return 0;
+  }
+  if (options.version) {
+    std::printf("nest-host 0.1.0 (taskset ABI %u)\n", nest::kAbiVersion);
+    return 0;
+  }
+
+  // Discover.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.taskset_dir, ec)) {
+    return usage_error("no taskset folder at '" + options.taskset_dir +
+                       "': build the examples (cmake --build build) or pass --taskset-dir");
+  }
+  Discovery discovery = discover_plugins(options.taskset_dir);
+  for (const auto& p : discovery.problems) {
+    std::fprintf(stderr, "nest-host: skipped %s: %s\n", p.path.c_str(), p.reason.c_str());
+  }
+  for (const auto& d : discovery.duplicates) {
+    std::fprintf(stderr, "nest-host: two tasksets share a name: %s\n", d.c_str());
+  }
+  if (!discovery.duplicates.empty()) return usage_error("rename one of each duplicate taskset");
+  if (options.list) {
+    print_discovery(stdout, discovery);
+    return 0;
+  }
+
+  // Weigh: plugin defaults (the INI file comes with the workflow).
+  std::vector<TasksetType> tasksets;
+  for (const auto& t : discovery.tasksets) {
+    if (t.type.weight > 0) tasksets.push_back(t.type);
+  }
+  if (tasksets.empty()) {
+    return usage_error("no taskset with a positive weight in '" + options.taskset_dir + "' (" +
+                       std::to_string(discovery.libraries_seen) + " plugin file(s) examined)");
+  }
+  print_run_plan(stdout, tasksets, options);
+  std::fflush(stdout);
+
+  // Run and report.
+  std::unique_ptr<CsvReport> csv;
+  try {
+    if (!options.csv_prefix.empty()) {
+      std::filesystem::path parent = std::filesystem::path(options.csv_prefix).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      csv = std::make_unique<CsvReport>(options.csv_prefix, options.csv_full_history);
+    }
+  } catch (const std::exception& e) {
+    return usage_error(std::string("--csv: ") + e.what());
+  }
+  LiveReport report(options.only_summary, std::move(csv));
+  RunOutcome outcome = run_load(tasksets, options.run, report);
+  int code = 0;
+  try {
+    report.finish();
+    Summary summary = report.summary();
+    if (summary.total.failures > 0 || !summary.exceptions.empty()) {
+      code = options.exit_code_on_error;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nest-host: %s\n", e.what());
+    code = options.exit_code_on_error;
+  }
+  std::fflush(nullptr);
+  // After a halt, users are frozen mid-task; tearing them down would run plugin code again.
+  if (outcome.halted) std::_Exit(code);
+  return code;
+}

@@ -1,0 +1,91 @@
+#include "report/console.h"
+
+#include <algorithm>
+#include <string>
+
+#include "report/table_format.h"
+
+namespace nest::host {
+namespace {
+
+int name_width(const Summary& s) {
+  std::size_t width = 30;
+  for (const auto& row : s.rows) width = std::max(width, row.name.size() + 2);
+  return static_cast<int>(std::min<std::size_t>(width, 80));
+}
+
+std::string fail_column(const RowSummary& r) {
+  double ratio = r.requests ? 100.0 * static_cast<double>(r.failures) / r.requests : 0;
+  return std::to_string(r.failures) + "(" + fixed(ratio, 2) + "%)";
+}
+
+void request_row(std::FILE* out, const RowSummary& r, int width, bool current) {
+  std::fprintf(out, "%-8s %-*s %7llu %12s | %7s %7s %7s %7s | %7.2f %11.2f\n", r.method.c_str(),
+               width, r.name.c_str(), static_cast<unsigned long long>(r.requests),
+               fail_column(r).c_str(), millis(r.avg_ms).c_str(), millis(r.min_ms).c_str(),
+               millis(r.max_ms).c_str(), millis(r.median_ms).c_str(),
+               current ? r.current_rps : r.rps, current ? r.current_fail_per_s : r.fail_per_s);
+}
+
+void separator(std::FILE* out, int width, const std::string& tail) {
+  std::fprintf(out, "%s|%s|%s\n", std::string(8, '-').c_str(), std::string(width, '-').c_str(),
+               tail.c_str());
+}
+
+}  // namespace
+
+void print_request_table(std::FILE* out, const Summary& s, bool current) {
+  int width = name_width(s);
+  std::fprintf(out, "%-8s %-*s %7s %12s | %7s %7s %7s %7s | %7s %11s\n", "Type", width, "Name",
+               "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
+  const std::string tail = "-------|-------------|-------|-------|-------|-------|--------|-----------";
+  separator(out, width, tail);
+  for (const auto& row : s.rows) request_row(out, row, width, current);
+  separator(out, width, tail);
+  request_row(out, s.total, width, current);
+  std::fprintf(out, "\n");
+}
+
+void print_percentile_table(std::FILE* out, const Summary& s) {
+  int width = name_width(s);
+  std::fprintf(out, "Response time percentiles (ms, within 1%%)\n%-8s %-*s", "Type", width, "Name");
+  for (double p : kReportedPercentiles) std::fprintf(out, " %7s", percentile_title(p).c_str());
+  std::fprintf(out, " %8s\n", "# reqs");
+  std::string tail;
+  for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) tail += "--------|";
+  tail += "--------";
+  separator(out, width, tail);
+  auto row = [&](const RowSummary& r) {
+    std::fprintf(out, "%-8s %-*s", r.method.c_str(), width, r.name.c_str());
+    for (double v : r.percentiles_ms) std::fprintf(out, " %7s", millis(v).c_str());
+    std::fprintf(out, " %8llu\n", static_cast<unsigned long long>(r.requests));
+  };
+  for (const auto& r : s.rows) row(r);
+  separator(out, width, tail);
+  row(s.total);
+  std::fprintf(out, "\n");
+}
+
+void print_failures(std::FILE* out, const Summary& s) {
+  if (s.failures.empty()) return;
+  std::fprintf(out, "Error report\n%-14s %s\n", "# occurrences", "Error");
+  std::fprintf(out, "%s|%s\n", std::string(14, '-').c_str(), std::string(60, '-').c_str());
+  for (const auto& f : s.failures) {
+    std::fprintf(out, "%-14llu %s %s: %s\n", static_cast<unsigned long long>(f.occurrences),
+                 f.method.c_str(), f.name.c_str(), f.error.c_str());
+  }
+  std::fprintf(out, "\n");
+}
+
+void print_exceptions(std::FILE* out, const Summary& s) {
+  if (s.exceptions.empty()) return;
+  std::fprintf(out, "Exceptions in tasks\n%-14s %s\n", "# occurrences", "Taskset.task: message");
+  std::fprintf(out, "%s|%s\n", std::string(14, '-').c_str(), std::string(60, '-').c_str());
+  for (const auto& e : s.exceptions) {
+    std::fprintf(out, "%-14llu %s.%s: %s\n", static_cast<unsigned long long>(e.occurrences),
+                 e.taskset.c_str(), e.task.c_str(), e.message.c_str());
+  }
+  std::fprintf(out, "\n");
+}
+
+}  // namespace nest::host

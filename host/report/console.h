@@ -1,0 +1,19 @@
+// Locust-style console tables, rendered from a Summary.
+#pragma once
+
+#include <cstdio>
+
+#include "stats/summary.h"
+
+namespace nest::host {
+
+// The request table: # reqs, # fails, avg/min/max/median, req/s, failures/s. `current` picks
+// the recent-window rates (live) over the whole-run rates (final).
+void print_request_table(std::FILE* out, const Summary& summary, bool current);
+// Response-time percentiles per row.
+void print_percentile_table(std::FILE* out, const Summary& summary);
+// Failures grouped by (method, name, error), and exceptions by (taskset, task, message).
+void print_failures(std::FILE* out, const Summary& summary);
+void print_exceptions(std::FILE* out, const Summary& summary);
+
+}  // namespace nest::host

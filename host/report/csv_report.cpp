@@ -1,0 +1,138 @@
+#include "report/csv_report.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "report/table_format.h"
+
+namespace nest::host {
+namespace {
+
+// RFC 4180 quoting, as Python's csv.writer does it: only when needed.
+std::string field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+void write_row(std::FILE* f, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::fputs(field(fields[i]).c_str(), f);
+    std::fputc(i + 1 < fields.size() ? ',' : '\n', f);
+  }
+}
+
+std::FILE* open_or_throw(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  return f;
+}
+
+void close_or_throw(std::FILE* f, const std::string& path) {
+  if (std::fclose(f) != 0) throw std::runtime_error("cannot write " + path);
+}
+
+std::vector<std::string> percentile_titles() {
+  std::vector<std::string> titles;
+  for (double p : kReportedPercentiles) titles.push_back(percentile_title(p));
+  return titles;
+}
+
+std::string ms(double v) { return fixed(v, 3); }
+
+void append_percentiles(std::vector<std::string>& row, const RowSummary& r, bool current) {
+  for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
+    row.push_back(r.requests ? ms(current ? r.current_percentiles_ms[i] : r.percentiles_ms[i])
+                             : "N/A");
+  }
+}
+
+}  // namespace
+
+CsvReport::CsvReport(std::string prefix, bool full_history)
+    : prefix_(std::move(prefix)), full_history_(full_history) {
+  history_ = open_or_throw(prefix_ + "_stats_history.csv");
+  std::vector<std::string> header = {"Timestamp", "User Count", "Type", "Name", "Requests/s",
+                                     "Failures/s"};
+  for (auto& t : percentile_titles()) header.push_back(t);
+  for (const char* c : {"Total Request Count", "Total Failure Count", "Total Median Response Time",
+                        "Total Average Response Time", "Total Min Response Time",
+                        "Total Max Response Time", "Total Average Content Size"}) {
+    header.push_back(c);
+  }
+  write_row(history_, header);
+  std::fflush(history_);
+}
+
+CsvReport::~CsvReport() {
+  if (history_) std::fclose(history_);
+}
+
+void CsvReport::add_history(const Summary& s, long long timestamp) {
+  auto add = [&](const RowSummary& r) {
+    std::vector<std::string> row = {std::to_string(timestamp), std::to_string(s.users), r.method,
+                                    r.name, fixed(r.current_rps, 6),
+                                    fixed(r.current_fail_per_s, 6)};
+    append_percentiles(row, r, full_history_);
+    row.push_back(std::to_string(r.requests));
+    row.push_back(std::to_string(r.failures));
+    row.push_back(ms(r.median_ms));
+    row.push_back(ms(r.avg_ms));
+    row.push_back(ms(r.min_ms));
+    row.push_back(ms(r.max_ms));
+    row.push_back(fixed(r.avg_bytes, 2));
+    write_row(history_, row);
+  };
+  if (full_history_) {
+    for (const auto& r : s.rows) add(r);
+  }
+  add(s.total);
+  std::fflush(history_);
+}
+
+void CsvReport::write_final(const Summary& s) {
+  std::string path = prefix_ + "_stats.csv";
+  std::FILE* f = open_or_throw(path);
+  std::vector<std::string> header = {"Type", "Name", "Request Count", "Failure Count",
+                                     "Median Response Time", "Average Response Time",
+                                     "Min Response Time", "Max Response Time",
+                                     "Average Content Size", "Requests/s", "Failures/s"};
+  for (auto& t : percentile_titles()) header.push_back(t);
+  write_row(f, header);
+  auto add = [&](const RowSummary& r) {
+    std::vector<std::string> row = {r.method, r.name, std::to_string(r.requests),
+                                    std::to_string(r.failures), ms(r.median_ms), ms(r.avg_ms),
+                                    ms(r.min_ms), ms(r.max_ms), fixed(r.avg_bytes, 2),
+                                    fixed(r.rps, 6), fixed(r.fail_per_s, 6)};
+    append_percentiles(row, r, false);
+    write_row(f, row);
+  };
+  for (const auto& r : s.rows) add(r);
+  add(s.total);
+  close_or_throw(f, path);
+
+  path = prefix_ + "_failures.csv";
+  f = open_or_throw(path);
+  write_row(f, {"Method", "Name", "Error", "Occurrences"});
+  for (const auto& e : s.failures) {
+    write_row(f, {e.method, e.name, e.error, std::to_string(e.occurrences)});
+  }
+  close_or_throw(f, path);
+
+  path = prefix_ + "_exceptions.csv";
+  f = open_or_throw(path);
+  write_row(f, {"Count", "Message", "Traceback", "Nodes"});
+  for (const auto& e : s.exceptions) {
+    // Locust's Traceback column holds where it happened; here: taskset and task.
+    write_row(f, {std::to_string(e.occurrences), e.message, e.taskset + "." + e.task, "local"});
+  }
+  close_or_throw(f, path);
+}
+
+}  // namespace nest::host

@@ -1,0 +1,33 @@
+// Locust-compatible CSV files: PREFIX_stats.csv, PREFIX_stats_history.csv (a row a second),
+// PREFIX_failures.csv and PREFIX_exceptions.csv, with Locust 2.x's column names, so tools that
+// read Locust's CSV read Nest's. Times in milliseconds.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "stats/summary.h"
+
+namespace nest::host {
+
+class CsvReport {
+ public:
+  // Opens PREFIX_stats_history.csv and writes its header. Throws std::runtime_error naming the
+  // file when it cannot be written.
+  CsvReport(std::string prefix, bool full_history);
+  ~CsvReport();
+  CsvReport(const CsvReport&) = delete;
+  CsvReport& operator=(const CsvReport&) = delete;
+
+  // One history row (Aggregated; every row too with full_history) at unix time `timestamp`.
+  void add_history(const Summary& summary, long long timestamp);
+  // Writes the three end-of-run files, replacing any earlier ones.
+  void write_final(const Summary& summary);
+
+ private:
+  std::string prefix_;
+  bool full_history_;
+  std::FILE* history_ = nullptr;
+};
+
+}  // namespace nest::host

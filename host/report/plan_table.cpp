@@ -1,0 +1,40 @@
+#include "report/plan_table.h"
+
+#include <string>
+
+#include "report/table_format.h"
+
+namespace nest::host {
+
+void print_discovery(std::FILE* out, const Discovery& d) {
+  for (const auto& t : d.tasksets) {
+    std::fprintf(out, "%s  (weight %d)  %s\n", t.type.name.c_str(), t.type.weight,
+                 t.type.plugin.c_str());
+    long total = 0;
+    for (const auto& task : t.tasks) total += task.weight;
+    for (const auto& task : t.tasks) {
+      double share = total ? 100.0 * task.weight / static_cast<double>(total) : 0;
+      std::fprintf(out, "    %-24s weight %-4d %6s%%\n", task.name.c_str(), task.weight,
+                   fixed(share, 1).c_str());
+    }
+  }
+}
+
+void print_run_plan(std::FILE* out, const std::vector<TasksetType>& tasksets,
+                    const Options& o) {
+  long total = 0;
+  for (const auto& t : tasksets) total += t.weight;
+  std::fprintf(out, "%-24s %6s %7s  %s\n", "Taskset", "Weight", "Share", "Plugin");
+  for (const auto& t : tasksets) {
+    std::fprintf(out, "%-24s %6d %6s%%  %s\n", t.name.c_str(), t.weight,
+                 fixed(100.0 * t.weight / static_cast<double>(total), 1).c_str(),
+                 t.plugin.c_str());
+  }
+  const auto& r = o.run;
+  std::string run_time = r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
+  std::fprintf(out, "\nHost %s, %llu users at %s/s, run time %s, %u threads\n\n",
+               r.transport.base_url.c_str(), static_cast<unsigned long long>(r.users),
+               fixed(r.spawn_rate, 2).c_str(), run_time.c_str(), r.threads);
+}
+
+}  // namespace nest::host

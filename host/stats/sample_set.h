@@ -1,0 +1,70 @@
+// Plain statistics types shared by the recorder (per worker), the aggregator and the renderers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "stats/histogram.h"
+
+namespace nest::host {
+
+// Counters of one stats row (method + name), over some span of time.
+struct RowStats {
+  std::uint64_t requests = 0;  // completed requests, failures included
+  std::uint64_t failures = 0;  // subset of requests
+  std::uint64_t total_us = 0;  // sum of response times, µs (for the average)
+  std::uint64_t bytes = 0;     // sum of response body sizes
+  Histogram times;             // response times, µs, failures included (as Locust)
+
+  void merge(const RowStats& other) {
+    requests += other.requests;
+    failures += other.failures;
+    total_us += other.total_us;
+    bytes += other.bytes;
+    times.merge(other.times);
+  }
+};
+
+struct RowKey {
+  std::string method;  // "GET"; empty for the Aggregated row
+  std::string name;
+  auto operator<=>(const RowKey&) const = default;
+};
+
+struct FailureKey {
+  std::string method, name, error;
+  auto operator<=>(const FailureKey&) const = default;
+};
+
+struct ExceptionKey {
+  std::string taskset, task, message;
+  auto operator<=>(const ExceptionKey&) const = default;
+};
+
+// What one worker (or all of them, merged) saw in one interval.
+struct SampleSet {
+  std::map<RowKey, RowStats> rows;
+  std::map<FailureKey, std::uint64_t> failures;      // occurrences
+  std::map<ExceptionKey, std::uint64_t> exceptions;  // occurrences
+  std::uint64_t users = 0;        // users alive at the end of the interval (summed over workers)
+  std::uint64_t max_lag_us = 0;   // worst event-loop lag seen (max over workers)
+
+  void merge(SampleSet&& other);
+};
+
+inline void SampleSet::merge(SampleSet&& other) {
+  for (auto& [key, stats] : other.rows) {
+    auto [it, inserted] = rows.try_emplace(key);
+    if (inserted) it->second = std::move(stats);
+    else it->second.merge(stats);
+  }
+  for (auto& [key, n] : other.failures) failures[key] += n;
+  for (auto& [key, n] : other.exceptions) exceptions[key] += n;
+  users += other.users;
+  max_lag_us = std::max(max_lag_us, other.max_lag_us);
+}
+
+}  // namespace nest::host

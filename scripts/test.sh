@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs every test; then builds and runs
+# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# NEST_SKIP_SANITIZERS=1 skips the second pass (for a quick local loop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+jobs=$(nproc)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+
+echo "== build (RelWithDebInfo)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+echo "== tests"
+ctest --test-dir build --output-on-failure --timeout 300
+
+if [ "${NEST_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== build (ASan + UBSan)"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNEST_SANITIZE=address,undefined \
+        -DNEST_TASKSETS_DIR="$PWD/build-asan/tasksets" >/dev/null
+  cmake --build build-asan -j"$jobs"
+  echo "== tests (ASan + UBSan)"
+  ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure --timeout 600
+fi

@@ -1,0 +1,129 @@
+// nest/taskset.h — nest::TaskSet, the class a taskset author derives from.
+//
+// A TaskSet describes one kind of customer: weighted tasks, what happens on entering and on
+// leaving, and the pause between tasks. nest-host creates one object per simulated user each
+// time that user enters the taskset, so members are that user's private state and need no locks.
+//
+// Lifecycle of one user (Locust's): pick a taskset by weight → construct it → on_start() →
+// repeat { pick a task by weight; run it; pause per wait_time } until a task calls interrupt()
+// or the test stops → on_stop() → destroy → pick a taskset again.
+//
+// Threading: the code of a taskset runs on one of nest-host's worker threads, interleaved with
+// other users at the points where it waits (HTTP calls, nest::sleep). Never block the thread:
+// std::this_thread::sleep_for, blocking sockets or long CPU loops stall every user on it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nest/http.h"
+#include "nest/wait.h"
+
+#if defined(_WIN32)
+#define NEST_SDK_API
+#else
+// Exceptions and polymorphic types must keep one identity across plugin and host.
+#define NEST_SDK_API __attribute__((visibility("default")))
+#endif
+
+namespace nest {
+
+namespace detail {
+
+// Per-user services the host provides while that user's code runs.
+class UserContext {
+ public:
+  virtual Client& client() = 0;
+  virtual void sleep(std::chrono::nanoseconds duration) = 0;
+
+ protected:
+  ~UserContext() = default;
+};
+
+// The host's entry points, handed to the plugin by the factory (see plugin.h).
+struct Host {
+  UserContext* (*current_user)();  // the user running on the calling thread, or null
+};
+
+// One per plugin (hidden visibility): set by the factory before any taskset exists.
+inline const Host*& host_slot() {
+  static const Host* host = nullptr;
+  return host;
+}
+inline void install_host(const Host* host) { host_slot() = host; }
+
+inline UserContext& current_user() {
+  const Host* host = host_slot();
+  UserContext* user = host ? host->current_user() : nullptr;
+  if (!user) throw std::logic_error("nest: client()/sleep() used outside a running user "
+                                    "(for example in a TaskSet constructor)");
+  return *user;
+}
+
+}  // namespace detail
+
+// Thrown by TaskSet::interrupt(); caught by the engine. Never catch it yourself (a
+// `catch (...)` in a task must rethrow), or the user cannot leave the taskset.
+struct NEST_SDK_API Interrupt {
+  bool reschedule;  // false: pause per wait_time before picking the next taskset
+};
+
+// Thrown out of client() calls and sleep() when the test stops for good (after
+// --stop-timeout); the engine catches it and runs on_stop(). Never swallow it.
+struct NEST_SDK_API UserStopped {};
+
+// Pauses the calling user for `duration` without blocking the thread. Only from task code.
+inline void sleep(std::chrono::nanoseconds duration) { detail::current_user().sleep(duration); }
+
+class NEST_SDK_API TaskSet {
+ public:
+  struct Task {
+    int weight;                  // relative frequency; 0 = never picked
+    std::string name;            // shown in the exceptions report
+    std::function<void()> run;
+  };
+
+  virtual ~TaskSet() = default;
+
+  // Runs when a user enters this taskset, before its first task.
+  virtual void on_start() {}
+  // Runs when the user leaves: after interrupt(), and when the test stops.
+  virtual void on_stop() {}
+
+  // --- read by the host ---
+  int default_weight() const { return weight_; }
+  const WaitTime& wait_policy() const { return wait_; }
+  const std::vector<Task>& tasks() const { return tasks_; }
+
+ protected:
+  TaskSet() = default;
+
+  // Settings, normally called from the constructor:
+  // The share of users that pick this taskset, relative to the others. Default 1; the INI
+  // file may override it; 0 leaves the taskset out.
+  void weight(int weight) { weight_ = weight; }
+  // The pause after each task. Default: none.
+  void wait_time(WaitTime wait) { wait_ = wait; }
+  // Adds a task picked with probability weight / (sum of weights).
+  void task(int weight, std::string name, std::function<void()> run) {
+    tasks_.push_back({weight, std::move(name), std::move(run)});
+  }
+
+  // Services, for tasks and hooks only:
+  // This user's HTTP session (cookies, keep-alive). See nest/http.h.
+  Client& client() { return detail::current_user().client(); }
+  // Leaves this taskset: on_stop() runs and the user picks a taskset again; with
+  // reschedule = false it first pauses per wait_time. Does not return.
+  [[noreturn]] void interrupt(bool reschedule = true) { throw Interrupt{reschedule}; }
+
+ private:
+  int weight_ = 1;
+  WaitTime wait_;
+  std::vector<Task> tasks_;
+};
+
+}  // namespace nest
