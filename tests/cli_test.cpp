@@ -1,0 +1,143 @@
+// nest-host as a user runs it: a real process, real plugins, a real target, real files.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include "demo_target.h"
+#include "process.h"
+
+namespace nest::test {
+namespace {
+
+const std::string kHost = NEST_BIN_DIR "/nest-host";
+
+ProcessResult nest_host(std::vector<std::string> args, double timeout = 60,
+                        std::vector<TimedSignal> signals = {}) {
+  args.insert(args.begin(), kHost);
+  return run_process(args, timeout, signals);
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+TEST(Cli, UsageErrorsNameTheFlagAndExit2) {
+  auto no_host = nest_host({"--taskset-dir", NEST_EXAMPLE_PLUGINS});
+  EXPECT_EQ(no_host.exit_code, 2);
+  EXPECT_NE(no_host.err.find("--host is required"), std::string::npos) << no_host.err;
+
+  auto bad_time = nest_host({"-H", "http://127.0.0.1:1", "-t", "5x"});
+  EXPECT_EQ(bad_time.exit_code, 2);
+  EXPECT_NE(bad_time.err.find("--run-time: '5x' is not a duration"), std::string::npos)
+      << bad_time.err;
+
+  auto bad_users = nest_host({"-H", "http://127.0.0.1:1", "-u", "-5"});
+  EXPECT_EQ(bad_users.exit_code, 2);
+  EXPECT_NE(bad_users.err.find("--users"), std::string::npos) << bad_users.err;
+
+  auto unknown = nest_host({"--hots", "x"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("hots"), std::string::npos) << unknown.err;
+
+  auto no_dir = nest_host({"-H", "http://127.0.0.1:1", "--taskset-dir", "/nonexistent/nest"});
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_NE(no_dir.err.find("/nonexistent/nest"), std::string::npos) << no_dir.err;
+}
+
+TEST(Cli, RunWritesLocustCsvFilesAndExits0) {
+  DemoTarget target;
+  std::string prefix = temp_dir() + "/run";
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
+                      "5", "-r", "50", "-t", "3s", "--stop-timeout", "5s", "--csv", prefix,
+                      "--threads", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Final results"), std::string::npos);
+  EXPECT_NE(r.out.find("Response time percentiles"), std::string::npos);
+  EXPECT_NE(r.out.find("Counting"), std::string::npos) << "the weights table";
+
+  std::string stats = read_file(prefix + "_stats.csv");
+  EXPECT_EQ(first_line(stats),
+            "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+            "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+            "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%");
+  EXPECT_NE(stats.find("\nGET,/items,"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("\n,Aggregated,"), std::string::npos) << stats;
+
+  std::string history = read_file(prefix + "_stats_history.csv");
+  EXPECT_TRUE(first_line(history).starts_with("Timestamp,User Count,Type,Name,Requests/s"));
+  int rows = 0;
+  for (char c : history) rows += c == '\n';
+  EXPECT_GE(rows, 3) << "a row a second:\n" << history;
+
+  EXPECT_EQ(first_line(read_file(prefix + "_failures.csv")), "Method,Name,Error,Occurrences");
+  EXPECT_EQ(first_line(read_file(prefix + "_exceptions.csv")), "Count,Message,Traceback,Nodes");
+  // The server saw what Nest counted.
+  EXPECT_NE(stats.find("POST,/login,5,0,"), std::string::npos) << stats;
+  EXPECT_EQ(target.counts()["POST /login"], 5u);
+}
+
+TEST(Cli, RefusedConnectionsFailTheRunWithExitCode1) {
+  std::string host = "http://127.0.0.1:" + std::to_string(closed_port());
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-u", "3",
+                      "-r", "10", "-t", "2s", "--only-summary"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("Error report"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("could not connect (Connection refused)"), std::string::npos) << r.out;
+  EXPECT_LT(r.seconds, 15);
+
+  auto custom = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-t", "1s",
+                           "--only-summary", "--exit-code-on-error", "7"});
+  EXPECT_EQ(custom.exit_code, 7);
+}
+
+TEST(Cli, CtrlCStopsGracefullyAndStillWritesResults) {
+  DemoTarget target;
+  std::string prefix = temp_dir() + "/interrupted";
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
+                      "5", "-r", "50", "-t", "60s", "--csv", prefix, "--only-summary"},
+                     30, {{2.0, SIGINT}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.seconds, 10) << "stopped long before the 60 s run time";
+  EXPECT_NE(r.out.find("Final results"), std::string::npos);
+  std::string stats = read_file(prefix + "_stats.csv");
+  EXPECT_NE(stats.find("GET,/items,"), std::string::npos) << stats;
+  EXPECT_EQ(target.counts()["POST /logout"], 5u) << "on_stop ran for every user";
+}
+
+TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
+  DemoTarget target;
+  std::string prefix = temp_dir() + "/halted";
+  // Users sit in 1.5 s tasks; the first Ctrl-C waits for them (stop-timeout 30 s), the second
+  // must not.
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/long_task", "-H", target.url(), "-u",
+                      "3", "-r", "50", "-t", "60s", "--stop-timeout", "30s", "--csv", prefix,
+                      "--only-summary"},
+                     30, {{2.1, SIGINT}, {2.4, SIGINT}});
+  EXPECT_LT(r.seconds, 3.5) << "did not wait for the tasks under way";
+  EXPECT_NE(r.err.find("halting now"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
+  EXPECT_NE(read_file(prefix + "_stats.csv").find(",Aggregated,"), std::string::npos);
+}
+
+TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
+  DemoTarget target;
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",
+                      "--only-summary"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* file : {"not_a_library.so", "bad_no_symbols.so", "bad_wrong_abi.so",
+                           "bad_throwing_factory.so", "bad_no_tasks.so"}) {
+    EXPECT_NE(r.err.find(std::string("skipped ") + NEST_TEST_PLUGINS "/bad/" + file),
+              std::string::npos)
+        << file << " in:\n" << r.err;
+  }
+  EXPECT_GT(target.counts()["GET /items"], 0u);
+}
+
+TEST(Cli, ListShowsTasksetsAndTasks) {
+  auto r = nest_host({"--taskset-dir", NEST_EXAMPLE_PLUGINS, "--list"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("ExampleModel  (weight 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("browse"), std::string::npos);
+  EXPECT_NE(r.out.find("71.4%"), std::string::npos) << "5 of 7 task weight";
+}
+
+}  // namespace
+}  // namespace nest::test

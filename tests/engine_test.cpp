@@ -1,0 +1,190 @@
+// The engine against a real nest-demo-target on loopback, with real plugins.
+#include <gtest/gtest.h>
+
+#include "demo_target.h"
+#include "engine_run.h"
+
+namespace nest::test {
+namespace {
+using namespace std::chrono_literals;
+
+const host::RowSummary* row(const EngineRun& run, const std::string& method,
+                            const std::string& name) {
+  for (const auto& r : run.summary.rows) {
+    if (r.method == method && r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::uint64_t requests(const EngineRun& run, const std::string& method, const std::string& name) {
+  auto* r = row(run, method, name);
+  return r ? r->requests : 0;
+}
+
+TEST(Engine, CountsEqualTheServersAndHooksBracketEveryVisit) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 20, 40, 2s);
+  settings.stop_timeout = 5s;  // let every task finish: nothing dropped unrecorded
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  auto server = target.counts();
+  EXPECT_GT(run.summary.total.requests, 100u);
+  EXPECT_EQ(requests(run, "GET", "/items"), server["GET /items"]);
+  EXPECT_EQ(requests(run, "POST", "/login"), server["POST /login"]);
+  EXPECT_EQ(requests(run, "POST", "/logout"), server["POST /logout"]);
+  EXPECT_EQ(server["POST /login"], 20u) << "on_start once per user";
+  EXPECT_EQ(server["POST /logout"], 20u) << "on_stop once per user, at the stop";
+  EXPECT_EQ(run.summary.total.failures, 0u);
+  EXPECT_FALSE(run.outcome.interrupted);
+}
+
+TEST(Engine, InterruptLeavesThroughOnStopAndPicksAgain) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 10, 100, 2s);
+  settings.stop_timeout = 5s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/interrupting", settings);
+  auto server = target.counts();
+  std::uint64_t visits = server["POST /login"];
+  EXPECT_EQ(server["POST /logout"], visits) << "every visit ends with on_stop";
+  EXPECT_GT(visits, 100u) << "users come back after leaving";
+  // work:leave = 3:1, so about 3 works per visit (geometric); allow a wide band.
+  double per_visit = static_cast<double>(server["GET /"]) / static_cast<double>(visits);
+  EXPECT_GT(per_visit, 2.4);
+  EXPECT_LT(per_visit, 3.6);
+  EXPECT_EQ(requests(run, "GET", "/"), server["GET /"]);
+}
+
+TEST(Engine, TasksetWeightsShareTheUsers) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 10, 100, 2s);
+  settings.stop_timeout = 5s;
+  run_folder(NEST_TEST_PLUGINS "/weighted", settings);
+  auto server = target.counts();
+  double heavy = static_cast<double>(server["GET /items/1"]);
+  double light = static_cast<double>(server["GET /items/2"]);
+  ASSERT_GT(heavy + light, 1000);
+  EXPECT_NEAR(heavy / (heavy + light), 0.75, 0.04);
+}
+
+TEST(Engine, ConstantPacingKeepsItsPeriodWhenTheTaskIsSlow) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 1, 1, 3s, 1);
+  settings.stop_timeout = 2s;
+  run_folder(NEST_TEST_PLUGINS "/pacing", settings);
+  // 250 ms tasks started every 400 ms for 3 s: 8 starts (7 if the edges fall badly). A wait of
+  // 400 ms after each task would give about 5.
+  std::uint64_t n = target.count("GET /slow");
+  EXPECT_GE(n, 7u);
+  EXPECT_LE(n, 9u);
+}
+
+TEST(Engine, SpawnRateReachesAllUsersAfterUsersOverRate) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 8, 2, 6s);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/sleeping", settings);
+  // 8 users at 2/s: the first at once, then 2 a second -> all 8 from about 3.5 s.
+  ASSERT_GE(run.intervals.size(), 5u);
+  for (const auto& i : run.intervals) {
+    if (i.elapsed_s < 1.5) {
+      EXPECT_LE(i.users, 4u) << "at " << i.elapsed_s;
+    }
+    if (i.elapsed_s > 2.5 && i.elapsed_s < 3.2) {
+      EXPECT_GE(i.users, 5u);
+      EXPECT_LE(i.users, 8u);
+    }
+    if (i.elapsed_s > 4.5 && i.elapsed_s < 5.9) {
+      EXPECT_EQ(i.users, 8u) << "at " << i.elapsed_s;
+    }
+  }
+}
+
+TEST(Engine, SleepParksTheUserNotTheThread) {
+  DemoTarget target;
+  // 50 users on one thread, each sleeping 200 ms per task: about 250 tasks a second if sleep
+  // parks the user; about 5 if it blocked the thread.
+  auto settings = quick_settings(target.url(), 50, 1000, 2s, 1);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/sleeping", settings);
+  EXPECT_GT(requests(run, "GET", "/"), 200u);
+}
+
+TEST(Engine, AThrowingTaskIsCountedAndTheRunGoesOn) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 4, 100, 1500ms);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/throwing", settings);
+  ASSERT_EQ(run.summary.exceptions.size(), 1u);
+  const auto& e = run.summary.exceptions[0];
+  EXPECT_EQ(e.taskset, "Throwing");
+  EXPECT_EQ(e.task, "boom");
+  EXPECT_EQ(e.message, "boom");
+  EXPECT_GT(e.occurrences, 100u);
+  EXPECT_GT(requests(run, "GET", "/"), 100u) << "the other task kept running";
+}
+
+TEST(Engine, CatchResponseDecidesSuccess) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 2, 100, 1s);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/catching", settings);
+  auto* missing = row(run, "GET", "/status/404");
+  auto* fine = row(run, "GET", "/");
+  ASSERT_TRUE(missing && fine);
+  EXPECT_GT(missing->requests, 10u);
+  EXPECT_EQ(missing->failures, 0u) << "a 404 marked success";
+  EXPECT_EQ(fine->failures, fine->requests) << "a 200 marked failed";
+  ASSERT_FALSE(run.summary.failures.empty());
+  EXPECT_EQ(run.summary.failures[0].error, "body mentions demo");
+}
+
+TEST(Engine, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTime) {
+  auto settings = quick_settings("http://127.0.0.1:" + std::to_string(closed_port()), 5, 100, 2s);
+  auto started = std::chrono::steady_clock::now();
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LT(took, 10.0) << "the run ends (a correctness bound, not a speed test)";
+  EXPECT_GT(run.summary.total.requests, 10u);
+  EXPECT_EQ(run.summary.total.failures, run.summary.total.requests);
+  ASSERT_FALSE(run.summary.failures.empty());
+  // One row per (method, name, error): login (on_start), items, logout (on_stop).
+  EXPECT_EQ(run.summary.failures.size(), 3u);
+  for (const auto& f : run.summary.failures) {
+    EXPECT_EQ(f.error, "could not connect (Connection refused)") << f.method << " " << f.name;
+  }
+  EXPECT_EQ(run.summary.failures[0].name, "/items")
+      << run.summary.failures[0].error;
+}
+
+TEST(Engine, AStalledResponseHitsTheRequestTimeout) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 2, 100, 1500ms);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/stalled", settings);
+  auto* slow = row(run, "GET", "/slow");
+  ASSERT_NE(slow, nullptr);
+  EXPECT_GE(slow->requests, 4u);
+  EXPECT_EQ(slow->failures, slow->requests);
+  EXPECT_EQ(run.summary.failures[0].error, "timed out after 300 ms");
+  EXPECT_LT(slow->max_ms, 2000) << "timeout 300 ms, not the server's 5 s";
+}
+
+TEST(Engine, StopTimeoutLetsTheCurrentTaskFinish) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 3, 100, 500ms);
+  settings.stop_timeout = 5s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
+  auto server = target.counts();
+  EXPECT_EQ(requests(run, "GET", "/slow"), 3u) << "the 1.5 s tasks under way completed";
+  EXPECT_EQ(server["GET /slow"], 3u);
+  EXPECT_EQ(server["POST /logout"], 3u) << "on_stop ran";
+  EXPECT_GT(run.outcome.elapsed.count(), 1.4);
+}
+
+TEST(Engine, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 3, 100, 500ms);
+  settings.stop_timeout = 0s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
+  EXPECT_EQ(requests(run, "GET", "/slow"), 0u) << "cancelled requests are not recorded";
+  EXPECT_LT(run.outcome.elapsed.count(), 1.4) << "did not wait for the 1.5 s responses";
+  EXPECT_EQ(requests(run, "POST", "/logout"), 3u) << "on_stop ran for every user";
+  EXPECT_EQ(target.counts()["POST /logout"], 3u);
+}
+
+}  // namespace
+}  // namespace nest::test

@@ -1,0 +1,71 @@
+#include "plugins/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace nest::host {
+namespace {
+
+const PluginProblem* problem_for(const Discovery& d, const std::string& file) {
+  for (const auto& p : d.problems) {
+    if (p.path.ends_with(file)) return &p;
+  }
+  return nullptr;
+}
+
+TEST(Loader, FindsTheExamplesWithTheirTasks) {
+  Discovery d = discover_plugins(NEST_EXAMPLE_PLUGINS);
+  EXPECT_TRUE(d.problems.empty());
+  std::vector<std::string> names;
+  for (const auto& t : d.tasksets) names.push_back(t.type.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"ExampleModel", "ImpatientBuyer", "WindowShopper"}));
+  const auto& example = d.tasksets[0];
+  EXPECT_EQ(example.type.weight, 1);
+  ASSERT_EQ(example.tasks.size(), 3u);
+  EXPECT_EQ(example.tasks[0].name, "browse");
+  EXPECT_EQ(example.tasks[0].weight, 5);
+  EXPECT_TRUE(example.type.plugin.ends_with("example_model.so"));
+  EXPECT_EQ(d.tasksets[2].type.weight, 3);
+}
+
+TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
+  Discovery d = discover_plugins(NEST_TEST_PLUGINS "/bad");
+  ASSERT_EQ(d.tasksets.size(), 1u) << "the good plugin, found two levels down";
+  EXPECT_EQ(d.tasksets[0].type.name, "Counting");
+  EXPECT_EQ(d.libraries_seen, 6u);
+
+  auto* text = problem_for(d, "not_a_library.so");
+  ASSERT_NE(text, nullptr);
+  EXPECT_NE(text->reason.find("not a loadable shared library"), std::string::npos) << text->reason;
+
+  auto* plain = problem_for(d, "bad_no_symbols.so");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_NE(plain->reason.find("exports no Nest tasksets"), std::string::npos) << plain->reason;
+
+  auto* abi = problem_for(d, "bad_wrong_abi.so");
+  ASSERT_NE(abi, nullptr);
+  EXPECT_NE(abi->reason.find("ABI version 999"), std::string::npos) << abi->reason;
+  EXPECT_NE(abi->reason.find("version " + std::to_string(nest::kAbiVersion)), std::string::npos);
+
+  auto* thrower = problem_for(d, "bad_throwing_factory.so");
+  ASSERT_NE(thrower, nullptr);
+  EXPECT_NE(thrower->reason.find("cannot build me"), std::string::npos) << thrower->reason;
+
+  auto* empty = problem_for(d, "bad_no_tasks.so");
+  ASSERT_NE(empty, nullptr);
+  EXPECT_NE(empty->reason.find("no task"), std::string::npos) << empty->reason;
+}
+
+TEST(Loader, SameNameInTwoFilesIsADuplicate) {
+  // Counting is built twice: into counting/ and into bad/nested/deeper/.
+  Discovery all = discover_plugins(NEST_TEST_PLUGINS);
+  ASSERT_EQ(all.duplicates.size(), 1u);
+  const std::string& d = all.duplicates[0];
+  EXPECT_TRUE(d.starts_with("Counting: ")) << d;
+  EXPECT_NE(d.find("counting/test_counting.so"), std::string::npos) << d;
+  EXPECT_NE(d.find("deeper/bad_good_one.so"), std::string::npos) << d;
+}
+
+}  // namespace
+}  // namespace nest::host
