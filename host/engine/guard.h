@@ -2,7 +2,7 @@
 // exception tagged with the taskset and task names; nothing escapes into the engine.
 #pragma once
 
-#include <boost/context/detail/exception.hpp>
+#include <boost/context/fiber.hpp>  // forced_unwind
 #include <exception>
 #include <string_view>
 

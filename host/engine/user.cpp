@@ -1,6 +1,5 @@
 #include "engine/user.h"
 
-#include "engine/guard.h"
 #include "engine/weighted_picker.h"
 #include "engine/worker.h"
 
@@ -31,12 +30,17 @@ void User::run(boost::asio::yield_context yield) {
   worker_.user_finished();
 }
 
+// Every call into plugin code: makes this user the current one, and guards.
+template <typename Fn>
+Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn) {
+  t_current = this;
+  return call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn));
+}
+
 void User::run_taskset(std::size_t index) {
   const TasksetType& type = worker_.tasksets()[index];
-  Recorder& recorder = worker_.recorder();
   std::unique_ptr<nest::TaskSet> taskset;
-  call_guarded(recorder, type.name, "constructor",
-               [&] { taskset.reset(type.create(host_services())); });
+  guarded(type.name, "constructor", [&] { taskset.reset(type.create(host_services())); });
   if (!taskset) {  // counted; back off so a failing constructor cannot spin
     pause(std::chrono::seconds(1));
     return;
@@ -46,20 +50,17 @@ void User::run_taskset(std::size_t index) {
   WeightedPicker tasks(weights);
 
   phase_ = Phase::kOnStart;
-  t_current = this;
-  Outcome outcome = call_guarded(recorder, type.name, "on_start", [&] { taskset->on_start(); });
+  Outcome outcome = guarded(type.name, "on_start", [&] { taskset->on_start(); });
   while (outcome == Outcome::kDone && !worker_.stopping() && !tasks.empty()) {
     const auto& task = taskset->tasks()[tasks.pick(worker_.rng())];
     auto started = std::chrono::steady_clock::now();
     phase_ = Phase::kTask;
-    t_current = this;
-    outcome = call_guarded(recorder, type.name, task.name, task.run);
+    outcome = guarded(type.name, task.name, task.run);
     if (outcome != Outcome::kDone || worker_.stopping()) break;
     wait_after_task(taskset->wait_policy(), started);
   }
   phase_ = Phase::kOnStop;
-  t_current = this;
-  call_guarded(recorder, type.name, "on_stop", [&] { taskset->on_stop(); });
+  guarded(type.name, "on_stop", [&] { taskset->on_stop(); });
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
   if (outcome == Outcome::kInterruptWait) {

@@ -11,6 +11,7 @@
 
 #include <nest/taskset.h>
 
+#include "engine/guard.h"
 #include "http/transport.h"
 
 namespace nest::host {
@@ -46,6 +47,8 @@ class User final : public Fiber, public nest::detail::UserContext {
   enum class Phase { kIdle, kOnStart, kTask, kWaiting, kOnStop };
   void run_taskset(std::size_t index);  // one visit: create, on_start, tasks, on_stop
   void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
+  template <typename Fn>
+  Outcome guarded(const std::string& taskset, std::string_view what, Fn&& fn);
   void wait_after_task(const nest::WaitTime& wait, std::chrono::steady_clock::time_point start);
 
   Worker& worker_;
