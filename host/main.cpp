@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/options.h"
+#include "engine/fd_limit.h"
 #include "engine/runner.h"
 #include "plugins/loader.h"
 #include "report/live_report.h"
@@ -69,6 +70,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // Run and report.
+  if (std::string warning = raise_fd_limit(options.run.users); !warning.empty()) {
+    std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
+  }
   std::unique_ptr<CsvReport> csv;
   try {
     if (!options.csv_prefix.empty()) {

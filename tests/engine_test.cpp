@@ -186,5 +186,37 @@ TEST(Engine, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
   EXPECT_EQ(target.counts()["POST /logout"], 3u);
 }
 
+TEST(Engine, EachUserHasItsOwnCookieJar) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 10, 100, 1500ms, 1);  // one thread, one multi
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/cookies", settings);
+  auto* logged_in = row(run, "POST", "/cart (logged in)");
+  auto* anonymous = row(run, "POST", "/cart (anonymous)");
+  ASSERT_TRUE(logged_in && anonymous);
+  EXPECT_GT(logged_in->requests, 50u);
+  EXPECT_EQ(logged_in->failures, 0u) << "the session cookie went back with every request";
+  EXPECT_GT(anonymous->requests, 50u);
+  EXPECT_EQ(anonymous->failures, anonymous->requests) << "no cookie leaked between users";
+  bool saw_401 = false;
+  for (const auto& f : run.summary.failures) saw_401 = saw_401 || f.error == "HTTP 401";
+  EXPECT_TRUE(saw_401);
+}
+
+TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 4, 100, 5s, 1);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/hog", settings);
+  int warnings = 0;
+  for (const auto& n : run.notices) warnings += n.find("load generator is saturated") != n.npos;
+  EXPECT_EQ(warnings, 1);
+}
+
+TEST(Engine, NoSaturationWarningWhenUsersWait) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 20, 100, 4s, 1);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/sleeping", settings);
+  for (const auto& n : run.notices) EXPECT_EQ(n.find("saturated"), n.npos) << n;
+}
+
 }  // namespace
 }  // namespace nest::test

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Resident memory per waiting user: nest-host with N users that each wait 1-2 s per task.
+
+nginx (one worker, CPU 0) is the target; nest-host runs on CPU 1. Its resident set (VmRSS) is
+read once all users are spawned, for a small run (--base users) and a large one (--users); the
+difference divided by the extra users is the cost of one waiting user. Also reports the
+achieved request rate against the ideal users / 1.5 s.
+
+Usage: scripts/bench/memory.py [--users 10000] [--base 100] [--build build] [--repeat 3]
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+import nginx_target
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def sample(url, users, build, threads, run_s=16, at_s=12):
+    prefix = tempfile.mkdtemp() + "/mem"
+    rate = max(users // 4, 1)  # all spawned within ~4 s
+    cmd = ["taskset", "-c", "1", f"{build}/bin/nest-host", "--yes", "--host", url,
+           "--taskset-dir", f"{build}/bench_tasksets/idle", "--threads", str(threads),
+           "-u", str(users), "-r", str(rate), "-t", f"{run_s}s", "--only-summary",
+           "--csv", prefix]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(at_s)
+    rss = nginx_target.rss_kib(proc.pid)
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"nest-host failed ({proc.returncode}): {err}")
+    # Achieved rate once everyone waits: requests in the last rows of the history.
+    with open(prefix + "_stats_history.csv") as f:
+        rows = [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"]
+    steady = [float(r["Requests/s"]) for r in rows[-4:-1]]
+    with open(prefix + "_stats.csv") as f:
+        total = [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"][0]
+    return rss, statistics.median(steady) if steady else 0.0, int(total["Failure Count"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", type=int, default=10000)
+    ap.add_argument("--base", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--build", default=f"{ROOT}/build")
+    args = ap.parse_args()
+    per_user, rates = [], []
+    with nginx_target.Nginx(cpu=0) as target:
+        for round_ in range(args.repeat):
+            base, _, _ = sample(target.url, args.base, args.build, args.threads)
+            big, rate, failures = sample(target.url, args.users, args.build, args.threads)
+            kib = (big - base) / (args.users - args.base)
+            per_user.append(kib)
+            rates.append(rate)
+            print(f"round {round_ + 1}: RSS {args.base} users {base} KiB, {args.users} users "
+                  f"{big} KiB -> {kib:.1f} KiB/user; {rate:.0f} req/s "
+                  f"(ideal {args.users / 1.5:.0f}); {failures} failures", flush=True)
+    print(f"\nMedian: {statistics.median(per_user):.1f} KiB resident per waiting user; "
+          f"{statistics.median(rates):.0f} req/s of an ideal {args.users / 1.5:.0f}")
+
+
+if __name__ == "__main__":
+    main()
