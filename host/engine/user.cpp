@@ -1,5 +1,7 @@
 #include "engine/user.h"
 
+#include <boost/asio/post.hpp>
+
 #include "engine/weighted_picker.h"
 #include "engine/worker.h"
 
@@ -109,13 +111,18 @@ void User::sleep(std::chrono::nanoseconds duration) {
 }
 
 void User::suspend() {
-  timer_.expires_at(boost::asio::steady_timer::time_point::max());
-  boost::system::error_code ec;
-  timer_.async_wait((*yield_)[ec]);
+  boost::asio::async_initiate<boost::asio::yield_context, void()>(
+      [this](ParkHandler handler) { parked_.emplace(std::move(handler)); }, *yield_);
   t_current = this;
 }
 
-void User::resume() { timer_.cancel(); }
+void User::resume() {
+  if (!parked_) return;
+  // Posted, never run inline: the caller is in the middle of curl's bookkeeping.
+  ParkHandler handler = std::move(*parked_);
+  parked_.reset();
+  boost::asio::post(worker_.io(), std::move(handler));
+}
 
 void User::check_stopped() {
   if (cancelled_ && phase_ != Phase::kOnStop) throw nest::UserStopped{};

@@ -8,6 +8,7 @@
 #include <boost/asio/spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include <nest/taskset.h>
 
@@ -53,7 +54,13 @@ class User final : public Fiber, public nest::detail::UserContext {
 
   Worker& worker_;
   std::unique_ptr<Session> session_;
-  boost::asio::steady_timer timer_;  // sleeps, pauses, and parking while a request runs
+  boost::asio::steady_timer timer_;  // sleeps and pauses
+  // While suspended for a request: the handler that resumes the coroutine. No timer, so
+  // parking costs no timerfd update. (Not any_completion_handler: in Boost 1.81 a lambda
+  // holding one looks copyable and asio's copy recurses forever.)
+  using ParkHandler =
+      boost::asio::async_result<boost::asio::yield_context, void()>::handler_type;
+  std::optional<ParkHandler> parked_;
   boost::asio::yield_context* yield_ = nullptr;
   Phase phase_ = Phase::kIdle;
   bool cancelled_ = false;  // stop_now() was called

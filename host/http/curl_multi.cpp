@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/post.hpp>
 #include <stdexcept>
 
 namespace nest::host {
@@ -118,17 +119,41 @@ void CurlMulti::arm(const std::shared_ptr<Socket>& socket, bool read) {
 }
 
 int CurlMulti::on_timer(CURLM*, long timeout_ms, void* self_ptr) {
-  auto* self = static_cast<CurlMulti*>(self_ptr);
-  if (timeout_ms < 0) {
-    self->timer_.cancel();
-    return 0;
-  }
-  self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-  self->timer_.async_wait([self](boost::system::error_code ec) {
-    if (ec) return;
-    self->socket_action(CURL_SOCKET_TIMEOUT, 0);
-  });
+  static_cast<CurlMulti*>(self_ptr)->set_deadline(timeout_ms);
   return 0;
+}
+
+void CurlMulti::set_deadline(long timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  if (timeout_ms < 0) {  // no timeout: a pending wait will find no deadline and stop
+    deadline_ = Clock::time_point::max();
+    return;
+  }
+  if (timeout_ms == 0) {  // "as soon as possible", outside this callback
+    deadline_ = Clock::time_point::max();
+    if (timeout_posted_) return;
+    timeout_posted_ = true;
+    asio::post(io_, [this] {
+      timeout_posted_ = false;
+      socket_action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return;
+  }
+  deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  if (!timer_waiting_ || deadline_ < timer_.expiry()) arm_timer();
+}
+
+void CurlMulti::arm_timer() {
+  timer_.expires_at(deadline_);
+  timer_waiting_ = true;
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // re-armed (a newer wait is pending) or shutting down: touch nothing
+    timer_waiting_ = false;
+    if (deadline_ == std::chrono::steady_clock::time_point::max()) return;
+    if (std::chrono::steady_clock::now() < deadline_) return arm_timer();  // moved later
+    deadline_ = std::chrono::steady_clock::time_point::max();
+    socket_action(CURL_SOCKET_TIMEOUT, 0);
+  });
 }
 
 void CurlMulti::socket_action(curl_socket_t fd, int events) {

@@ -54,11 +54,19 @@ class CurlMulti {
   void watch(const std::shared_ptr<Socket>& socket);
   void arm(const std::shared_ptr<Socket>& socket, bool read);
   void socket_action(curl_socket_t fd, int events);
+  void set_deadline(long timeout_ms);
+  void arm_timer();
   void finish_done_transfers();
 
   boost::asio::io_context& io_;
   CURLM* multi_;
+  // curl's one timeout. Armed lazily: a later deadline leaves the earlier wait in place (it
+  // re-arms when it fires), because every re-arm that moves asio's earliest timer costs a
+  // timerfd_settime system call.
   boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool timer_waiting_ = false;
+  bool timeout_posted_ = false;  // a zero timeout is handled by one post, not the timer
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets_;
 };
 

@@ -75,7 +75,8 @@ def locust(url, seconds, users, user_class):
             rows = list(csv.DictReader(f))
         total = [r for r in rows if r["Name"] == "Aggregated"][0]
         return int(total["Request Count"])
-    cmd = ["taskset", "-c", "1", "python3", "-m", "locust", "-f", f"{HERE}/locustfile.py",
+    # Debian's Locust lives in the system Python, whatever python3 comes first on PATH.
+    cmd = ["taskset", "-c", "1", "/usr/bin/python3", "-m", "locust", "-f", f"{HERE}/locustfile.py",
            user_class, "--headless", "--host", url, "-u", str(users), "-r", str(users),
            "-t", f"{seconds}s", "--only-summary", "--csv", prefix, "--loglevel", "WARNING"]
     return measure(cmd, parse)
