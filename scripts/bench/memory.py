@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 
-import nginx_target
+import bench_support
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -30,7 +30,7 @@ def sample(url, users, build, threads, run_s=16, at_s=12):
            "--csv", prefix]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(at_s)
-    rss = nginx_target.rss_kib(proc.pid)
+    rss = bench_support.rss_kib(proc.pid)
     _, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"nest-host failed ({proc.returncode}): {err}")
@@ -38,8 +38,7 @@ def sample(url, users, build, threads, run_s=16, at_s=12):
     with open(prefix + "_stats_history.csv") as f:
         rows = [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"]
     steady = [float(r["Requests/s"]) for r in rows[-4:-1]]
-    with open(prefix + "_stats.csv") as f:
-        total = [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"][0]
+    total = bench_support.aggregated_row(prefix + "_stats.csv")
     return rss, statistics.median(steady) if steady else 0.0, int(total["Failure Count"])
 
 
@@ -52,7 +51,7 @@ def main():
     ap.add_argument("--build", default=f"{ROOT}/build")
     args = ap.parse_args()
     per_user, rates = [], []
-    with nginx_target.Nginx(cpu=0) as target:
+    with bench_support.Nginx(cpu=0) as target:
         for round_ in range(args.repeat):
             base, _, _ = sample(target.url, args.base, args.build, args.threads)
             big, rate, failures = sample(target.url, args.users, args.build, args.threads)

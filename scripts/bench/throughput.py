@@ -10,7 +10,6 @@ Usage: scripts/bench/throughput.py [--seconds 10] [--repeat 3] [--users 50] [--b
 Needs: nginx, wrk, python3-locust, python3-geventhttpclient (scripts/bench/run.sh installs them).
 """
 import argparse
-import csv
 import os
 import re
 import statistics
@@ -19,7 +18,7 @@ import sys
 import tempfile
 import time
 
-import nginx_target
+import bench_support
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -55,9 +54,7 @@ def wrk(url, seconds, users):
 def nest(url, seconds, users, build):
     prefix = tempfile.mkdtemp() + "/nest"
     def parse(out, err):
-        with open(prefix + "_stats.csv") as f:
-            rows = list(csv.DictReader(f))
-        total = [r for r in rows if r["Name"] == "Aggregated"][0]
+        total = bench_support.aggregated_row(prefix + "_stats.csv")
         if int(total["Failure Count"]):
             sys.exit(f"nest-host saw failures:\n{out}\n{err}")
         return int(total["Request Count"])
@@ -71,10 +68,7 @@ def nest(url, seconds, users, build):
 def locust(url, seconds, users, user_class):
     prefix = tempfile.mkdtemp() + "/locust"
     def parse(out, err):
-        with open(prefix + "_stats.csv") as f:
-            rows = list(csv.DictReader(f))
-        total = [r for r in rows if r["Name"] == "Aggregated"][0]
-        return int(total["Request Count"])
+        return int(bench_support.aggregated_row(prefix + "_stats.csv")["Request Count"])
     # Debian's Locust lives in the system Python, whatever python3 comes first on PATH.
     cmd = ["taskset", "-c", "1", "/usr/bin/python3", "-m", "locust", "-f", f"{HERE}/locustfile.py",
            user_class, "--headless", "--host", url, "-u", str(users), "-r", str(users),
@@ -100,7 +94,7 @@ def main():
         tools["locust HttpUser"] = lambda url: locust(url, args.seconds, args.users, "Slow")
 
     results = {name: [] for name in tools}
-    with nginx_target.Nginx(cpu=0) as target:
+    with bench_support.Nginx(cpu=0) as target:
         for round_ in range(args.repeat):
             for name, run in tools.items():
                 requests, cpu, wall = run(target.url)

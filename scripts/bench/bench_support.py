@@ -1,4 +1,4 @@
-"""A throwaway nginx on loopback for benchmarks: one worker pinned to one CPU, 100-byte body."""
+"""Shared by the benchmarks: a throwaway nginx target, resident memory, Locust-format CSV."""
 import os
 import shutil
 import socket
@@ -74,3 +74,10 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def aggregated_row(stats_csv):
+    """The Aggregated row of a Locust-format PREFIX_stats.csv (Nest's and Locust's alike)."""
+    import csv
+    with open(stats_csv) as f:
+        return [r for r in csv.DictReader(f) if r["Name"] == "Aggregated"][0]
