@@ -53,6 +53,16 @@ TEST(Engine, InterruptLeavesThroughOnStopAndPicksAgain) {
   EXPECT_EQ(requests(run, "GET", "/"), server["GET /"]);
 }
 
+TEST(Engine, InterruptFalseWaitsBeforePickingAgain) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 1, 1, 2s, 1);
+  run_folder(NEST_TEST_PLUGINS "/leave_later", settings);
+  // One visit per 300 ms pause: 7 in 2 s (6 to 8 at the edges); without the pause, hundreds.
+  std::uint64_t visits = target.count("GET /");
+  EXPECT_GE(visits, 6u);
+  EXPECT_LE(visits, 8u);
+}
+
 TEST(Engine, TasksetWeightsShareTheUsers) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 10, 100, 2s);

@@ -20,6 +20,8 @@ void LiveReport::on_interval(SampleSet&& interval, std::chrono::duration<double>
                  static_cast<unsigned long long>(users), elapsed.count());
   }
   if (!only_summary_ && !final && intervals_ % 2 == 0) {
+    std::fprintf(stdout, "%.0f s, %llu users%s\n", elapsed.count(),
+                 static_cast<unsigned long long>(users), spawning ? " (spawning)" : "");
     print_request_table(stdout, summary, true);
   }
   std::fflush(stdout);
