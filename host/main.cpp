@@ -1,9 +1,11 @@
-// nest-host: parse options → discover plugins → weigh → show the plan → run → report.
+// nest-host: parse options → discover plugins → weigh → confirm → run → report.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
+#include "config/confirm.h"
 #include "config/options.h"
+#include "config/weights.h"
 #include "engine/fd_limit.h"
 #include "engine/runner.h"
 #include "plugins/loader.h"
@@ -57,17 +59,35 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // Weigh: plugin defaults (the INI file comes with the workflow).
-  std::vector<TasksetType> tasksets;
-  for (const auto& t : discovery.tasksets) {
-    if (t.type.weight > 0) tasksets.push_back(t.type);
+  // Weigh: the INI file's [weights] over the plugins' defaults.
+  WeightResolution weights;
+  try {
+    weights = resolve_weights(discovery.tasksets, options.config ? &*options.config : nullptr);
+  } catch (const ConfigError& e) {
+    return usage_error(e.what());
   }
+  for (const auto& w : weights.warnings) std::fprintf(stderr, "nest-host: warning: %s\n", w.c_str());
+  std::vector<TasksetType> tasksets = taking_part(weights);
   if (tasksets.empty()) {
-    return usage_error("no taskset with a positive weight in '" + options.taskset_dir + "' (" +
-                       std::to_string(discovery.libraries_seen) + " plugin file(s) examined)");
+    return usage_error("no taskset with a positive weight (" +
+                       std::to_string(discovery.tasksets.size()) + " found in '" +
+                       options.taskset_dir + "'" +
+                       (options.config ? ", weights from " + options.config->path : "") + ")");
   }
-  print_run_plan(stdout, tasksets, options);
+
+  // Confirm.
+  print_run_plan(stdout, weights, options);
   std::fflush(stdout);
+  switch (confirm_run(options.yes, stdin, stdout)) {
+    case Confirmation::kRun:
+      break;
+    case Confirmation::kDeclined:
+      std::puts("Not run.");
+      return 0;
+    case Confirmation::kNoTerminal:
+      return usage_error("standard input is not a terminal, so nobody can confirm the run: "
+                         "pass --yes to run without asking");
+  }
 
   // Run and report.
   if (std::string warning = raise_fd_limit(options.run.users); !warning.empty()) {

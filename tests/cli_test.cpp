@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "demo_target.h"
 #include "process.h"
 
@@ -15,6 +17,13 @@ ProcessResult nest_host(std::vector<std::string> args, double timeout = 60,
                         std::vector<TimedSignal> signals = {}) {
   args.insert(args.begin(), kHost);
   return run_process(args, timeout, signals);
+}
+
+// A run as CI does it: no terminal, so --yes.
+ProcessResult nest_run(std::vector<std::string> args, double timeout = 60,
+                       std::vector<TimedSignal> signals = {}) {
+  args.insert(args.begin(), "--yes");
+  return nest_host(args, timeout, signals);
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -45,7 +54,7 @@ TEST(Cli, UsageErrorsNameTheFlagAndExit2) {
 TEST(Cli, RunWritesLocustCsvFilesAndExits0) {
   DemoTarget target;
   std::string prefix = temp_dir() + "/run";
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
                       "5", "-r", "50", "-t", "3s", "--stop-timeout", "5s", "--csv", prefix,
                       "--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -76,14 +85,14 @@ TEST(Cli, RunWritesLocustCsvFilesAndExits0) {
 
 TEST(Cli, RefusedConnectionsFailTheRunWithExitCode1) {
   std::string host = "http://127.0.0.1:" + std::to_string(closed_port());
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-u", "3",
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-u", "3",
                       "-r", "10", "-t", "2s", "--only-summary"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("Error report"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("could not connect (Connection refused)"), std::string::npos) << r.out;
   EXPECT_LT(r.seconds, 15);
 
-  auto custom = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-t", "1s",
+  auto custom = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-t", "1s",
                            "--only-summary", "--exit-code-on-error", "7"});
   EXPECT_EQ(custom.exit_code, 7);
 }
@@ -91,7 +100,7 @@ TEST(Cli, RefusedConnectionsFailTheRunWithExitCode1) {
 TEST(Cli, CtrlCStopsGracefullyAndStillWritesResults) {
   DemoTarget target;
   std::string prefix = temp_dir() + "/interrupted";
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
                       "5", "-r", "50", "-t", "60s", "--csv", prefix, "--only-summary"},
                      30, {{2.0, SIGINT}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -107,7 +116,7 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
   std::string prefix = temp_dir() + "/halted";
   // Users sit in 1.5 s tasks; the first Ctrl-C waits for them (stop-timeout 30 s), the second
   // must not.
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/long_task", "-H", target.url(), "-u",
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/long_task", "-H", target.url(), "-u",
                       "3", "-r", "50", "-t", "60s", "--stop-timeout", "30s", "--csv", prefix,
                       "--only-summary"},
                      30, {{2.1, SIGINT}, {2.4, SIGINT}});
@@ -119,7 +128,7 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
 
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
   DemoTarget target;
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",
                       "--only-summary"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* file : {"not_a_library.so", "bad_no_symbols.so", "bad_wrong_abi.so",
@@ -129,6 +138,41 @@ TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
         << file << " in:\n" << r.err;
   }
   EXPECT_GT(target.counts()["GET /items"], 0u);
+}
+
+TEST(Cli, WithoutATerminalItRefusesUnlessYes) {
+  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://127.0.0.1:1",
+                      "-t", "1s"},
+                     20);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("pass --yes"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 10) << "never waits for an answer that cannot come";
+  EXPECT_NE(r.out.find("Counting"), std::string::npos) << "the table was still shown";
+}
+
+TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  std::ofstream(dir + "/nest.ini") << "# weights for the test\n[weights]\nHeavy = 0\n"
+                                   << "Nobody = 3\n\n[nest]\nhost = " << target.url()
+                                   << "\nusers = 3\nrun-time = 1s\nonly-summary = yes\n";
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config",
+                     dir + "/nest.ini"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(dir + "/nest.ini:4: no taskset named 'Nobody'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("off"), std::string::npos) << "Heavy is shown as off:\n" << r.out;
+  EXPECT_NE(r.out.find(dir + "/nest.ini:3"), std::string::npos) << "the weight's source";
+  EXPECT_NE(r.out.find("3 users"), std::string::npos) << "users from [nest]:\n" << r.out;
+  auto counts = target.counts();
+  EXPECT_EQ(counts["GET /items/1"], 0u) << "Heavy (weight 0) never ran";
+  EXPECT_GT(counts["GET /items/2"], 0u);
+
+  std::ofstream(dir + "/nest.ini") << "[weights]\nHeavy = 0\nLight = 0\n";
+  auto none = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config",
+                        dir + "/nest.ini", "-H", target.url()});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no taskset with a positive weight"), std::string::npos) << none.err;
 }
 
 TEST(Cli, ListShowsTasksetsAndTasks) {

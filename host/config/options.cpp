@@ -1,6 +1,9 @@
 #include "config/options.h"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -21,11 +24,104 @@ std::chrono::milliseconds duration_flag(const po::variables_map& vm, const char*
   return *parsed;
 }
 
+// Keys of [nest]: every long option but those that only make sense on a command line.
+std::vector<std::string> ini_keys(const po::options_description& desc) {
+  std::vector<std::string> keys;
+  for (const auto& option : desc.options()) {
+    const std::string& name = option->long_name();
+    if (name != "help" && name != "version" && name != "config" && name != "list") {
+      keys.push_back(name);
+    }
+  }
+  return keys;
+}
+
+std::optional<IniFile> read_config(const po::variables_map& vm,
+                                   const po::options_description&) {
+  const auto& path = vm["config"].as<std::string>();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (vm["config"].defaulted()) return std::nullopt;  // no ./nest.ini: defaults it is
+    throw UsageError("--config: " + path + " does not exist");
+  }
+  try {
+    return read_ini(path);
+  } catch (const ConfigError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+bool truthy(std::string value, bool& result) {
+  for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (value == "true" || value == "yes" || value == "on" || value == "1") return result = true;
+  if (value == "false" || value == "no" || value == "off" || value == "0") {
+    result = false;
+    return true;
+  }
+  return false;
+}
+
+// Stores the [nest] entries below what the command line set (po::store keeps the first value).
+void store_ini_options(const IniFile& ini, const po::options_description& desc,
+                       po::variables_map& vm) {
+  auto keys = ini_keys(desc);
+  for (const auto& e : ini.entries) {
+    if (e.section != "nest") continue;
+    if (std::find(keys.begin(), keys.end(), e.key) == keys.end()) {
+      std::string hint = nearest(e.key, keys);
+      throw UsageError(ini.where(e) + ": unknown option '" + e.key + "' in [nest]" +
+                       (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+    std::vector<std::string> args;
+    if (desc.find(e.key, false).semantic()->max_tokens() == 0) {  // a switch
+      bool on = false;
+      if (!truthy(e.value, on)) {
+        throw UsageError(ini.where(e) + ": " + e.key + " takes true or false, not '" + e.value +
+                         "'");
+      }
+      if (!on) continue;
+      args.push_back("--" + e.key);
+    } else {
+      args.push_back("--" + e.key + "=" + e.value);
+    }
+    try {
+      po::store(po::command_line_parser(args).options(desc).run(), vm);
+    } catch (const po::error& err) {
+      throw UsageError(ini.where(e) + ": " + err.what());
+    }
+  }
+}
+
 }  // namespace
+
+std::string nearest(const std::string& key, const std::vector<std::string>& valid) {
+  std::string best;
+  std::size_t best_distance = 4;  // suggest only within 3 edits
+  for (const auto& candidate : valid) {
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(candidate.size() + 1);
+    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= key.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= candidate.size(); ++j) {
+        std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                           diagonal + (key[i - 1] == candidate[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row.back() < best_distance) {
+      best_distance = row.back();
+      best = candidate;
+    }
+  }
+  return best;
+}
 
 Options parse_options(int argc, const char* const* argv) {
   Options o;
-  std::string host, run_time, stop_timeout = "0", request_timeout = "60s";
+  std::string host, run_time, stop_timeout = "0", request_timeout = "60s", config_path;
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   po::options_description desc(
@@ -35,6 +131,7 @@ Options parse_options(int argc, const char* const* argv) {
   desc.add_options()
     ("help,h", "show this help and exit")
     ("version", "show the version and exit")
+    ("config", po::value(&config_path)->default_value("nest.ini"), "INI file: [weights] TasksetName = weight, and any option below in [nest]")
     ("host,H", po::value(&host), "base URL of the system under test, e.g. http://127.0.0.1:8089 (required to run)")
     ("users,u", po::value(&users)->default_value(1), "number of users to reach")
     ("spawn-rate,r", po::value(&o.run.spawn_rate)->default_value(1), "users started per second, over all threads")
@@ -54,6 +151,12 @@ Options parse_options(int argc, const char* const* argv) {
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  o.config = read_config(vm, desc);
+  if (o.config) store_ini_options(*o.config, desc, vm);
+  try {
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

@@ -1,10 +1,12 @@
-// nest-host's command line. Every option documents its unit and default in --help.
+// nest-host's options: the command line over the INI file's [nest] section over the defaults.
+// Every option documents its unit and default in --help.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "config/ini_file.h"
 #include "engine/run_plan.h"
 
 namespace nest::host {
@@ -17,6 +19,7 @@ struct Options {
   bool only_summary = false;
   bool yes = false;             // -y: accepted; the confirmation comes with the workflow
   bool list = false;            // --list: print what was found and exit
+  std::optional<IniFile> config;  // --config (default ./nest.ini) when the file exists
   int exit_code_on_error = 1;
   bool help = false;
   bool version = false;
@@ -28,6 +31,11 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Reads the command line, then --config (default ./nest.ini; a missing default file is fine).
+// Throws UsageError naming the flag, or the file and line, of what is wrong.
 Options parse_options(int argc, const char* const* argv);
+
+// The valid key closest to `key` (edit distance at most 3), or empty: for "did you mean".
+std::string nearest(const std::string& key, const std::vector<std::string>& valid);
 
 }  // namespace nest::host

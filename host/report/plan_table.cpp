@@ -20,15 +20,17 @@ void print_discovery(std::FILE* out, const Discovery& d) {
   }
 }
 
-void print_run_plan(std::FILE* out, const std::vector<TasksetType>& tasksets,
-                    const Options& o) {
+void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
   long total = 0;
-  for (const auto& t : tasksets) total += t.weight;
-  std::fprintf(out, "%-24s %6s %7s  %s\n", "Taskset", "Weight", "Share", "Plugin");
-  for (const auto& t : tasksets) {
-    std::fprintf(out, "%-24s %6d %6s%%  %s\n", t.name.c_str(), t.weight,
-                 fixed(100.0 * t.weight / static_cast<double>(total), 1).c_str(),
-                 t.plugin.c_str());
+  for (const auto& t : weights.tasksets) total += t.type.weight;
+  std::fprintf(out, "%-24s %6s %7s  %-32s %s\n", "Taskset", "Weight", "Share", "Plugin",
+               "Weight from");
+  for (const auto& t : weights.tasksets) {
+    std::string share = t.type.weight > 0 && total > 0
+                            ? fixed(100.0 * t.type.weight / static_cast<double>(total), 1) + "%"
+                            : "off";
+    std::fprintf(out, "%-24s %6d %7s  %-32s %s\n", t.type.name.c_str(), t.type.weight,
+                 share.c_str(), t.type.plugin.c_str(), t.source.c_str());
   }
   const auto& r = o.run;
   std::string run_time = r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";

@@ -4,12 +4,14 @@
 #include <cstdio>
 
 #include "config/options.h"
+#include "config/weights.h"
 #include "plugins/loader.h"
 
 namespace nest::host {
 
 void print_discovery(std::FILE* out, const Discovery& discovery);
-void print_run_plan(std::FILE* out, const std::vector<TasksetType>& tasksets,
-                    const Options& options);
+// Every taskset with its weight, share of users, plugin and where the weight came from; then
+// the run settings.
+void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& options);
 
 }  // namespace nest::host
