@@ -54,6 +54,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nest-host: two tasksets share a name: %s\n", d.c_str());
   }
   if (!discovery.duplicates.empty()) return usage_error("rename one of each duplicate taskset");
+  if (discovery.tasksets.empty()) {
+    return usage_error(
+        discovery.libraries_seen == 0
+            ? "no taskset plugins (*.so) under '" + options.taskset_dir +
+                  "' (searched recursively): build the examples with `cmake --build build`, "
+                  "or put your plugins there"
+            : "none of the " + std::to_string(discovery.libraries_seen) + " plugin file(s) under '" +
+                  options.taskset_dir + "' can be used (reasons above)");
+  }
   if (options.list) {
     print_discovery(stdout, discovery);
     return 0;

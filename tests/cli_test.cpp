@@ -46,6 +46,13 @@ TEST(Cli, UsageErrorsNameTheFlagAndExit2) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("hots"), std::string::npos) << unknown.err;
 
+  std::string empty = temp_dir();
+  auto nothing = nest_host({"-H", "http://127.0.0.1:1", "--taskset-dir", empty});
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_NE(nothing.err.find("no taskset plugins (*.so) under '" + empty + "'"), std::string::npos)
+      << nothing.err;
+  EXPECT_NE(nothing.err.find("cmake --build build"), std::string::npos) << nothing.err;
+
   auto no_dir = nest_host({"-H", "http://127.0.0.1:1", "--taskset-dir", "/nonexistent/nest"});
   EXPECT_EQ(no_dir.exit_code, 2);
   EXPECT_NE(no_dir.err.find("/nonexistent/nest"), std::string::npos) << no_dir.err;
@@ -132,7 +139,8 @@ TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
                       "--only-summary"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* file : {"not_a_library.so", "bad_no_symbols.so", "bad_wrong_abi.so",
-                           "bad_throwing_factory.so", "bad_no_tasks.so"}) {
+                           "bad_throwing_factory.so", "bad_no_tasks.so",
+                           "bad_aborts_in_static.so", "bad_throws_in_static.so"}) {
     EXPECT_NE(r.err.find(std::string("skipped ") + NEST_TEST_PLUGINS "/bad/" + file),
               std::string::npos)
         << file << " in:\n" << r.err;

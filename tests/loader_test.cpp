@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+
+#include "process.h"
 
 namespace nest::host {
 namespace {
@@ -33,7 +36,16 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
   Discovery d = discover_plugins(NEST_TEST_PLUGINS "/bad");
   ASSERT_EQ(d.tasksets.size(), 1u) << "the good plugin, found two levels down";
   EXPECT_EQ(d.tasksets[0].type.name, "Counting");
-  EXPECT_EQ(d.libraries_seen, 6u);
+  EXPECT_EQ(d.libraries_seen, 8u);
+
+  auto* aborts = problem_for(d, "bad_aborts_in_static.so");
+  ASSERT_NE(aborts, nullptr);
+  EXPECT_NE(aborts->reason.find("crashed while loading in a test process (Aborted)"),
+            std::string::npos)
+      << aborts->reason;
+  auto* throws = problem_for(d, "bad_throws_in_static.so");
+  ASSERT_NE(throws, nullptr);
+  EXPECT_EQ(throws->reason, "threw while loading (a static constructor): static init failed");
 
   auto* text = problem_for(d, "not_a_library.so");
   ASSERT_NE(text, nullptr);
@@ -65,6 +77,24 @@ TEST(Loader, SameNameInTwoFilesIsADuplicate) {
   EXPECT_TRUE(d.starts_with("Counting: ")) << d;
   EXPECT_NE(d.find("counting/test_counting.so"), std::string::npos) << d;
   EXPECT_NE(d.find("deeper/bad_good_one.so"), std::string::npos) << d;
+}
+
+TEST(Loader, FollowsNoSymlinkedFolderSoLoopsCannotHang) {
+  namespace fs = std::filesystem;
+  std::string dir = nest::test::temp_dir();
+  fs::create_directories(dir + "/a/b");
+  fs::copy_file(NEST_TEST_PLUGINS "/counting/test_counting.so", dir + "/a/b/counting.so");
+  fs::create_directory_symlink(dir, dir + "/a/b/loop");  // points back up: a cycle
+  Discovery d = discover_plugins(dir);
+  ASSERT_EQ(d.tasksets.size(), 1u);
+  EXPECT_EQ(d.tasksets[0].type.name, "Counting");
+  EXPECT_TRUE(d.duplicates.empty());
+}
+
+TEST(Loader, EmptyFolderFindsNothing) {
+  Discovery d = discover_plugins(nest::test::temp_dir());
+  EXPECT_TRUE(d.tasksets.empty());
+  EXPECT_EQ(d.libraries_seen, 0u);
 }
 
 }  // namespace

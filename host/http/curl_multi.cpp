@@ -13,6 +13,11 @@ namespace asio = boost::asio;
 struct CurlMulti::Socket {
   Socket(asio::io_context& io, curl_socket_t fd, bool owned)
       : descriptor(io, fd), fd(fd), owned(owned) {}
+  // Never closes: the fd may already belong to a newer socket of the same number. Closing is
+  // done only where curl asks for it (close_socket).
+  ~Socket() {
+    if (descriptor.is_open()) descriptor.release();
+  }
   asio::posix::stream_descriptor descriptor;
   curl_socket_t fd;
   bool owned;          // we opened it, so we close it in close_socket
@@ -62,8 +67,17 @@ curl_socket_t CurlMulti::open_socket(void* self_ptr, curlsocktype, curl_sockaddr
   auto* self = static_cast<CurlMulti*>(self_ptr);
   int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd < 0) return CURL_SOCKET_BAD;
+  self->forget(fd);  // a stale entry for a closed fd of the same number
   self->sockets_[fd] = std::make_shared<Socket>(self->io_, fd, true);
   return fd;
+}
+
+void CurlMulti::forget(curl_socket_t fd) {
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end()) return;
+  it->second->closed = true;
+  it->second->descriptor.release();  // before the new registration, never after it
+  sockets_.erase(it);
 }
 
 int CurlMulti::close_socket(void* self_ptr, curl_socket_t fd) {

@@ -51,6 +51,7 @@ class CurlMulti {
   static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* address);
   static int close_socket(void* self, curl_socket_t fd);
 
+  void forget(curl_socket_t fd);  // drops our entry for fd without closing it
   void watch(const std::shared_ptr<Socket>& socket);
   void arm(const std::shared_ptr<Socket>& socket, bool read);
   void socket_action(curl_socket_t fd, int events);

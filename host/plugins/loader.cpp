@@ -8,6 +8,7 @@
 #include <nest/plugin.h>
 
 #include "engine/user.h"
+#include "plugins/probe.h"
 
 namespace nest::host {
 namespace fs = std::filesystem;
@@ -84,6 +85,7 @@ void load_plugin(const fs::path& file, Discovery& into) {
   if (symbols.empty()) {
     return fail("exports no Nest tasksets (no NEST_TASKSET in it, or not built with the Nest SDK)");
   }
+  if (std::string why = probe_in_child(file, symbols); !why.empty()) return fail(why);
   dll::shared_library library;
   try {
     library.load(file.string(), dll::load_mode::rtld_now | dll::load_mode::rtld_local);

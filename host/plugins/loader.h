@@ -2,8 +2,9 @@
 //
 // Checks, in order, for every shared library found (recursively; symlinked folders are not
 // followed, so links cannot loop): it parses as a shared library; it exports Nest's symbols
-// (read from the file, without running it); it loads; each taskset's ABI version equals the
-// host's; its factory returns an object (exceptions caught) with at least one task and valid
+// (read from the file, without running it); it loads and builds its tasksets in a child
+// process without crashing (plugins/probe.h); it loads here; each taskset's ABI version equals
+// the host's; its factory returns an object (exceptions caught) with at least one task and valid
 // weights. A file failing a check is reported with its path and the reason, and skipped.
 // Loaded libraries stay loaded until the process ends: objects they made must never outlive
 // their code.
