@@ -214,7 +214,7 @@ TEST(Engine, EachUserHasItsOwnCookieJar) {
 
 TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 4, 100, 5s, 1);
+  auto settings = quick_settings(target.url(), 4, 100, 7s, 1);
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/hog", settings);
   int warnings = 0;
   for (const auto& n : run.notices) warnings += n.find("load generator is saturated") != n.npos;

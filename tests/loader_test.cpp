@@ -45,7 +45,12 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
       << aborts->reason;
   auto* throws = problem_for(d, "bad_throws_in_static.so");
   ASSERT_NE(throws, nullptr);
-  EXPECT_EQ(throws->reason, "threw while loading (a static constructor): static init failed");
+  // Unwinding through the dynamic loader works in a plain build; under ASan it terminates.
+  // Either way the file is reported and skipped, and the host lives.
+  EXPECT_TRUE(throws->reason ==
+                  "threw while loading (a static constructor): static init failed" ||
+              throws->reason.starts_with("crashed while loading in a test process (Aborted)"))
+      << throws->reason;
 
   auto* text = problem_for(d, "not_a_library.so");
   ASSERT_NE(text, nullptr);

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <bit>
 #include <cmath>
 #include <memory>
 #include <thread>
@@ -40,8 +41,9 @@ class OverloadWatch {
     double usage = wall > 0 ? (cpu - last_cpu_) / (wall * cores_) : 0;
     last_wall_ = now;
     last_cpu_ = cpu;
-    busy_seconds_ = (usage >= 0.9 || max_lag_us >= 100'000) ? busy_seconds_ + 1 : 0;
-    if (warned_ || busy_seconds_ < 3) return {};
+    // Saturated in 3 of the last 5 seconds: one quiet second must not hide an overload.
+    recent_ = (recent_ << 1 | ((usage >= 0.9 || max_lag_us >= 100'000) ? 1u : 0u)) & 0x1f;
+    if (warned_ || std::popcount(recent_) < 3) return {};
     warned_ = true;
     char text[256];
     std::snprintf(text, sizeof text,
@@ -56,7 +58,7 @@ class OverloadWatch {
   unsigned cores_;
   Clock::time_point last_wall_ = Clock::now();
   double last_cpu_ = process_cpu_seconds();
-  int busy_seconds_ = 0;
+  unsigned recent_ = 0;  // a bit per second, newest lowest: saturated or not
   bool warned_ = false;
 };
 
