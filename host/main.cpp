@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
+#include "config/configure.h"
 #include "config/confirm.h"
 #include "config/options.h"
 #include "config/weights.h"
@@ -76,6 +79,27 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
   for (const auto& w : weights.warnings) std::fprintf(stderr, "nest-host: warning: %s\n", w.c_str());
+  if (options.configure) {
+    if (!isatty(fileno(stdin))) {
+      return usage_error("--configure asks questions: run it in a terminal");
+    }
+    std::optional<ConfigureResult> chosen;
+    try {
+      chosen = configure_weights(weights, options.config_path, stdin, stdout);
+    } catch (const std::exception& e) {
+      return usage_error(e.what());
+    }
+    if (!chosen) {
+      std::puts("Aborted: nothing was written.");
+      return kExitUsage;
+    }
+    if (!chosen->run_now) return 0;
+    if (options.run.transport.base_url.empty()) {
+      return usage_error("to run, give --host (or host = ... in [nest] of " + chosen->path + ")");
+    }
+    weights = std::move(chosen->weights);
+    options.yes = true;  // just confirmed
+  }
   std::vector<TasksetType> tasksets = taking_part(weights);
   if (tasksets.empty()) {
     return usage_error("no taskset with a positive weight (" +

@@ -29,7 +29,8 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   std::vector<std::string> keys;
   for (const auto& option : desc.options()) {
     const std::string& name = option->long_name();
-    if (name != "help" && name != "version" && name != "config" && name != "list") {
+    if (name != "help" && name != "version" && name != "config" && name != "list" &&
+        name != "configure") {
       keys.push_back(name);
     }
   }
@@ -42,6 +43,7 @@ std::optional<IniFile> read_config(const po::variables_map& vm,
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     if (vm["config"].defaulted()) return std::nullopt;  // no ./nest.ini: defaults it is
+    if (vm.count("configure") && vm["configure"].as<bool>()) return std::nullopt;  // to create
     throw UsageError("--config: " + path + " does not exist");
   }
   try {
@@ -146,7 +148,8 @@ Options parse_options(int argc, const char* const* argv) {
     ("exit-code-on-error", po::value(&o.exit_code_on_error)->default_value(1), "exit code when a request failed or a task threw")
     ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits); 0 = from the clock")
     ("yes,y", po::bool_switch(&o.yes), "run without asking for confirmation")
-    ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit");
+    ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit")
+    ("configure", po::bool_switch(&o.configure), "ask for each taskset's weight, save them to --config, then offer to run");
   // clang-format on
   po::variables_map vm;
   try {
@@ -191,7 +194,8 @@ Options parse_options(int argc, const char* const* argv) {
     throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
   }
   o.run.transport.base_url = host;
-  if (host.empty() && !o.list) {
+  o.config_path = config_path;
+  if (host.empty() && !o.list && !o.configure) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8089");
   }
   return o;

@@ -19,6 +19,8 @@ struct Options {
   bool only_summary = false;
   bool yes = false;             // -y: accepted; the confirmation comes with the workflow
   bool list = false;            // --list: print what was found and exit
+  bool configure = false;       // --configure: ask for the weights and save them
+  std::string config_path;      // --config as given (default nest.ini), whether or not it exists
   std::optional<IniFile> config;  // --config (default ./nest.ini) when the file exists
   int exit_code_on_error = 1;
   bool help = false;

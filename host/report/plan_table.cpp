@@ -20,7 +20,7 @@ void print_discovery(std::FILE* out, const Discovery& d) {
   }
 }
 
-void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
+void print_weights_table(std::FILE* out, const WeightResolution& weights) {
   long total = 0;
   for (const auto& t : weights.tasksets) total += t.type.weight;
   std::fprintf(out, "%-24s %6s %7s  %-32s %s\n", "Taskset", "Weight", "Share", "Plugin",
@@ -32,6 +32,10 @@ void print_run_plan(std::FILE* out, const WeightResolution& weights, const Optio
     std::fprintf(out, "%-24s %6d %7s  %-32s %s\n", t.type.name.c_str(), t.type.weight,
                  share.c_str(), t.type.plugin.c_str(), t.source.c_str());
   }
+}
+
+void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
+  print_weights_table(out, weights);
   const auto& r = o.run;
   std::string run_time = r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
   std::fprintf(out, "\nHost %s, %llu users at %s/s, run time %s, %u threads\n\n",
