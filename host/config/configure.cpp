@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/confirm.h"
 #include "config/ini_writer.h"
 #include "report/plan_table.h"
 
@@ -70,15 +71,7 @@ std::optional<ConfigureResult> configure_weights(const WeightResolution& current
   write_atomically(result.path, update_weights(read_all(result.path), weights));
   std::fprintf(out, "Saved the weights to %s\n", result.path.c_str());
 
-  for (;;) {
-    auto run = ask("Run now? [Y/n] ", in, out);
-    if (!run || *run == "n" || *run == "N" || *run == "no") break;
-    if (run->empty() || *run == "y" || *run == "Y" || *run == "yes") {
-      result.run_now = true;
-      break;
-    }
-    std::fputs("Please answer y or n.\n", out);
-  }
+  result.run_now = ask_yes_no("Run now? [Y/n] ", in, out).value_or(false);
   return result;
 }
 

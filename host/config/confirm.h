@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 
 namespace nest::host {
 
@@ -14,5 +15,9 @@ enum class Confirmation {
 // Asks on `out`, reads answers from `in`; re-asks until the answer is y/yes/n/no/empty.
 // Never waits on a non-terminal input.
 Confirmation confirm_run(bool yes, std::FILE* in, std::FILE* out);
+
+// Asks `question` ("... [Y/n] ") until the answer is y, yes, n, no or empty (= yes).
+// Returns nullopt when the input ends (Ctrl-D).
+std::optional<bool> ask_yes_no(const char* question, std::FILE* in, std::FILE* out);
 
 }  // namespace nest::host
