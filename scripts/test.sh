@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, runs every test; then builds and runs
-# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# NEST_SKIP_SANITIZERS=1 skips the second pass (for a quick local loop).
+# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the engine's tests
+# under ThreadSanitizer. NEST_SKIP_SANITIZERS=1 skips both (for a quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -25,4 +25,12 @@ if [ "${NEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure --timeout 600
+
+  echo "== build (TSan, engine)"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DNEST_SANITIZE=thread \
+        -DNEST_TASKSETS_DIR="$PWD/build-tsan/tasksets" >/dev/null
+  cmake --build build-tsan -j"$jobs" --target engine_test test_plugins nest-demo-target
+  echo "== engine tests (TSan)"
+  TSAN_OPTIONS=second_deadlock_stack=1 \
+    ctest --test-dir build-tsan -R '^Engine[.]' --output-on-failure --timeout 600
 fi

@@ -13,6 +13,7 @@
 // std::this_thread::sleep_for, blocking sockets or long CPU loops stall every user on it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <stdexcept>
@@ -49,15 +50,16 @@ struct Host {
   UserContext* (*current_user)();  // the user running on the calling thread, or null
 };
 
-// One per plugin (hidden visibility): set by the factory before any taskset exists.
-inline const Host*& host_slot() {
-  static const Host* host = nullptr;
+// One per plugin (hidden visibility): set by every factory call, from any worker thread, so
+// atomic (always the same value; relaxed order is enough for a pointer to static data).
+inline std::atomic<const Host*>& host_slot() {
+  static std::atomic<const Host*> host{nullptr};
   return host;
 }
-inline void install_host(const Host* host) { host_slot() = host; }
+inline void install_host(const Host* host) { host_slot().store(host, std::memory_order_relaxed); }
 
 inline UserContext& current_user() {
-  const Host* host = host_slot();
+  const Host* host = host_slot().load(std::memory_order_relaxed);
   UserContext* user = host ? host->current_user() : nullptr;
   if (!user) throw std::logic_error("nest: client()/sleep() used outside a running user "
                                     "(for example in a TaskSet constructor)");
