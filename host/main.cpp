@@ -140,8 +140,7 @@ int main(int argc, char** argv) {
   RunOutcome outcome = run_load(tasksets, options.run, report);
   int code = 0;
   try {
-    report.finish();
-    Summary summary = report.summary();
+    Summary summary = report.finish();
     if (summary.total.failures > 0 || !summary.exceptions.empty()) {
       code = options.exit_code_on_error;
     }

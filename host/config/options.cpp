@@ -37,8 +37,7 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   return keys;
 }
 
-std::optional<IniFile> read_config(const po::variables_map& vm,
-                                   const po::options_description&) {
+std::optional<IniFile> read_config(const po::variables_map& vm) {
   const auto& path = vm["config"].as<std::string>();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -157,7 +156,7 @@ Options parse_options(int argc, const char* const* argv) {
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
-  o.config = read_config(vm, desc);
+  o.config = read_config(vm);
   if (o.config) store_ini_options(*o.config, desc, vm);
   try {
     po::notify(vm);

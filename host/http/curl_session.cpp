@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "http/curl_transport.h"
+#include "http/record_response.h"
 #include "stats/recorder.h"
 
 namespace nest::host {
@@ -58,16 +59,7 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
   }
 
   void record_deferred(const nest::Response& response) noexcept override {
-    bool failed = response.marked_failed() || (!response.marked_succeeded() && !response.ok());
-    std::string error = response.marked_failed() ? response.failure_message()
-                                                 : failure_text(response);
-    recorder_.add(response.deferred_row(), response.elapsed.count(), response.body.size(),
-                  failed, error);
-  }
-
-  static std::string failure_text(const nest::Response& response) {
-    if (!response.error.empty()) return response.error;
-    return "HTTP " + std::to_string(response.status);
+    record_response(recorder_, response.deferred_row(), response);
   }
 
   void prepare(const nest::Request& request);
@@ -216,10 +208,9 @@ nest::Response CurlSession::send(const nest::Request& request) {
   response.body = std::move(body_);
   response.headers = std::move(headers_);
   if (request.options.catch_response) {
-    response.defer_to(this, row);
+    response.defer_to(this, row);  // recorded when the task lets go of it
   } else {
-    recorder_.add(row, total_us, response.body.size(), !response.ok(),
-                  response.ok() ? std::string() : failure_text(response));
+    record_response(recorder_, row, response);
   }
   return response;
 }

@@ -12,14 +12,16 @@ void LiveReport::on_interval(SampleSet&& interval, std::chrono::duration<double>
   std::uint64_t users = interval.users;
   aggregator_.add(std::move(interval), elapsed.count());
   ++intervals_;
-  Summary summary = aggregator_.summarize();
+  bool print_table = !only_summary_ && !final && intervals_ % 2 == 0;
+  Summary summary;
+  if (csv_ || print_table) summary = aggregator_.summarize();  // not for nothing each second
   if (csv_) csv_->add_history(summary, static_cast<long long>(std::time(nullptr)));
   if (!spawning && !spawn_reported_ && !final) {
     spawn_reported_ = true;
     std::fprintf(stdout, "All users spawned: %llu running (%.1f s)\n",
                  static_cast<unsigned long long>(users), elapsed.count());
   }
-  if (!only_summary_ && !final && intervals_ % 2 == 0) {
+  if (print_table) {
     std::fprintf(stdout, "%.0f s, %llu users%s\n", elapsed.count(),
                  static_cast<unsigned long long>(users), spawning ? " (spawning)" : "");
     print_request_table(stdout, summary, true);
@@ -31,7 +33,7 @@ void LiveReport::on_notice(const std::string& message) {
   std::fprintf(stderr, "nest-host: %s\n", message.c_str());
 }
 
-void LiveReport::finish() {
+Summary LiveReport::finish() {
   Summary summary = aggregator_.summarize();
   std::fprintf(stdout, "\nFinal results after %.1f s\n", summary.elapsed_s);
   print_request_table(stdout, summary, false);
@@ -40,6 +42,7 @@ void LiveReport::finish() {
   print_exceptions(stdout, summary);
   std::fflush(stdout);
   if (csv_) csv_->write_final(summary);
+  return summary;
 }
 
 }  // namespace nest::host

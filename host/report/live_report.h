@@ -21,9 +21,9 @@ class LiveReport final : public RunObserver {
                    bool final) override;
   void on_notice(const std::string& message) override;
 
-  // The final results: tables on stdout, CSV files. Call once, after the run.
-  void finish();
-  Summary summary() const { return aggregator_.summarize(); }
+  // The final results: tables on stdout, CSV files; returns them. Call once, after the run.
+  // Throws std::runtime_error when a CSV file cannot be written (the tables are out by then).
+  Summary finish();
 
  private:
   Aggregator aggregator_;
