@@ -1,6 +1,7 @@
 // nest-host: parse options → discover plugins → weigh → confirm → run → report.
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 
 #include <unistd.h>
@@ -12,16 +13,36 @@
 #include "engine/fd_limit.h"
 #include "engine/runner.h"
 #include "plugins/loader.h"
+#include "report/console.h"
 #include "report/live_report.h"
 #include "report/plan_table.h"
+#include "report/result_json.h"
 
 namespace {
 
 constexpr int kExitUsage = 2;
+constexpr int kExitThresholds = 3;
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "nest-host: %s\n(see nest-host --help)\n", message.c_str());
   return kExitUsage;
+}
+
+// The settings of this run, as the result records them.
+nest::host::RunInfo run_info(const nest::host::Options& o, std::optional<double> run_time_s) {
+  nest::host::RunInfo info;
+  info.nest_version = NEST_VERSION;
+  info.host = o.run.transport.base_url;
+  info.users = o.run.users;
+  info.spawn_rate = o.run.spawn_rate;
+  info.run_time_s = run_time_s;
+  info.threads = o.run.threads;
+  info.seed = o.run.seed;
+  char when[32];
+  std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  info.started_at = when;
+  return info;
 }
 
 }  // namespace
@@ -39,7 +60,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options.version) {
-    std::printf("nest-host 0.1.0 (taskset ABI %u)\n", nest::kAbiVersion);
+    std::printf("nest-host %s (taskset ABI %u)\n", NEST_VERSION, nest::kAbiVersion);
     return 0;
   }
 
@@ -136,7 +157,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return usage_error(std::string("--csv: ") + e.what());
   }
-  LiveReport report(options.only_summary, std::move(csv));
+  std::optional<double> run_time_s;
+  if (options.run.run_time) run_time_s = options.run.run_time->count() / 1000.0;
+  RunResult result;
+  result.info = run_info(options, run_time_s);
+  for (const auto& t : weights.tasksets) {
+    result.tasksets.push_back({t.type.name, t.type.weight, t.source, t.type.plugin});
+  }
+  LiveReport report(options.only_summary, std::move(csv),
+                    ProgressLine(stdout, isatty(fileno(stdout)), options.run.users, run_time_s),
+                    options.abort_on_fail ? options.thresholds : std::vector<Threshold>{});
   RunOutcome outcome = run_load(tasksets, options.run, report);
   int code = 0;
   try {
@@ -147,6 +177,20 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nest-host: %s\n", e.what());
     code = options.exit_code_on_error;
+  }
+  report.fill(result);
+  result.info.interrupted = outcome.interrupted;
+  result.thresholds = judge(options.thresholds, result);
+  print_thresholds(stdout, result.thresholds);
+  if (any_broken(result.thresholds)) code = kExitThresholds;
+  try {
+    if (!options.json_path.empty()) {
+      write_result_file(options.json_path, result);
+      std::printf("Result: %s\n", options.json_path.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nest-host: %s\n", e.what());
+    if (code == 0) code = options.exit_code_on_error;
   }
   std::fflush(nullptr);
   // After a halt, users are frozen mid-task; tearing them down would run plugin code again.

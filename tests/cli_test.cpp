@@ -11,21 +11,6 @@
 namespace nest::test {
 namespace {
 
-const std::string kHost = NEST_BIN_DIR "/nest-host";
-
-ProcessResult nest_host(std::vector<std::string> args, double timeout = 60,
-                        std::vector<TimedSignal> signals = {}) {
-  args.insert(args.begin(), kHost);
-  return run_process(args, timeout, signals);
-}
-
-// A run as CI does it: no terminal, so --yes.
-ProcessResult nest_run(std::vector<std::string> args, double timeout = 60,
-                       std::vector<TimedSignal> signals = {}) {
-  args.insert(args.begin(), "--yes");
-  return nest_host(args, timeout, signals);
-}
-
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 TEST(Cli, UsageErrorsNameTheFlagAndExit2) {

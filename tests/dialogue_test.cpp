@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config/atomic_file.h"
 #include "config/ini_file.h"
 #include "config/ini_writer.h"
 #include "demo_target.h"
@@ -28,7 +29,7 @@ const std::string kOriginal =
     "Heavy = 2   ; from last week\n"
     "\n"
     "[thresholds]\n"
-    "p95 = 300ms\n";
+    "latency = p95<300ms\n";
 
 TEST(IniWriter, UpdatesInPlaceAddsMissingAndKeepsEverythingElse) {
   std::string out = host::update_weights(kOriginal, {{"Heavy", 5}, {"Light", 0}});
@@ -43,7 +44,7 @@ TEST(IniWriter, UpdatesInPlaceAddsMissingAndKeepsEverythingElse) {
             "Light = 0\n"
             "\n"
             "[thresholds]\n"
-            "p95 = 300ms\n");
+            "latency = p95<300ms\n");
 }
 
 TEST(IniWriter, AddsAWeightsSectionWhenThereIsNone) {
@@ -97,7 +98,7 @@ TEST(Dialogue, ConfigureAsksReasksSavesAndKeepsTheRestOfTheFile) {
   EXPECT_NE(written.find("; the heavy customers\nHeavy = 5   ; from last week\nLight = 1\n"),
             std::string::npos)
       << written;
-  EXPECT_NE(written.find("[thresholds]\np95 = 300ms\n"), std::string::npos) << written;
+  EXPECT_NE(written.find("[thresholds]\nlatency = p95<300ms\n"), std::string::npos) << written;
   host::IniFile back = host::read_ini(ini);  // and it still parses
   EXPECT_EQ(back.entries.size(), 4u);
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/atomic_file.h"
 #include "config/confirm.h"
 #include "config/ini_writer.h"
 #include "report/plan_table.h"

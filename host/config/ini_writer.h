@@ -14,9 +14,4 @@ namespace nest::host {
 std::string update_weights(const std::string& original,
                            const std::vector<std::pair<std::string, int>>& weights);
 
-// Replaces `path` with `content` atomically: a temporary file in the same folder, flushed to
-// disk, then renamed over it. An interruption leaves the old file or the new one, never half.
-// Throws std::runtime_error naming the path on failure.
-void write_atomically(const std::string& path, const std::string& content);
-
 }  // namespace nest::host

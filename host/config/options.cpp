@@ -30,7 +30,7 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   for (const auto& option : desc.options()) {
     const std::string& name = option->long_name();
     if (name != "help" && name != "version" && name != "config" && name != "list" &&
-        name != "configure") {
+        name != "configure" && name != "threshold") {
       keys.push_back(name);
     }
   }
@@ -93,6 +93,22 @@ void store_ini_options(const IniFile& ini, const po::options_description& desc,
   }
 }
 
+// --threshold values, then the [thresholds] section (label = threshold) of the INI file.
+std::vector<Threshold> read_thresholds(const std::vector<std::string>& flags,
+                                       const std::optional<IniFile>& ini) {
+  std::vector<Threshold> out;
+  try {
+    for (const auto& text : flags) out.push_back(parse_threshold(text, "--threshold"));
+    if (!ini) return out;
+    for (const auto& e : ini->entries) {
+      if (e.section == "thresholds") out.push_back(parse_threshold(e.value, ini->where(e)));
+    }
+  } catch (const ThresholdError& e) {
+    throw UsageError(e.what());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string nearest(const std::string& key, const std::vector<std::string>& valid) {
@@ -122,6 +138,7 @@ std::string nearest(const std::string& key, const std::vector<std::string>& vali
 
 Options parse_options(int argc, const char* const* argv) {
   Options o;
+  std::vector<std::string> thresholds;
   std::string host, run_time, stop_timeout = "0", request_timeout = "60s", config_path;
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -143,6 +160,10 @@ Options parse_options(int argc, const char* const* argv) {
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
     ("csv", po::value(&o.csv_prefix), "write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv")
     ("csv-full-history", po::bool_switch(&o.csv_full_history), "also write every row, not only Aggregated, to the history CSV")
+    ("json", po::value(&o.json_path), "write the whole result (stats, histograms, time series) to this JSON file")
+    ("html", po::value(&o.html_path), "write a self-contained HTML report with charts to this file")
+    ("threshold", po::value(&thresholds)->composing(), "pass/fail criterion, repeatable: 'p95<300ms', 'GET /login:p99<1s', 'fail_ratio<1%', 'rps>200'; a broken one makes the exit code 3 (also [thresholds] in the INI file)")
+    ("abort-on-fail", po::bool_switch(&o.abort_on_fail), "stop the run once a threshold stays broken for its grace period ('p95<300ms for 30s'; 10s by default)")
     ("only-summary", po::bool_switch(&o.only_summary), "no table every 2 s; only the final results")
     ("exit-code-on-error", po::value(&o.exit_code_on_error)->default_value(1), "exit code when a request failed or a task threw")
     ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits); 0 = from the clock")
@@ -193,6 +214,10 @@ Options parse_options(int argc, const char* const* argv) {
     throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
   }
   o.run.transport.base_url = host;
+  o.thresholds = read_thresholds(thresholds, o.config);
+  if (o.abort_on_fail && o.thresholds.empty()) {
+    throw UsageError("--abort-on-fail needs at least one --threshold");
+  }
   o.config_path = config_path;
   if (host.empty() && !o.list && !o.configure) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8089");

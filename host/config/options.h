@@ -8,6 +8,7 @@
 
 #include "config/ini_file.h"
 #include "engine/run_plan.h"
+#include "report/thresholds.h"
 
 namespace nest::host {
 
@@ -16,6 +17,10 @@ struct Options {
   std::string taskset_dir = "tasksets";
   std::string csv_prefix;       // --csv: empty = no CSV files
   bool csv_full_history = false;
+  std::string json_path;        // --json: empty = none
+  std::string html_path;        // --html: empty = none
+  std::vector<Threshold> thresholds;  // --threshold, then [thresholds] of the INI file
+  bool abort_on_fail = false;   // stop the run once a threshold stays broken
   bool only_summary = false;
   bool yes = false;             // -y: accepted; the confirmation comes with the workflow
   bool list = false;            // --list: print what was found and exit

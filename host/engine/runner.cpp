@@ -150,7 +150,10 @@ class Run {
       SampleSet interval = collect();
       std::string warning = overload_.check(interval.max_lag_us);
       if (!warning.empty()) observer_.on_notice(warning);
-      observer_.on_interval(std::move(interval), elapsed(), spawned_ < settings_.users, false);
+      if (observer_.on_interval(std::move(interval), elapsed(), spawned_ < settings_.users,
+                                false)) {
+        begin_stop();
+      }
       tick(next + std::chrono::seconds(1));
     });
   }

@@ -21,7 +21,8 @@ class RunObserver {
  public:
   // Called on the runner's thread about once a second, and once more at the end (final=true).
   // `elapsed` counts from the first spawn; `spawning` is false once every user was started.
-  virtual void on_interval(SampleSet&& interval, std::chrono::duration<double> elapsed,
+  // Returns true to stop the run as a Ctrl-C would (e.g. a threshold broke for too long).
+  virtual bool on_interval(SampleSet&& interval, std::chrono::duration<double> elapsed,
                            bool spawning, bool final) = 0;
   // A message for the person running the test (stop requested, generator overloaded, ...).
   virtual void on_notice(const std::string& message) = 0;

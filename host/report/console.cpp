@@ -88,4 +88,26 @@ void print_exceptions(std::FILE* out, const Summary& s) {
   std::fprintf(out, "\n");
 }
 
+const char* verdict_word(ThresholdVerdict::Outcome o) {
+  switch (o) {
+    case ThresholdVerdict::Outcome::kPass: return "pass";
+    case ThresholdVerdict::Outcome::kFail: return "FAIL";
+    case ThresholdVerdict::Outcome::kNoData: return "NO DATA";
+  }
+  return "?";
+}
+
+void print_thresholds(std::FILE* out, const std::vector<ThresholdVerdict>& verdicts) {
+  if (verdicts.empty()) return;
+  std::size_t width = 20;
+  for (const auto& v : verdicts) width = std::max(width, v.text.size());
+  std::fprintf(out, "Thresholds\n");
+  for (const auto& v : verdicts) {
+    std::fprintf(out, "  %-7s  %-*s  %-20s  (%s)\n", verdict_word(v.outcome),
+                 static_cast<int>(width), v.text.c_str(), v.measured_text.c_str(),
+                 v.source.c_str());
+  }
+  std::fprintf(out, "\n");
+}
+
 }  // namespace nest::host

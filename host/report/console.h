@@ -3,6 +3,9 @@
 
 #include <cstdio>
 
+#include <vector>
+
+#include "stats/run_result.h"
 #include "stats/summary.h"
 
 namespace nest::host {
@@ -15,5 +18,10 @@ void print_percentile_table(std::FILE* out, const Summary& summary);
 // Failures grouped by (method, name, error), and exceptions by (taskset, task, message).
 void print_failures(std::FILE* out, const Summary& summary);
 void print_exceptions(std::FILE* out, const Summary& summary);
+
+// Each threshold with pass, FAIL or NO DATA, the measured value and where it was set.
+void print_thresholds(std::FILE* out, const std::vector<ThresholdVerdict>& verdicts);
+// "pass", "FAIL", "NO DATA".
+const char* verdict_word(ThresholdVerdict::Outcome outcome);
 
 }  // namespace nest::host

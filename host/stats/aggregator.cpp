@@ -40,52 +40,71 @@ void fill_current(RowSummary& out, const RowStats& recent, std::size_t seconds) 
 void Aggregator::add(SampleSet&& interval, double elapsed_s) {
   elapsed_s_ = elapsed_s;
   users_ = interval.users;
-  Recent recent;
+  Recent second;
   for (const auto& [key, stats] : interval.rows) {
-    recent.total.merge(stats);
-    recent.rows[key].merge(stats);
+    second.total.merge(stats);
+    second.rows[key].merge(stats);
   }
-  total_.merge(recent.total);
-  window_.push_back(std::move(recent));
+  total_.merge(second.total);
+  window_.push_back(std::move(second));
   if (window_.size() > kWindow) window_.pop_front();
   totals_.merge(std::move(interval));
 }
 
-Summary Aggregator::summarize() const {
+Summary summarize_totals(const SampleSet& totals, const RowStats& total, double elapsed_s) {
   Summary out;
-  out.elapsed_s = elapsed_s_;
-  out.users = users_;
-  std::map<RowKey, RowStats> recent_rows;
-  RowStats recent_total;
-  for (const Recent& r : window_) {
-    for (const auto& [key, stats] : r.rows) recent_rows[key].merge(stats);
-    recent_total.merge(r.total);
-  }
-  for (const auto& [key, stats] : totals_.rows) {
+  out.elapsed_s = elapsed_s;
+  out.users = totals.users;
+  for (const auto& [key, stats] : totals.rows) {
     RowSummary row;
     row.method = key.method;
     row.name = key.name;
-    fill_totals(row, stats, elapsed_s_);
-    if (auto it = recent_rows.find(key); it != recent_rows.end()) {
-      fill_current(row, it->second, window_.size());
-    }
+    fill_totals(row, stats, elapsed_s);
     out.rows.push_back(std::move(row));
   }
   std::sort(out.rows.begin(), out.rows.end(), [](const RowSummary& a, const RowSummary& b) {
     return std::tie(a.name, a.method) < std::tie(b.name, b.method);
   });
   out.total.name = "Aggregated";
-  fill_totals(out.total, total_, elapsed_s_);
-  fill_current(out.total, recent_total, window_.size());
-  for (const auto& [key, n] : totals_.failures) {
+  fill_totals(out.total, total, elapsed_s);
+  for (const auto& [key, n] : totals.failures) {
     out.failures.push_back({key.method, key.name, key.error, n});
   }
-  for (const auto& [key, n] : totals_.exceptions) {
+  for (const auto& [key, n] : totals.exceptions) {
     out.exceptions.push_back({key.taskset, key.task, key.message, n});
   }
   auto by_count = [](const auto& a, const auto& b) { return a.occurrences > b.occurrences; };
   std::stable_sort(out.failures.begin(), out.failures.end(), by_count);
   std::stable_sort(out.exceptions.begin(), out.exceptions.end(), by_count);
+  return out;
+}
+
+RowStats merge_rows(const SampleSet& set) {
+  RowStats total;
+  for (const auto& [key, stats] : set.rows) total.merge(stats);
+  return total;
+}
+
+Summary Aggregator::summarize() const {
+  Summary out = summarize_totals(totals_, total_, elapsed_s_);
+  out.users = users_;
+  Recent window = recent();
+  for (RowSummary& row : out.rows) {
+    if (auto it = window.rows.find({row.method, row.name}); it != window.rows.end()) {
+      fill_current(row, it->second, window_.size());
+    }
+  }
+  fill_current(out.total, window.total, window_.size());
+  return out;
+}
+
+Aggregator::Recent Aggregator::recent() const {
+  Recent out;
+  for (const Recent& r : window_) {
+    for (const auto& [key, stats] : r.rows) out.rows[key].merge(stats);
+    out.total.merge(r.total);
+  }
+  out.seconds = static_cast<double>(window_.size());
   return out;
 }
 

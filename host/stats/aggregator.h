@@ -9,6 +9,13 @@
 
 namespace nest::host {
 
+// Whole-run figures of `totals` over `elapsed_s`: every row, the Aggregated row from `total`
+// (all rows merged), failures and exceptions by occurrences. The current-window fields stay 0.
+Summary summarize_totals(const SampleSet& totals, const RowStats& total, double elapsed_s);
+
+// All rows of `set` merged into one: the Aggregated row's statistics.
+RowStats merge_rows(const SampleSet& set);
+
 class Aggregator {
  public:
   // Seconds of recent intervals behind the "current" figures (Locust uses about 10).
@@ -17,14 +24,20 @@ class Aggregator {
   void add(SampleSet&& interval, double elapsed_s);
   Summary summarize() const;
 
-  // Everything since the start, merged (rows, failures, exceptions).
-  const SampleSet& totals() const { return totals_; }
-
- private:
+  // The last kWindow seconds (or fewer, early on), merged.
   struct Recent {
     std::map<RowKey, RowStats> rows;
     RowStats total;
+    double seconds = 0;
   };
+  Recent recent() const;
+
+  // Everything since the start, merged (rows, failures, exceptions).
+  const SampleSet& totals() const { return totals_; }
+  const RowStats& total() const { return total_; }
+  double elapsed_s() const { return elapsed_s_; }
+
+ private:
   SampleSet totals_;
   RowStats total_;  // all rows merged: the Aggregated row
   std::deque<Recent> window_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace nest::host {
 
@@ -51,6 +53,30 @@ void Histogram::clear() {
   count_ = 0;
   min_ = UINT64_MAX;
   max_ = 0;
+}
+
+Histogram Histogram::restore(const std::vector<std::pair<int, std::uint64_t>>& buckets,
+                             std::uint64_t min, std::uint64_t max) {
+  Histogram h;
+  for (const auto& [index, count] : buckets) {
+    if (index < 0 || index >= kBucketCount) {
+      throw std::invalid_argument("bucket " + std::to_string(index) + " is outside 0.." +
+                                  std::to_string(kBucketCount - 1));
+    }
+    h.counts_[index] += count;
+    h.count_ += count;
+  }
+  if (h.count_ == 0) return h;
+  auto first = std::find_if(h.counts_.begin(), h.counts_.end(), [](auto c) { return c > 0; });
+  auto last = std::find_if(h.counts_.rbegin(), h.counts_.rend(), [](auto c) { return c > 0; });
+  if (min > max || bucket_of(min) != first - h.counts_.begin() ||
+      bucket_of(max) != h.counts_.rend() - last - 1) {
+    throw std::invalid_argument("min " + std::to_string(min) + " and max " +
+                                std::to_string(max) + " do not match the buckets");
+  }
+  h.min_ = min;
+  h.max_ = max;
+  return h;
 }
 
 std::uint64_t Histogram::percentile(double fraction) const {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace nest::host {
@@ -41,6 +42,13 @@ class Histogram {
   static std::uint64_t bucket_lower(int index);
   static std::uint64_t bucket_upper(int index);
   const std::vector<std::uint64_t>& counts() const { return counts_; }
+
+  // Rebuilds a histogram from its non-empty buckets (index, count) and the exact min and max,
+  // as a serialiser wrote them. Throws std::invalid_argument when they do not fit this layout.
+  static Histogram restore(const std::vector<std::pair<int, std::uint64_t>>& buckets,
+                           std::uint64_t min, std::uint64_t max);
+
+  bool operator==(const Histogram&) const = default;
 
  private:
   std::vector<std::uint64_t> counts_;

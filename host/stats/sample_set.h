@@ -26,6 +26,7 @@ struct RowStats {
     bytes += other.bytes;
     times.merge(other.times);
   }
+  bool operator==(const RowStats&) const = default;
 };
 
 struct RowKey {

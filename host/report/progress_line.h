@@ -1,0 +1,54 @@
+// The run's progress on the console: elapsed and total time, users (and spawning progress),
+// requests/s, failure %, time left.
+//
+// On a terminal it is one line, redrawn in place each second; anything else printed meanwhile
+// must call clear() first so the line never mixes with it. Elsewhere (a CI log, a pipe) it is
+// a plain line every `plain_every` seconds.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace nest::host {
+
+struct Progress {
+  double elapsed_s = 0;
+  std::uint64_t users = 0;       // running now
+  bool spawning = false;
+  double rps = 0;                // over the last few seconds
+  std::uint64_t requests = 0;    // since the start
+  std::uint64_t failures = 0;
+};
+
+class ProgressLine {
+ public:
+  ProgressLine(std::FILE* out, bool terminal, std::uint64_t target_users,
+               std::optional<double> run_time_s, int plain_every = 10)
+      : out_(out), terminal_(terminal), target_users_(target_users), run_time_s_(run_time_s),
+        plain_every_(plain_every) {}
+
+  // Called once a second.
+  void update(const Progress& p);
+  // Takes the redrawn line off the terminal (no-op elsewhere).
+  void clear();
+
+  // The text of the line, without end of line.
+  std::string format(const Progress& p) const;
+
+ private:
+  std::FILE* out_;
+  bool terminal_;
+  std::uint64_t target_users_;
+  std::optional<double> run_time_s_;
+  int plain_every_;
+  int ticks_ = 0;
+  bool drawn_ = false;
+};
+
+// "1:05" for 65 s; "1:01:05" past an hour.
+std::string clock_text(double seconds);
+
+}  // namespace nest::host

@@ -1,0 +1,410 @@
+#include "report/result_json.h"
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "config/atomic_file.h"
+#include "stats/aggregator.h"
+
+namespace nest::host {
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kSchemaName = "nest-result";
+
+// ---- writing ----
+
+// NaN ("no data") is not JSON: it becomes null.
+json::value number(double v) { return std::isfinite(v) ? json::value(v) : json::value(nullptr); }
+
+json::array numbers(const std::vector<double>& values) {
+  json::array out;
+  out.reserve(values.size());
+  for (double v : values) out.push_back(number(v));
+  return out;
+}
+
+json::object histogram_json(const Histogram& h) {
+  json::array buckets;
+  const auto& counts = h.counts();
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i]) buckets.push_back(json::array{static_cast<std::int64_t>(i), counts[i]});
+  }
+  return {{"count", h.count()}, {"min_us", h.min()}, {"max_us", h.max()},
+          {"buckets", std::move(buckets)}};
+}
+
+// Figures derived from the raw counts, for readers that do not want to merge histograms.
+json::object figures_json(const RowSummary& s) {
+  json::object percentiles;
+  for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
+    percentiles[percentile_key(kReportedPercentiles[i])] = s.percentiles_ms[i];
+  }
+  double ratio = s.requests ? static_cast<double>(s.failures) / static_cast<double>(s.requests) : 0;
+  return {{"avg_ms", s.avg_ms},     {"min_ms", s.min_ms},
+          {"max_ms", s.max_ms},     {"median_ms", s.median_ms},
+          {"avg_bytes", s.avg_bytes}, {"rps", s.rps},
+          {"fail_per_s", s.fail_per_s}, {"fail_ratio", ratio},
+          {"percentiles_ms", std::move(percentiles)}};
+}
+
+json::object row_json(const std::string& method, const std::string& name, const RowStats& stats,
+                      const RowSummary& figures) {
+  return {{"method", method},
+          {"name", name},
+          {"requests", stats.requests},
+          {"failures", stats.failures},
+          {"total_us", stats.total_us},
+          {"bytes", stats.bytes},
+          {"figures", figures_json(figures)},
+          {"histogram", histogram_json(stats.times)}};
+}
+
+// `into` holds the fields that come first (names, time).
+json::object series_json(const Series& s, json::object into) {
+  into["rps"] = numbers(s.rps);
+  into["fail_per_s"] = numbers(s.fail_per_s);
+  into["p50_ms"] = numbers(s.p50_ms);
+  into["p95_ms"] = numbers(s.p95_ms);
+  into["p99_ms"] = numbers(s.p99_ms);
+  return into;
+}
+
+const char* outcome_name(ThresholdVerdict::Outcome o) {
+  switch (o) {
+    case ThresholdVerdict::Outcome::kPass: return "pass";
+    case ThresholdVerdict::Outcome::kFail: return "fail";
+    case ThresholdVerdict::Outcome::kNoData: return "no_data";
+  }
+  return "no_data";
+}
+
+// ---- reading ----
+
+// Walks the parsed document; every error names the file and the path of the field.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw ResultFileError(origin_ + ": " + (where.empty() ? "" : where + ": ") + what);
+  }
+
+  const json::object& object(const json::value& v, const std::string& where) const {
+    if (!v.is_object()) fail(where, "expected an object");
+    return v.get_object();
+  }
+  const json::array& array(const json::value& v, const std::string& where) const {
+    if (!v.is_array()) fail(where, "expected an array");
+    return v.get_array();
+  }
+  const json::value& field(const json::object& o, const char* key, const std::string& where) const {
+    const json::value* v = o.if_contains(key);
+    if (!v) fail(where, std::string("missing \"") + key + "\"");
+    return *v;
+  }
+  std::string join(const std::string& where, const char* key) const {
+    return where.empty() ? key : where + "." + key;
+  }
+
+  std::string text(const json::object& o, const char* key, const std::string& where) const {
+    const json::value& v = field(o, key, where);
+    if (!v.is_string()) fail(join(where, key), "expected a string");
+    return std::string(v.get_string());
+  }
+  bool boolean(const json::object& o, const char* key, const std::string& where) const {
+    const json::value& v = field(o, key, where);
+    if (!v.is_bool()) fail(join(where, key), "expected true or false");
+    return v.get_bool();
+  }
+  double real(const json::value& v, const std::string& where) const {
+    if (v.is_null()) return std::nan("");
+    if (v.is_double()) return v.get_double();
+    if (v.is_int64()) return static_cast<double>(v.get_int64());
+    if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+    fail(where, "expected a number");
+  }
+  double real(const json::object& o, const char* key, const std::string& where) const {
+    return real(field(o, key, where), join(where, key));
+  }
+  std::uint64_t count(const json::value& v, const std::string& where) const {
+    if (v.is_uint64()) return v.get_uint64();
+    if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+    fail(where, "expected a whole number, 0 or more");
+  }
+  std::uint64_t count(const json::object& o, const char* key, const std::string& where) const {
+    return count(field(o, key, where), join(where, key));
+  }
+  std::vector<double> reals(const json::object& o, const char* key, const std::string& where,
+                            std::size_t size) const {
+    std::string path = join(where, key);
+    const json::array& a = array(field(o, key, where), path);
+    if (a.size() != size) {
+      fail(path, "has " + std::to_string(a.size()) + " values, expected " + std::to_string(size));
+    }
+    std::vector<double> out;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      out.push_back(real(a[i], path + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+  }
+
+  Histogram histogram(const json::object& o, const std::string& where) const {
+    const json::array& buckets = array(field(o, "buckets", where), join(where, "buckets"));
+    std::vector<std::pair<int, std::uint64_t>> pairs;
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+      std::string path = where + ".buckets[" + std::to_string(i) + "]";
+      const json::array& pair = array(buckets[i], path);
+      if (pair.size() != 2) fail(path, "expected [bucket index, count]");
+      std::uint64_t index = count(pair[0], path);
+      if (index > static_cast<std::uint64_t>(Histogram::kBucketCount)) fail(path, "no such bucket");
+      pairs.emplace_back(static_cast<int>(index), count(pair[1], path));
+    }
+    try {
+      Histogram h = Histogram::restore(pairs, count(o, "min_us", where), count(o, "max_us", where));
+      if (h.count() != count(o, "count", where)) fail(where, "count does not match the buckets");
+      return h;
+    } catch (const std::invalid_argument& e) {
+      fail(where, e.what());
+    }
+  }
+
+  RowStats row(const json::object& o, const std::string& where) const {
+    RowStats s;
+    s.requests = count(o, "requests", where);
+    s.failures = count(o, "failures", where);
+    s.total_us = count(o, "total_us", where);
+    s.bytes = count(o, "bytes", where);
+    std::string hw = join(where, "histogram");
+    s.times = histogram(object(field(o, "histogram", where), hw), hw);
+    if (s.times.count() != s.requests) fail(hw, "holds a different number of requests than the row");
+    if (s.failures > s.requests) fail(where, "more failures than requests");
+    return s;
+  }
+
+  Series series(const json::object& o, const std::string& where, std::size_t size) const {
+    Series s;
+    s.rps = reals(o, "rps", where, size);
+    s.fail_per_s = reals(o, "fail_per_s", where, size);
+    s.p50_ms = reals(o, "p50_ms", where, size);
+    s.p95_ms = reals(o, "p95_ms", where, size);
+    s.p99_ms = reals(o, "p99_ms", where, size);
+    return s;
+  }
+
+ private:
+  std::string origin_;
+};
+
+json::value parse(const std::string& text, const std::string& origin) {
+  json::stream_parser parser;
+  boost::system::error_code ec;
+  std::size_t used = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    std::size_t line = 1 + static_cast<std::size_t>(
+                               std::count(text.begin(), text.begin() + static_cast<long>(used), '\n'));
+    throw ResultFileError(origin + ":" + std::to_string(line) + ": not valid JSON (" +
+                          ec.message() + ")");
+  }
+  return parser.release();
+}
+
+}  // namespace
+
+std::string percentile_key(double fraction) {
+  std::ostringstream out;
+  out << "p" << fraction * 100;
+  return out.str();
+}
+
+std::string result_to_json(const RunResult& r) {
+  Summary summary = summarize_totals(r.totals, r.total, r.info.elapsed_s);
+  json::object run{{"host", r.info.host},
+                   {"users", r.info.users},
+                   {"spawn_rate", r.info.spawn_rate},
+                   {"run_time_s", r.info.run_time_s ? json::value(*r.info.run_time_s)
+                                                    : json::value(nullptr)},
+                   {"threads", r.info.threads},
+                   {"transport", r.info.transport},
+                   {"started_at", r.info.started_at},
+                   {"elapsed_s", r.info.elapsed_s},
+                   {"interrupted", r.info.interrupted},
+                   {"aborted_by", r.info.aborted_by},
+                   {"seed", r.info.seed}};
+  json::array tasksets;
+  for (const auto& t : r.tasksets) {
+    tasksets.push_back(json::object{
+        {"name", t.name}, {"weight", t.weight}, {"source", t.source}, {"plugin", t.plugin}});
+  }
+  json::array rows;
+  for (const RowSummary& s : summary.rows) {
+    rows.push_back(row_json(s.method, s.name, r.totals.rows.at({s.method, s.name}), s));
+  }
+  json::array failures, exceptions, thresholds;
+  for (const auto& [key, n] : r.totals.failures) {
+    failures.push_back(json::object{
+        {"method", key.method}, {"name", key.name}, {"error", key.error}, {"occurrences", n}});
+  }
+  for (const auto& [key, n] : r.totals.exceptions) {
+    exceptions.push_back(json::object{{"taskset", key.taskset}, {"task", key.task},
+                                      {"message", key.message}, {"occurrences", n}});
+  }
+  for (const auto& v : r.thresholds) {
+    thresholds.push_back(json::object{{"threshold", v.text},
+                                      {"source", v.source},
+                                      {"outcome", outcome_name(v.outcome)},
+                                      {"measured", number(v.measured)},
+                                      {"measured_text", v.measured_text}});
+  }
+  json::array row_series;
+  for (const auto& [key, series] : r.timeline.rows) {
+    row_series.push_back(series_json(series, {{"method", key.method}, {"name", key.name}}));
+  }
+  json::array users;
+  for (auto u : r.timeline.users) users.push_back(u);
+  json::object timeline =
+      series_json(r.timeline.total, {{"t", numbers(r.timeline.t)}, {"users", std::move(users)}});
+  timeline["rows"] = std::move(row_series);
+
+  json::object doc{
+      {"schema", kSchemaName},
+      {"schema_version", RunResult::kSchemaVersion},
+      {"nest_version", r.info.nest_version},
+      {"run", std::move(run)},
+      {"tasksets", std::move(tasksets)},
+      {"histogram_layout",
+       {{"kind", "log-linear"},
+        {"unit", "us"},
+        {"linear_bits", Histogram::kLinearBits},
+        {"sub_buckets", Histogram::kSubBuckets},
+        {"max_exponent", Histogram::kMaxExponent}}},
+      {"rows", std::move(rows)},
+      {"aggregated", row_json("", "Aggregated", r.total, summary.total)},
+      {"failures", std::move(failures)},
+      {"exceptions", std::move(exceptions)},
+      {"thresholds", std::move(thresholds)},
+      {"timeline", std::move(timeline)}};
+  return json::serialize(doc) + "\n";
+}
+
+RunResult result_from_json(const std::string& text, const std::string& origin) {
+  Reader in(origin);
+  json::value parsed = parse(text, origin);
+  const json::object& doc = in.object(parsed, "");
+  if (in.text(doc, "schema", "") != kSchemaName) in.fail("schema", "not a Nest result");
+  std::uint64_t version = in.count(doc, "schema_version", "");
+  if (version != RunResult::kSchemaVersion) {
+    in.fail("schema_version", "is " + std::to_string(version) + "; this nest-host reads " +
+                                  std::to_string(RunResult::kSchemaVersion));
+  }
+  const json::object& layout = in.object(in.field(doc, "histogram_layout", ""), "histogram_layout");
+  if (in.count(layout, "linear_bits", "histogram_layout") != Histogram::kLinearBits ||
+      in.count(layout, "sub_buckets", "histogram_layout") != Histogram::kSubBuckets ||
+      in.count(layout, "max_exponent", "histogram_layout") != Histogram::kMaxExponent) {
+    in.fail("histogram_layout", "differs from this nest-host's");
+  }
+
+  RunResult r;
+  r.info.nest_version = in.text(doc, "nest_version", "");
+  const json::object& run = in.object(in.field(doc, "run", ""), "run");
+  r.info.host = in.text(run, "host", "run");
+  r.info.users = in.count(run, "users", "run");
+  r.info.spawn_rate = in.real(run, "spawn_rate", "run");
+  double run_time = in.real(run, "run_time_s", "run");
+  if (!std::isnan(run_time)) r.info.run_time_s = run_time;
+  r.info.threads = static_cast<unsigned>(in.count(run, "threads", "run"));
+  r.info.transport = in.text(run, "transport", "run");
+  r.info.started_at = in.text(run, "started_at", "run");
+  r.info.elapsed_s = in.real(run, "elapsed_s", "run");
+  r.info.interrupted = in.boolean(run, "interrupted", "run");
+  r.info.aborted_by = in.text(run, "aborted_by", "run");
+  r.info.seed = in.count(run, "seed", "run");
+
+  const json::array& tasksets = in.array(in.field(doc, "tasksets", ""), "tasksets");
+  for (std::size_t i = 0; i < tasksets.size(); ++i) {
+    std::string where = "tasksets[" + std::to_string(i) + "]";
+    const json::object& t = in.object(tasksets[i], where);
+    r.tasksets.push_back({in.text(t, "name", where),
+                          static_cast<int>(in.count(t, "weight", where)),
+                          in.text(t, "source", where), in.text(t, "plugin", where)});
+  }
+  const json::array& rows = in.array(in.field(doc, "rows", ""), "rows");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string where = "rows[" + std::to_string(i) + "]";
+    const json::object& o = in.object(rows[i], where);
+    RowKey key{in.text(o, "method", where), in.text(o, "name", where)};
+    if (!r.totals.rows.emplace(key, in.row(o, where)).second) in.fail(where, "a second row of that name");
+  }
+  r.total = in.row(in.object(in.field(doc, "aggregated", ""), "aggregated"), "aggregated");
+  if (!(r.total == merge_rows(r.totals))) in.fail("aggregated", "is not the sum of the rows");
+
+  const json::array& failures = in.array(in.field(doc, "failures", ""), "failures");
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    std::string where = "failures[" + std::to_string(i) + "]";
+    const json::object& o = in.object(failures[i], where);
+    r.totals.failures[{in.text(o, "method", where), in.text(o, "name", where),
+                       in.text(o, "error", where)}] += in.count(o, "occurrences", where);
+  }
+  const json::array& exceptions = in.array(in.field(doc, "exceptions", ""), "exceptions");
+  for (std::size_t i = 0; i < exceptions.size(); ++i) {
+    std::string where = "exceptions[" + std::to_string(i) + "]";
+    const json::object& o = in.object(exceptions[i], where);
+    r.totals.exceptions[{in.text(o, "taskset", where), in.text(o, "task", where),
+                         in.text(o, "message", where)}] += in.count(o, "occurrences", where);
+  }
+  const json::array& thresholds = in.array(in.field(doc, "thresholds", ""), "thresholds");
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    std::string where = "thresholds[" + std::to_string(i) + "]";
+    const json::object& o = in.object(thresholds[i], where);
+    ThresholdVerdict v;
+    v.text = in.text(o, "threshold", where);
+    v.source = in.text(o, "source", where);
+    std::string outcome = in.text(o, "outcome", where);
+    if (outcome == "pass") v.outcome = ThresholdVerdict::Outcome::kPass;
+    else if (outcome == "fail") v.outcome = ThresholdVerdict::Outcome::kFail;
+    else if (outcome == "no_data") v.outcome = ThresholdVerdict::Outcome::kNoData;
+    else in.fail(where + ".outcome", "expected pass, fail or no_data, not '" + outcome + "'");
+    v.measured = in.real(o, "measured", where);
+    v.measured_text = in.text(o, "measured_text", where);
+    r.thresholds.push_back(std::move(v));
+  }
+
+  const json::object& tl = in.object(in.field(doc, "timeline", ""), "timeline");
+  const json::array& t = in.array(in.field(tl, "t", "timeline"), "timeline.t");
+  std::size_t n = t.size();
+  r.timeline.t = in.reals(tl, "t", "timeline", n);
+  const json::array& users = in.array(in.field(tl, "users", "timeline"), "timeline.users");
+  if (users.size() != n) in.fail("timeline.users", "has a different length than timeline.t");
+  for (std::size_t i = 0; i < n; ++i) {
+    r.timeline.users.push_back(in.count(users[i], "timeline.users[" + std::to_string(i) + "]"));
+  }
+  r.timeline.total = in.series(tl, "timeline", n);
+  const json::array& series = in.array(in.field(tl, "rows", "timeline"), "timeline.rows");
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    std::string where = "timeline.rows[" + std::to_string(i) + "]";
+    const json::object& o = in.object(series[i], where);
+    r.timeline.rows[{in.text(o, "method", where), in.text(o, "name", where)}] =
+        in.series(o, where, n);
+  }
+  r.info.elapsed_s = std::max(r.info.elapsed_s, 0.0);
+  return r;
+}
+
+void write_result_file(const std::string& path, const RunResult& result) {
+  write_atomically(path, result_to_json(result));
+}
+
+RunResult read_result_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ResultFileError(path + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return result_from_json(text.str(), path);
+}
+
+}  // namespace nest::host

@@ -1,0 +1,58 @@
+// Everything a run produced, as plain data: what `--json` writes and `report`/`compare` read
+// back. Figures derived from it (Summary) are computed, never stored twice.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stats/sample_set.h"
+#include "stats/timeline.h"
+
+namespace nest::host {
+
+// The settings a run used, as the report shows them.
+struct RunInfo {
+  std::string nest_version;
+  std::string host;
+  std::uint64_t users = 0;
+  double spawn_rate = 0;
+  std::optional<double> run_time_s;  // none: until Ctrl-C
+  unsigned threads = 0;
+  std::string transport = "curl";
+  std::string started_at;            // UTC, ISO 8601, e.g. 2026-11-23T10:15:00Z
+  double elapsed_s = 0;              // from the first spawn to the end
+  bool interrupted = false;          // stopped by Ctrl-C/SIGTERM before the run time
+  std::string aborted_by;            // the threshold that stopped the run (--abort-on-fail)
+  std::uint64_t seed = 0;
+};
+
+struct TasksetShare {
+  std::string name;
+  int weight = 0;
+  std::string source;  // "nest.ini:7" or "plugin default"
+  std::string plugin;  // file it came from
+};
+
+// One threshold's verdict at the end of the run.
+struct ThresholdVerdict {
+  enum class Outcome { kPass, kFail, kNoData };
+  std::string text;       // as written, e.g. "GET /login:p99<1s"
+  std::string source;     // "--threshold" or "nest.ini:14"
+  Outcome outcome = Outcome::kNoData;
+  double measured = 0;    // in the metric's own unit (ms, ratio, req/s, count)
+  std::string measured_text;  // e.g. "312 ms", "0.52%", "no request named 'GET /x'"
+};
+
+struct RunResult {
+  static constexpr int kSchemaVersion = 1;
+  RunInfo info;
+  std::vector<TasksetShare> tasksets;
+  SampleSet totals;    // every row with its full histogram; failures; exceptions
+  RowStats total;      // all rows merged (the Aggregated row)
+  Timeline timeline;
+  std::vector<ThresholdVerdict> thresholds;
+};
+
+}  // namespace nest::host

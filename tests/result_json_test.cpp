@@ -1,0 +1,153 @@
+// The JSON result: a real run written, read back and found equal; broken files rejected with
+// the file and the field named.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "demo_target.h"
+#include "engine_run.h"
+#include "process.h"
+#include "report/result_json.h"
+#include "stats/aggregator.h"
+
+namespace nest::test {
+namespace {
+
+using host::RunResult;
+
+// A result from a real 3 s run of the example tasksets (several rows).
+RunResult real_result() {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 8, 20, std::chrono::seconds(3));
+  EngineRun run = run_folder(NEST_EXAMPLE_PLUGINS, settings);
+  RunResult r;
+  r.info.nest_version = "0.1.0";
+  r.info.host = target.url();
+  r.info.users = 8;
+  r.info.spawn_rate = 20;
+  r.info.run_time_s = 3;
+  r.info.threads = 2;
+  r.info.started_at = "2026-11-23T10:00:00Z";
+  r.info.elapsed_s = run.outcome.elapsed.count();
+  r.info.seed = 42;
+  r.tasksets = {{"WindowShopper", 3, "plugin default", "tasksets/shop.so"},
+                {"ImpatientBuyer", 1, "nest.ini:4", "tasksets/shop.so"}};
+  r.totals = run.totals;
+  r.total = host::merge_rows(run.totals);
+  for (const auto& i : run.intervals) {
+    host::SampleSet fake;  // the per-second series as the live report builds it
+    fake.users = i.users;
+    host::RowStats s;
+    s.requests = i.requests;
+    for (std::uint64_t k = 0; k < i.requests; ++k) s.times.record(100 + k);
+    fake.rows[{"GET", "/items"}] = s;
+    r.timeline.add(fake, i.elapsed_s);
+  }
+  r.thresholds.push_back({"p95<300ms", "--threshold", host::ThresholdVerdict::Outcome::kPass,
+                          12.5, "12.5 ms"});
+  r.thresholds.push_back({"GET /x:p99<1s", "nest.ini:9", host::ThresholdVerdict::Outcome::kNoData,
+                          std::nan(""), "no request named 'GET /x' was made"});
+  return r;
+}
+
+TEST(ResultJson, RoundTripIsExact) {
+  RunResult original = real_result();
+  ASSERT_GT(original.total.requests, 10u);
+  ASSERT_GT(original.totals.rows.size(), 3u);
+  ASSERT_GT(original.timeline.t.size(), 1u);
+  std::string path = temp_dir() + "/result.json";
+  host::write_result_file(path, original);
+  RunResult back = host::read_result_file(path);
+
+  EXPECT_EQ(back.totals.rows, original.totals.rows) << "every row, histograms included";
+  EXPECT_EQ(back.total, original.total);
+  EXPECT_EQ(back.totals.failures, original.totals.failures);
+  EXPECT_EQ(back.totals.exceptions, original.totals.exceptions);
+  EXPECT_EQ(back.info.host, original.info.host);
+  EXPECT_EQ(back.info.run_time_s, original.info.run_time_s);
+  EXPECT_DOUBLE_EQ(back.info.elapsed_s, original.info.elapsed_s);
+  EXPECT_EQ(back.tasksets.size(), 2u);
+  EXPECT_EQ(back.tasksets[1].source, "nest.ini:4");
+  EXPECT_EQ(back.timeline.t, original.timeline.t);
+  EXPECT_EQ(back.timeline.users, original.timeline.users);
+  EXPECT_EQ(back.timeline.total.rps, original.timeline.total.rps);
+  ASSERT_EQ(back.thresholds.size(), 2u);
+  EXPECT_EQ(back.thresholds[1].outcome, host::ThresholdVerdict::Outcome::kNoData);
+  EXPECT_TRUE(std::isnan(back.thresholds[1].measured)) << "no data stays no data (null)";
+  // Whatever is derived from it is the same too: the tables, and the file written again.
+  auto a = host::summarize_totals(original.totals, original.total, original.info.elapsed_s);
+  auto b = host::summarize_totals(back.totals, back.total, back.info.elapsed_s);
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    EXPECT_EQ(a.rows[i].percentiles_ms, b.rows[i].percentiles_ms) << a.rows[i].name;
+  }
+  EXPECT_EQ(host::result_to_json(back), host::result_to_json(original));
+}
+
+TEST(ResultJson, TimelinePercentilesWithoutRequestsAreNull) {
+  RunResult r;
+  host::SampleSet quiet;
+  quiet.users = 3;
+  r.timeline.add(quiet, 1.0);
+  std::string text = host::result_to_json(r);
+  EXPECT_NE(text.find("\"p95_ms\":[null]"), std::string::npos) << text;
+  RunResult back = host::result_from_json(text, "quiet.json");
+  EXPECT_TRUE(std::isnan(back.timeline.total.p95_ms.at(0)));
+  EXPECT_EQ(back.timeline.users.at(0), 3u);
+}
+
+// A valid result's text with one substring replaced.
+std::string tampered(const std::string& from, const std::string& to) {
+  RunResult r;
+  host::RowStats s;
+  s.requests = 2;
+  s.times.record(1000);
+  s.times.record(2000);
+  s.total_us = 3000;
+  r.totals.rows[{"GET", "/a"}] = s;
+  r.total = s;
+  std::string text = host::result_to_json(r);
+  auto at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("no '" + from + "' in " + text);
+  return text.replace(at, from.size(), to);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    host::result_from_json(text, "run.json");
+  } catch (const host::ResultFileError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(ResultJson, BrokenFilesNameTheFieldThatIsWrong) {
+  EXPECT_EQ(error_of("{\n\"schema\": \"nest-result\",\n oops}"),
+            "run.json:3: not valid JSON (syntax error)");
+  EXPECT_EQ(error_of("[1]"), "run.json: expected an object");
+  EXPECT_EQ(error_of(tampered("\"schema\":\"nest-result\"", "\"schema\":\"k6\"")),
+            "run.json: schema: not a Nest result");
+  EXPECT_EQ(error_of(tampered("\"schema_version\":1", "\"schema_version\":99")),
+            "run.json: schema_version: is 99; this nest-host reads 1");
+  EXPECT_EQ(error_of(tampered("\"requests\":2", "\"requests\":\"2\"")),
+            "run.json: rows[0].requests: expected a whole number, 0 or more");
+  EXPECT_EQ(error_of(tampered("\"requests\":2", "\"requests\":3")),
+            "run.json: rows[0].histogram: holds a different number of requests than the row");
+  EXPECT_EQ(error_of(tampered("\"min_us\":1000", "\"min_us\":5")),
+            "run.json: rows[0].histogram: min 5 and max 2000 do not match the buckets");
+  EXPECT_EQ(error_of(tampered("\"method\":\"GET\",", "")), "run.json: rows[0]: missing \"method\"");
+  EXPECT_EQ(error_of(tampered("\"users\":[]", "\"users\":[1]")),
+            "run.json: timeline.users: has a different length than timeline.t");
+}
+
+TEST(ResultJson, MissingFileIsNamed) {
+  try {
+    host::read_result_file("/nonexistent/r.json");
+    FAIL() << "read a file that does not exist";
+  } catch (const host::ResultFileError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/r.json: cannot be read");
+  }
+}
+
+}  // namespace
+}  // namespace nest::test
