@@ -3,9 +3,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <string_view>
 
 #include <unistd.h>
 
+#include "commands/commands.h"
 #include "config/configure.h"
 #include "config/confirm.h"
 #include "config/options.h"
@@ -49,6 +51,8 @@ nest::host::RunInfo run_info(const nest::host::Options& o, std::optional<double>
 
 int main(int argc, char** argv) {
   using namespace nest::host;
+  if (argc > 1 && std::string_view(argv[1]) == "report") return report_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "compare") return compare_command(argc - 1, argv + 1);
   Options options;
   try {
     options = parse_options(argc, argv);

@@ -22,41 +22,41 @@ std::string parse_error(const std::string& text) {
 
 TEST(Threshold, ParsesMetricsOperatorsAndUnits) {
   Threshold t = parse_threshold("p95<300ms", "--threshold");
-  EXPECT_EQ(t.metric, Threshold::Metric::kPercentile);
-  EXPECT_DOUBLE_EQ(t.fraction, 0.95);
+  EXPECT_EQ(t.what.metric, host::MetricRef::Metric::kPercentile);
+  EXPECT_DOUBLE_EQ(t.what.fraction, 0.95);
   EXPECT_EQ(t.op, Threshold::Op::kLess);
   EXPECT_DOUBLE_EQ(t.limit, 300);
-  EXPECT_FALSE(t.name);
+  EXPECT_FALSE(t.what.name);
   EXPECT_EQ(t.grace, std::chrono::seconds(10));
 
   EXPECT_DOUBLE_EQ(parse_threshold("p99.9 <= 1.5s", "x").limit, 1500);
-  EXPECT_DOUBLE_EQ(parse_threshold("p99.9 <= 1.5s", "x").fraction, 0.999);
+  EXPECT_DOUBLE_EQ(parse_threshold("p99.9 <= 1.5s", "x").what.fraction, 0.999);
   EXPECT_EQ(parse_threshold("p99.9 <= 1.5s", "x").op, Threshold::Op::kLessEqual);
   EXPECT_DOUBLE_EQ(parse_threshold("avg<250us", "x").limit, 0.25);
   EXPECT_DOUBLE_EQ(parse_threshold("max<2m", "x").limit, 120'000);
   EXPECT_DOUBLE_EQ(parse_threshold("med<40", "x").limit, 40) << "bare times are ms";
-  EXPECT_DOUBLE_EQ(parse_threshold("med<40", "x").fraction, 0.5);
+  EXPECT_DOUBLE_EQ(parse_threshold("med<40", "x").what.fraction, 0.5);
   EXPECT_EQ(parse_threshold("min>=1ms", "x").op, Threshold::Op::kGreaterEqual);
   EXPECT_DOUBLE_EQ(parse_threshold("fail_ratio<1%", "x").limit, 0.01);
   EXPECT_DOUBLE_EQ(parse_threshold("fail_ratio<0.05", "x").limit, 0.05);
   Threshold rps = parse_threshold("rps>200/s", "x");
-  EXPECT_EQ(rps.metric, Threshold::Metric::kRps);
+  EXPECT_EQ(rps.what.metric, host::MetricRef::Metric::kRps);
   EXPECT_EQ(rps.op, Threshold::Op::kGreater);
   EXPECT_DOUBLE_EQ(rps.limit, 200);
-  EXPECT_EQ(parse_threshold("failures<=0", "x").metric, Threshold::Metric::kFailures);
-  EXPECT_EQ(parse_threshold("requests>=100", "x").metric, Threshold::Metric::kRequests);
+  EXPECT_EQ(parse_threshold("failures<=0", "x").what.metric, host::MetricRef::Metric::kFailures);
+  EXPECT_EQ(parse_threshold("requests>=100", "x").what.metric, host::MetricRef::Metric::kRequests);
   EXPECT_EQ(parse_threshold("p95<300ms for 30s", "x").grace, std::chrono::seconds(30));
 
   Threshold row = parse_threshold("GET /login:p99<1s", "nest.ini:3");
-  EXPECT_EQ(row.method, "GET");
-  EXPECT_EQ(row.name, "/login");
+  EXPECT_EQ(row.what.method, "GET");
+  EXPECT_EQ(row.what.name, "/login");
   EXPECT_DOUBLE_EQ(row.limit, 1000);
   EXPECT_EQ(row.source, "nest.ini:3");
   Threshold any_method = parse_threshold("/items/[id]:avg<5ms", "x");
-  EXPECT_FALSE(any_method.method);
-  EXPECT_EQ(any_method.name, "/items/[id]");
+  EXPECT_FALSE(any_method.what.method);
+  EXPECT_EQ(any_method.what.name, "/items/[id]");
   Threshold url = parse_threshold("GET http://x:8080/a:p50<1s", "x");
-  EXPECT_EQ(url.name, "http://x:8080/a") << "the last ':' before the metric splits";
+  EXPECT_EQ(url.what.name, "http://x:8080/a") << "the last ':' before the metric splits";
 }
 
 TEST(Threshold, ParseErrorsSayWhatIsWrong) {

@@ -144,6 +144,8 @@ Options parse_options(int argc, const char* const* argv) {
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   po::options_description desc(
       "Usage: nest-host [options]\n"
+      "       nest-host report RESULT.json [--html FILE]\n"
+      "       nest-host compare BASE.json NEW.json [--html FILE] [--fail-on RULE]...\n"
       "Runs the tasksets found in --taskset-dir against --host.\n\nOptions");
   // clang-format off
   desc.add_options()

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "report/metric_ref.h"
 #include "stats/run_result.h"
-#include "stats/sample_set.h"
 
 namespace nest::host {
 
@@ -30,15 +30,11 @@ struct ThresholdError : std::runtime_error {
 };
 
 struct Threshold {
-  enum class Metric { kPercentile, kAvg, kMin, kMax, kRps, kFailRatio, kFailures, kRequests };
   enum class Op { kLess, kLessEqual, kGreater, kGreaterEqual };
 
   std::string text;    // as written
   std::string source;  // "--threshold" or "nest.ini:14"
-  std::optional<std::string> method;  // none: every method of `name`
-  std::optional<std::string> name;    // none: all requests
-  Metric metric = Metric::kPercentile;
-  double fraction = 0;  // kPercentile: 0.95 for p95
+  MetricRef what;
   Op op = Op::kLess;
   double limit = 0;     // ms for times, a ratio for fail_ratio, req/s, or a count
   std::chrono::milliseconds grace{10'000};
@@ -46,13 +42,6 @@ struct Threshold {
 
 // Throws ThresholdError: "<source>: '<text>': <what is wrong>".
 Threshold parse_threshold(const std::string& text, const std::string& source);
-
-// Statistics to judge: rows over `seconds` of the run, and all of them merged.
-struct StatsView {
-  const std::map<RowKey, RowStats>& rows;
-  const RowStats& total;
-  double seconds;
-};
 
 ThresholdVerdict evaluate(const Threshold& threshold, const StatsView& stats);
 

@@ -1,0 +1,46 @@
+
+#include "commands/command_line.h"
+#include "commands/commands.h"
+#include "report/console.h"
+#include "report/result_json.h"
+#include "stats/aggregator.h"
+
+namespace nest::host {
+namespace po = boost::program_options;
+
+int report_command(int argc, const char* const* argv) {
+  std::string file, html;
+  po::options_description options("Options");
+  options.add_options()
+    ("html", po::value(&html), "write the HTML report to this file");
+  po::options_description hidden;
+  hidden.add_options()("result", po::value(&file), "RESULT.json, as written by nest-host --json");
+  po::positional_options_description positional;
+  positional.add("result", 1);
+  po::variables_map vm;
+  int stop = parse_subcommand(argc, argv, options, hidden, positional,
+                              "Usage: nest-host report RESULT.json [--html FILE]\n"
+                              "Shows a saved result's tables again, and renders its HTML report.",
+                              vm);
+  if (stop >= 0) return stop;
+  if (file.empty()) return subcommand_error("report", "give a result file: RESULT.json");
+  RunResult result;
+  try {
+    result = read_result_file(file);
+  } catch (const ResultFileError& e) {
+    return subcommand_error("report", e.what());
+  }
+  Summary summary = summarize_totals(result.totals, result.total, result.info.elapsed_s);
+  std::printf("%s: %s, %llu users, %.1f s, started %s\n\n", file.c_str(), result.info.host.c_str(),
+              static_cast<unsigned long long>(result.info.users), result.info.elapsed_s,
+              result.info.started_at.c_str());
+  print_request_table(stdout, summary, false);
+  print_percentile_table(stdout, summary);
+  print_failures(stdout, summary);
+  print_exceptions(stdout, summary);
+  print_thresholds(stdout, result.thresholds);
+  (void)html;
+  return 0;
+}
+
+}  // namespace nest::host
