@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands/commands.h"
+#include "config/atomic_file.h"
 #include "config/configure.h"
 #include "config/confirm.h"
 #include "config/options.h"
@@ -16,6 +17,7 @@
 #include "engine/runner.h"
 #include "plugins/loader.h"
 #include "report/console.h"
+#include "report/html_report.h"
 #include "report/live_report.h"
 #include "report/plan_table.h"
 #include "report/result_json.h"
@@ -191,6 +193,10 @@ int main(int argc, char** argv) {
     if (!options.json_path.empty()) {
       write_result_file(options.json_path, result);
       std::printf("Result: %s\n", options.json_path.c_str());
+    }
+    if (!options.html_path.empty()) {
+      write_atomically(options.html_path, render_result_html(result));
+      std::printf("Report: %s\n", options.html_path.c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nest-host: %s\n", e.what());

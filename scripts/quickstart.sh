@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first command on a fresh Debian 12 machine: installs what is missing, builds Nest and its
 # example tasksets, starts the bundled demo target on a free loopback port, runs a 20 s load
-# test against it, and leaves the results in results/.
+# test against it with two thresholds, and leaves the results (HTML report, JSON, CSV) in
+# results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -21,10 +22,12 @@ port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
 echo "Demo target on http://127.0.0.1:$port (pid $target)"
 status=0
 ./build/bin/nest-host --yes --host "http://127.0.0.1:$port" --users 50 --spawn-rate 10 \
-  --run-time 20s --csv results/quickstart || status=$?
+  --run-time 20s --csv results/quickstart --json results/quickstart.json \
+  --html results/quickstart.html --threshold 'p95<500ms' --threshold 'fail_ratio<1%' || status=$?
 kill "$target"
 wait "$target" 2>/dev/null || true
 trap - EXIT
 echo
-echo "Results: results/quickstart_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv"
+echo "Results: results/quickstart.html (open it in a browser), results/quickstart.json,"
+echo "         results/quickstart_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv"
 exit "$status"

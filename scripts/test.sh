@@ -4,7 +4,7 @@
 # under ThreadSanitizer. NEST_SKIP_SANITIZERS=1 skips both (for a quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh chromium  # chromium: the HTML report tests
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths relative to the checkout, so a fresh clone elsewhere still hits the cache.

@@ -2,7 +2,9 @@
 
 #include "commands/command_line.h"
 #include "commands/commands.h"
+#include "config/atomic_file.h"
 #include "report/compare.h"
+#include "report/html_report.h"
 #include "report/result_json.h"
 
 namespace nest::host {
@@ -43,7 +45,14 @@ int compare_command(int argc, const char* const* argv) {
   }
   Comparison comparison = compare_results(base, now, rules);
   print_comparison(stdout, comparison, files[0], files[1]);
-  (void)html;  // the HTML page comes with the HTML report
+  if (!html.empty()) {
+    try {
+      write_atomically(html, render_compare_html(base, now, files[0], files[1], comparison));
+    } catch (const std::exception& e) {
+      return subcommand_error("compare", e.what());
+    }
+    std::printf("Report: %s\n", html.c_str());
+  }
   for (const auto& v : comparison.rules) {
     if (v.broken) return 3;
   }

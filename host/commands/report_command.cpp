@@ -1,7 +1,9 @@
 
 #include "commands/command_line.h"
 #include "commands/commands.h"
+#include "config/atomic_file.h"
 #include "report/console.h"
+#include "report/html_report.h"
 #include "report/result_json.h"
 #include "stats/aggregator.h"
 
@@ -39,7 +41,13 @@ int report_command(int argc, const char* const* argv) {
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   print_thresholds(stdout, result.thresholds);
-  (void)html;
+  if (html.empty()) return 0;
+  try {
+    write_atomically(html, render_result_html(result));
+  } catch (const std::exception& e) {
+    return subcommand_error("report", e.what());
+  }
+  std::printf("Report: %s\n", html.c_str());
   return 0;
 }
 

@@ -18,8 +18,23 @@ constexpr const char* kSchemaName = "nest-result";
 
 // ---- writing ----
 
+// A double as the file holds it: 12 significant digits (far below any measurement's error).
+// Boost 1.81's JSON parser reads back numbers of up to 15 digits exactly but may miss the
+// last bit of longer ones; at 12 digits, write -> read -> write gives the same file, and a
+// report rendered from a saved result is the one rendered at the end of the run.
+double twelve_digits(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  int shift = 11 - exponent;
+  if (shift < -22 || shift > 22) return v;
+  double scale = std::pow(10.0, std::abs(shift));  // exact up to 1e22
+  return shift >= 0 ? std::round(v * scale) / scale : std::round(v / scale) * scale;
+}
+
 // NaN ("no data") is not JSON: it becomes null.
-json::value number(double v) { return std::isfinite(v) ? json::value(v) : json::value(nullptr); }
+json::value number(double v) {
+  return std::isfinite(v) ? json::value(twelve_digits(v)) : json::value(nullptr);
+}
 
 json::array numbers(const std::vector<double>& values) {
   json::array out;
@@ -42,13 +57,13 @@ json::object histogram_json(const Histogram& h) {
 json::object figures_json(const RowSummary& s) {
   json::object percentiles;
   for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
-    percentiles[percentile_key(kReportedPercentiles[i])] = s.percentiles_ms[i];
+    percentiles[percentile_key(kReportedPercentiles[i])] = number(s.percentiles_ms[i]);
   }
   double ratio = s.requests ? static_cast<double>(s.failures) / static_cast<double>(s.requests) : 0;
-  return {{"avg_ms", s.avg_ms},     {"min_ms", s.min_ms},
-          {"max_ms", s.max_ms},     {"median_ms", s.median_ms},
-          {"avg_bytes", s.avg_bytes}, {"rps", s.rps},
-          {"fail_per_s", s.fail_per_s}, {"fail_ratio", ratio},
+  return {{"avg_ms", number(s.avg_ms)},     {"min_ms", number(s.min_ms)},
+          {"max_ms", number(s.max_ms)},     {"median_ms", number(s.median_ms)},
+          {"avg_bytes", number(s.avg_bytes)}, {"rps", number(s.rps)},
+          {"fail_per_s", number(s.fail_per_s)}, {"fail_ratio", number(ratio)},
           {"percentiles_ms", std::move(percentiles)}};
 }
 
@@ -223,16 +238,18 @@ std::string percentile_key(double fraction) {
 }
 
 std::string result_to_json(const RunResult& r) {
-  Summary summary = summarize_totals(r.totals, r.total, r.info.elapsed_s);
+  // Figures from the elapsed time as the file holds it, so a result read back derives the same.
+  double elapsed_s = twelve_digits(r.info.elapsed_s);
+  Summary summary = summarize_totals(r.totals, r.total, elapsed_s);
   json::object run{{"host", r.info.host},
                    {"users", r.info.users},
-                   {"spawn_rate", r.info.spawn_rate},
-                   {"run_time_s", r.info.run_time_s ? json::value(*r.info.run_time_s)
+                   {"spawn_rate", number(r.info.spawn_rate)},
+                   {"run_time_s", r.info.run_time_s ? number(*r.info.run_time_s)
                                                     : json::value(nullptr)},
                    {"threads", r.info.threads},
                    {"transport", r.info.transport},
                    {"started_at", r.info.started_at},
-                   {"elapsed_s", r.info.elapsed_s},
+                   {"elapsed_s", elapsed_s},
                    {"interrupted", r.info.interrupted},
                    {"aborted_by", r.info.aborted_by},
                    {"seed", r.info.seed}};

@@ -1,0 +1,22 @@
+// The HTML reports: one self-contained file (uPlot, script, style and data inline; a Content
+// Security Policy forbids any fetch), so it opens offline and can be attached to a ticket.
+#pragma once
+
+#include <string>
+
+#include "report/compare.h"
+#include "stats/run_result.h"
+
+namespace nest::host {
+
+// One run: verdict and key figures, charts over time (requests/s and failures/s, p50/p95/p99,
+// users), the response-time distribution, the tables as on the console, failures, exceptions,
+// thresholds, weights and run settings.
+std::string render_result_html(const RunResult& result);
+
+// Two runs: the rules, the per-row changes, and both runs' charts overlaid.
+std::string render_compare_html(const RunResult& base, const RunResult& now,
+                                const std::string& base_name, const std::string& new_name,
+                                const Comparison& comparison);
+
+}  // namespace nest::host
