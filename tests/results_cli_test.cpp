@@ -6,6 +6,7 @@
 
 #include "demo_target.h"
 #include "process.h"
+#include "pty_process.h"
 #include "report/result_json.h"
 
 namespace nest::test {
@@ -66,6 +67,13 @@ TEST(ResultsCli, ThresholdsFromTheIniFileNameTheirLine) {
   EXPECT_TRUE(has(bad.err, dir + "/nest.ini:3: 'p95<<1s': expected a number")) << bad.err;
   EXPECT_FALSE(has(bad.out, "Final results")) << "a bad threshold stops nest-host before the run";
 
+  std::ofstream(dir + "/nest.ini") << "[nest]\nthreshold = p95<1s\n";
+  auto misplaced = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--config",
+                             dir + "/nest.ini"});
+  EXPECT_EQ(misplaced.exit_code, 2);
+  EXPECT_TRUE(has(misplaced.err, dir + "/nest.ini:2: thresholds go in a [thresholds] section"))
+      << misplaced.err;
+
   auto flag = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--threshold", "p95"});
   EXPECT_EQ(flag.exit_code, 2);
   EXPECT_TRUE(has(flag.err, "--threshold: 'p95': no comparison")) << flag.err;
@@ -102,6 +110,21 @@ TEST(ResultsCli, ProgressLinesWithoutATerminal) {
   std::string line = r.out.substr(at, r.out.find('\n', at) - at);
   EXPECT_TRUE(has(line, " req/s | 0.00% failed | 0:01 left")) << line;
   EXPECT_FALSE(has(r.out, "\r")) << "no terminal control in a log";
+}
+
+TEST(ResultsCli, ProgressLineIsRedrawnInPlaceOnATerminal) {
+  DemoTarget target;
+  PtyProcess p({NEST_BIN_DIR "/nest-host", "--yes", "--taskset-dir", kCounting, "-H",
+                target.url(), "-u", "4", "-r", "2", "-t", "3s", "--only-summary"});
+  // Each second: back to the line's start, clear it, draw it; no newline until it is cleared.
+  ASSERT_TRUE(p.expect("\r\033[K[0:01 / 0:03] spawning ")) << p.output();
+  ASSERT_TRUE(p.expect("/4 users | ")) << p.output();
+  ASSERT_TRUE(p.expect(" left\r\033[K")) << p.output();
+  ASSERT_TRUE(p.expect("All users spawned: 4 running")) << p.output();
+  ASSERT_TRUE(p.expect("[0:02 / 0:03] 4 users | ")) << p.output();
+  ASSERT_TRUE(p.expect("\r\033[K\r\nFinal results")) << "cleared before the results:\n"
+                                                     << p.output();
+  EXPECT_EQ(p.wait(), 0);
 }
 
 }  // namespace

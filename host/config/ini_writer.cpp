@@ -5,14 +5,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "config/trim.h"
+
 namespace nest::host {
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 // "[weights]" -> "weights"; nullopt when the line is not a section header.
 std::optional<std::string> section_of(const std::string& line) {

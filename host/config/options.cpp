@@ -68,6 +68,10 @@ void store_ini_options(const IniFile& ini, const po::options_description& desc,
   auto keys = ini_keys(desc);
   for (const auto& e : ini.entries) {
     if (e.section != "nest") continue;
+    if (e.key == "threshold") {
+      throw UsageError(ini.where(e) + ": thresholds go in a [thresholds] section, one "
+                                      "'label = threshold' a line");
+    }
     if (std::find(keys.begin(), keys.end(), e.key) == keys.end()) {
       std::string hint = nearest(e.key, keys);
       throw UsageError(ini.where(e) + ": unknown option '" + e.key + "' in [nest]" +

@@ -5,16 +5,11 @@
 #include <cmath>
 #include <set>
 
+#include "config/trim.h"
 #include "report/table_format.h"
 
 namespace nest::host {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
 
 StatsView view(const RunResult& r) { return {r.totals.rows, r.total, r.info.elapsed_s}; }
 

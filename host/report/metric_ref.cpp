@@ -5,16 +5,11 @@
 #include <charconv>
 
 #include "config/options.h"
+#include "config/trim.h"
 #include "report/table_format.h"
 
 namespace nest::host {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
 
 bool all_upper(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });

@@ -5,15 +5,10 @@
 #include <cmath>
 
 #include "config/duration.h"
+#include "config/trim.h"
 
 namespace nest::host {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
 
 class Parser {
  public:
