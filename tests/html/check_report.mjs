@@ -5,6 +5,7 @@
 //   - the report's script finished (body[data-rendered="yes"]),
 //   - every chart's canvas holds pixels of each of its series' colours (drawn lines or bars,
 //     not just axes),
+//   - a chart with a list of request rows still draws after picking the last row,
 //   - the page shows each text given with --expect.
 // Usage: node check_report.mjs REPORT.html SCREENSHOT.png [--expect TEXT]... [--charts N]
 // Exit 0 when all holds; else 1, printing every problem.
@@ -39,14 +40,13 @@ try {
   await page.waitForFunction(() => document.body.dataset.rendered !== undefined, null, { timeout: 10000 });
   const rendered = await page.evaluate(() => document.body.dataset.rendered);
   if (rendered !== "yes") problems.push("the report did not render: " + rendered);
-  const charts = await page.evaluate(() => {
-    // A colour is present when some pixel is within a small distance of it.
+  // Pixels of each chart's series colours (within a small distance), per chart.
+  const measure = () => page.evaluate(() => {
     function rgb(hex) { return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)); }
     return (window.nestCharts || []).map((chart) => {
       const canvas = document.querySelector("#" + chart.id + " canvas");
       if (!canvas) return { id: chart.id, missing: true };
-      const ctx = canvas.getContext("2d");
-      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
       const found = chart.colors.map((hex) => {
         const [r, g, b] = rgb(hex);
         let n = 0;
@@ -59,6 +59,14 @@ try {
       return { id: chart.id, width: canvas.width, height: canvas.height, found };
     });
   });
+  const charts = await measure();
+  for (const select of await page.$$(".chart select")) {
+    const id = await select.evaluate((s) => s.closest(".chart").id);
+    const last = await select.evaluate((s) => s.options[s.options.length - 1].value);
+    await select.selectOption(last);
+    const again = (await measure()).find((c) => c.id === id);
+    charts.push({ ...again, id: id + " (row " + last + ")" });
+  }
   if (charts.length < chartsWanted) problems.push(`${charts.length} charts, expected ${chartsWanted}`);
   for (const c of charts) {
     if (c.missing) { problems.push(`chart ${c.id}: no canvas`); continue; }

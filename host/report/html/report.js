@@ -67,10 +67,9 @@
   }
   function width(box) { return Math.max(320, box.clientWidth - 16); }
 
-  // A time chart: x = seconds since the first spawn; series = [{label, values, color, scale}].
-  function timeChart(parent, id, title, x, series, yLabel, spanGaps) {
-    var box = chartBox(parent, title);
-    box.id = id;
+  // A time chart: x = seconds since the first spawn; series = [{label, values, color, width}].
+  // Draws into `box` (a .chart) below its title; returns the uPlot.
+  function drawTime(box, x, series, yLabel, spanGaps) {
     var opts = {
       width: width(box), height: 260,
       scales: { x: { time: false } },
@@ -88,9 +87,38 @@
       return s.values.map(function (v) { return v === null || v === undefined ? null : v; });
     }));
     var plot = new uPlot(opts, data, box);
-    window.nestCharts.push({ id: id, colors: series.map(function (s) { return s.color; }) });
-    window.addEventListener("resize", function () { plot.setSize({ width: width(box), height: 260 }); });
+    window.addEventListener("resize", function () {
+      if (document.body.contains(plot.root)) plot.setSize({ width: width(box), height: 260 });
+    });
     return plot;
+  }
+
+  function timeChart(parent, id, title, x, series, yLabel, spanGaps) {
+    var box = chartBox(parent, title);
+    box.id = id;
+    window.nestCharts.push({ id: id, colors: series.map(function (s) { return s.color; }) });
+    return drawTime(box, x, series, yLabel, spanGaps);
+  }
+
+  // p50/p95/p99 per second, of all requests or of the row picked in the chart's own list.
+  function latencyChart(parent, id, timeline) {
+    var box = chartBox(parent, "Response time percentiles (per second) of ");
+    box.id = id;
+    var pick = el("select", { "aria-label": "request row" }, [el("option", { value: "", text: "all requests" })]
+      .concat(timeline.rows.map(function (r, i) { return el("option", { value: String(i), text: r.method + " " + r.name }); })));
+    box.firstChild.appendChild(pick);
+    function series(s) {
+      // Lines that may coincide are drawn widest first, so each still shows as a border.
+      return [{ label: "p50", values: s.p50_ms, color: COLORS.p50, width: 6 },
+              { label: "p95", values: s.p95_ms, color: COLORS.p95, width: 4 },
+              { label: "p99", values: s.p99_ms, color: COLORS.p99 }];
+    }
+    var plot = drawTime(box, timeline.t, series(timeline), "ms");
+    pick.addEventListener("change", function () {
+      plot.destroy();
+      plot = drawTime(box, timeline.t, series(pick.value === "" ? timeline : timeline.rows[Number(pick.value)]), "ms");
+    });
+    window.nestCharts.push({ id: id, colors: [COLORS.p50, COLORS.p95, COLORS.p99] });
   }
 
   // The histogram's layout (see host/stats/histogram.h): bucket index -> [lower, upper] µs.
@@ -237,10 +265,7 @@
       // Lines that may coincide are drawn widest first, so each still shows as a border.
       { label: "requests/s", values: t.rps, color: COLORS.rps, width: 4 },
       { label: "failures/s", values: t.fail_per_s, color: COLORS.fails }], "per second");
-    timeChart(charts, "chart-latency", "Response time percentiles (per second)", t.t, [
-      { label: "p50", values: t.p50_ms, color: COLORS.p50, width: 6 },
-      { label: "p95", values: t.p95_ms, color: COLORS.p95, width: 4 },
-      { label: "p99", values: t.p99_ms, color: COLORS.p99 }], "ms");
+    latencyChart(charts, "chart-latency", t);
     timeChart(charts, "chart-users", "Users", t.t, [
       { label: "users", values: t.users, color: COLORS.users }], "users");
     distributionChart(charts, "chart-distribution", result);
