@@ -32,5 +32,5 @@ if [ "${NEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-tsan -j"$jobs" --target engine_test test_plugins nest-demo-target
   echo "== engine tests (TSan)"
   TSAN_OPTIONS=second_deadlock_stack=1 \
-    ctest --test-dir build-tsan -R '^Engine[.]' --output-on-failure --timeout 600
+    ctest --test-dir build-tsan -R '^Engine[./]' --output-on-failure --timeout 600
 fi

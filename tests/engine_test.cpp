@@ -21,9 +21,27 @@ std::uint64_t requests(const EngineRun& run, const std::string& method, const st
   return r ? r->requests : 0;
 }
 
-TEST(Engine, CountsEqualTheServersAndHooksBracketEveryVisit) {
+// What every transport must do alike: the same counts, failure texts, timeouts, cancellation
+// and cookie jars, on curl and on the fast transport.
+class EngineOnTransport : public ::testing::TestWithParam<host::TransportSettings::Kind> {
+ protected:
+  host::RunSettings on_transport(host::RunSettings settings) const {
+    settings.transport.kind = GetParam();
+    return settings;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Engine, EngineOnTransport,
+                         ::testing::Values(host::TransportSettings::Kind::kCurl,
+                                           host::TransportSettings::Kind::kFast),
+                         [](const auto& info) {
+                           return info.param == host::TransportSettings::Kind::kFast ? "fast"
+                                                                                       : "curl";
+                         });
+
+TEST_P(EngineOnTransport, CountsEqualTheServersAndHooksBracketEveryVisit) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 20, 40, 2s);
+  auto settings = on_transport(quick_settings(target.url(), 20, 40, 2s));
   settings.stop_timeout = 5s;  // let every task finish: nothing dropped unrecorded
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
   auto server = target.counts();
@@ -129,9 +147,9 @@ TEST(Engine, AThrowingTaskIsCountedAndTheRunGoesOn) {
   EXPECT_GT(requests(run, "GET", "/"), 100u) << "the other task kept running";
 }
 
-TEST(Engine, CatchResponseDecidesSuccess) {
+TEST_P(EngineOnTransport, CatchResponseDecidesSuccess) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 2, 100, 1s);
+  auto settings = on_transport(quick_settings(target.url(), 2, 100, 1s));
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/catching", settings);
   auto* missing = row(run, "GET", "/status/404");
   auto* fine = row(run, "GET", "/");
@@ -143,8 +161,9 @@ TEST(Engine, CatchResponseDecidesSuccess) {
   EXPECT_EQ(run.summary.failures[0].error, "body mentions demo");
 }
 
-TEST(Engine, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTime) {
-  auto settings = quick_settings("http://127.0.0.1:" + std::to_string(closed_port()), 5, 100, 2s);
+TEST_P(EngineOnTransport, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTime) {
+  auto settings = on_transport(
+      quick_settings("http://127.0.0.1:" + std::to_string(closed_port()), 5, 100, 2s));
   auto started = std::chrono::steady_clock::now();
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -161,9 +180,9 @@ TEST(Engine, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTime) {
       << run.summary.failures[0].error;
 }
 
-TEST(Engine, AStalledResponseHitsTheRequestTimeout) {
+TEST_P(EngineOnTransport, AStalledResponseHitsTheRequestTimeout) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 2, 100, 1500ms);
+  auto settings = on_transport(quick_settings(target.url(), 2, 100, 1500ms));
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/stalled", settings);
   auto* slow = row(run, "GET", "/slow");
   ASSERT_NE(slow, nullptr);
@@ -173,9 +192,9 @@ TEST(Engine, AStalledResponseHitsTheRequestTimeout) {
   EXPECT_LT(slow->max_ms, 2000) << "timeout 300 ms, not the server's 5 s";
 }
 
-TEST(Engine, StopTimeoutLetsTheCurrentTaskFinish) {
+TEST_P(EngineOnTransport, StopTimeoutLetsTheCurrentTaskFinish) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 3, 100, 500ms);
+  auto settings = on_transport(quick_settings(target.url(), 3, 100, 500ms));
   settings.stop_timeout = 5s;
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
   auto server = target.counts();
@@ -185,9 +204,9 @@ TEST(Engine, StopTimeoutLetsTheCurrentTaskFinish) {
   EXPECT_GT(run.outcome.elapsed.count(), 1.4);
 }
 
-TEST(Engine, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
+TEST_P(EngineOnTransport, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 3, 100, 500ms);
+  auto settings = on_transport(quick_settings(target.url(), 3, 100, 500ms));
   settings.stop_timeout = 0s;
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
   EXPECT_EQ(requests(run, "GET", "/slow"), 0u) << "cancelled requests are not recorded";
@@ -196,9 +215,10 @@ TEST(Engine, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
   EXPECT_EQ(target.counts()["POST /logout"], 3u);
 }
 
-TEST(Engine, EachUserHasItsOwnCookieJar) {
+TEST_P(EngineOnTransport, EachUserHasItsOwnCookieJar) {
   DemoTarget target;
-  auto settings = quick_settings(target.url(), 10, 100, 1500ms, 1);  // one thread, one multi
+  // One thread: with curl, every user shares one multi handle; the jars must still be apart.
+  auto settings = on_transport(quick_settings(target.url(), 10, 100, 1500ms, 1));
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/cookies", settings);
   auto* logged_in = row(run, "POST", "/cart (logged in)");
   auto* anonymous = row(run, "POST", "/cart (anonymous)");

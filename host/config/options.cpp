@@ -143,6 +143,7 @@ std::string nearest(const std::string& key, const std::vector<std::string>& vali
 Options parse_options(int argc, const char* const* argv) {
   Options o;
   std::vector<std::string> thresholds;
+  std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", request_timeout = "60s", config_path;
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -163,6 +164,7 @@ Options parse_options(int argc, const char* const* argv) {
     ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
     ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
+    ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive over plain TCP, several times the requests per CPU); default curl")
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
     ("csv", po::value(&o.csv_prefix), "write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv")
     ("csv-full-history", po::bool_switch(&o.csv_full_history), "also write every row, not only Aggregated, to the history CSV")
@@ -220,6 +222,15 @@ Options parse_options(int argc, const char* const* argv) {
     throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
   }
   o.run.transport.base_url = host;
+  if (transport == "fast") {
+    o.run.transport.kind = TransportSettings::Kind::kFast;
+    if (host.starts_with("https://")) {
+      throw UsageError("--transport=fast speaks plain HTTP/1.1 only, and --host is https://: "
+                       "use --transport=curl");
+    }
+  } else if (transport != "curl") {
+    throw UsageError("--transport: '" + transport + "' is not a transport (curl or fast)");
+  }
   o.thresholds = read_thresholds(thresholds, o.config);
   if (o.abort_on_fail && o.thresholds.empty()) {
     throw UsageError("--abort-on-fail needs at least one --threshold");

@@ -7,6 +7,7 @@
 
 #include "engine/user.h"
 #include "http/curl_transport.h"
+#include "http/fast_transport.h"
 
 namespace nest::host {
 namespace asio = boost::asio;
@@ -18,13 +19,21 @@ std::vector<int> weights_of(const std::vector<TasksetType>& tasksets) {
   return weights;
 }
 constexpr auto kLagProbe = std::chrono::milliseconds(100);
+
+std::unique_ptr<Transport> make_transport(asio::io_context& io, Recorder& recorder,
+                                          const TransportSettings& settings) {
+  if (settings.kind == TransportSettings::Kind::kFast) {
+    return std::make_unique<FastTransport>(io, recorder, settings);
+  }
+  return std::make_unique<CurlTransport>(io, recorder, settings);
+}
 }  // namespace
 
 Worker::Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
                std::uint64_t seed, std::function<void()> on_idle)
     : tasksets_(tasksets), settings_(settings), picker_(weights_of(tasksets)),
       work_(io_.get_executor()),
-      transport_(std::make_unique<CurlTransport>(io_, recorder_, settings.transport)),
+      transport_(make_transport(io_, recorder_, settings.transport)),
       rng_(seed), on_idle_(std::move(on_idle)), lag_timer_(io_) {}
 
 Worker::~Worker() {

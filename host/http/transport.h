@@ -36,6 +36,8 @@ class Session : public nest::Client {
 };
 
 struct TransportSettings {
+  enum class Kind { kCurl, kFast };
+  Kind kind = Kind::kCurl;                       // --transport
   std::string base_url;                          // --host, no trailing slash
   std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
 };

@@ -1,0 +1,137 @@
+#include "http/cookie_jar.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+#include "config/trim.h"
+
+namespace nest::host {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// RFC 6265 5.1.3.
+bool domain_matches(std::string_view host, std::string_view domain) {
+  if (iequals(host, domain)) return true;
+  return host.size() > domain.size() && host[host.size() - domain.size() - 1] == '.' &&
+         iequals(host.substr(host.size() - domain.size()), domain) &&
+         host.find_first_not_of("0123456789.") != std::string_view::npos;  // not an IP address
+}
+
+// RFC 6265 5.1.4.
+bool path_matches(std::string_view request_path, std::string_view cookie_path) {
+  if (!request_path.starts_with(cookie_path)) return false;
+  return request_path.size() == cookie_path.size() || cookie_path.ends_with('/') ||
+         request_path[cookie_path.size()] == '/';
+}
+
+std::string default_path(std::string_view request_path) {
+  if (!request_path.starts_with('/')) return "/";
+  auto last = request_path.rfind('/');
+  return last == 0 ? "/" : std::string(request_path.substr(0, last));
+}
+
+// "Wed, 21 Oct 2026 07:28:00 GMT" (and the same with dashes); none when unreadable.
+std::optional<CookieJar::Clock::time_point> parse_http_date(const std::string& text) {
+  std::tm tm{};
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S", "%a, %d-%b-%Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S"}) {
+    tm = {};
+    if (strptime(text.c_str(), format, &tm)) return CookieJar::Clock::from_time_t(timegm(&tm));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void CookieJar::set(std::string_view header, const Origin& origin, std::string_view request_path,
+                    Clock::time_point now) {
+  auto semicolon = header.find(';');
+  std::string_view pair = header.substr(0, semicolon);
+  auto equals = pair.find('=');
+  if (equals == std::string_view::npos) return;
+  Cookie c;
+  c.name = trim(pair.substr(0, equals));
+  c.value = trim(pair.substr(equals + 1));
+  if (c.name.empty()) return;
+  c.domain = lower(origin.host);
+  c.path = default_path(request_path);
+  std::optional<Clock::time_point> max_age, expires;
+  while (semicolon != std::string_view::npos) {
+    header.remove_prefix(semicolon + 1);
+    semicolon = header.find(';');
+    std::string_view attribute = header.substr(0, semicolon);
+    auto eq = attribute.find('=');
+    std::string key = trim(attribute.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : trim(attribute.substr(eq + 1));
+    if (iequals(key, "domain") && !value.empty()) {
+      if (value.front() == '.') value.erase(0, 1);
+      if (!domain_matches(origin.host, value)) return;  // another site's cookie: ignored
+      c.domain = lower(value);
+      c.host_only = false;
+    } else if (iequals(key, "path") && value.starts_with('/')) {
+      c.path = value;
+    } else if (iequals(key, "max-age")) {
+      long long seconds = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec == std::errc() && end == value.data() + value.size()) {
+        max_age = seconds <= 0 ? Clock::time_point::min() : now + std::chrono::seconds(seconds);
+      }
+    } else if (iequals(key, "expires")) {
+      expires = parse_http_date(value);
+    } else if (iequals(key, "secure")) {
+      c.secure = true;
+    }
+  }
+  c.expires = max_age ? max_age : expires;
+  auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
+    return o.name == c.name && o.domain == c.domain && o.path == c.path;
+  });
+  bool expired = c.expires && *c.expires <= now;
+  if (same != cookies_.end()) {
+    if (expired) cookies_.erase(same);
+    else *same = std::move(c);
+  } else if (!expired) {
+    cookies_.push_back(std::move(c));
+  }
+}
+
+void CookieJar::append_header(std::string& out, const Origin& origin, std::string_view path,
+                              Clock::time_point now) const {
+  // Longest path first (RFC 6265 5.4); a handful of cookies, so no sorted copy is kept.
+  std::size_t longest = SIZE_MAX;
+  bool first = true;
+  while (true) {
+    std::size_t next = 0;
+    bool any = false;
+    for (const Cookie& c : cookies_) {
+      if (c.path.size() < longest && c.path.size() >= next) { next = c.path.size(); any = true; }
+    }
+    if (!any) break;
+    for (const Cookie& c : cookies_) {
+      if (c.path.size() != next) continue;
+      if (c.expires && *c.expires <= now) continue;
+      if (c.secure && origin.scheme != "https") continue;
+      if (c.host_only ? !iequals(origin.host, c.domain) : !domain_matches(origin.host, c.domain)) continue;
+      if (!path_matches(path, c.path)) continue;
+      if (!first) out += "; ";
+      out.append(c.name).append("=").append(c.value);
+      first = false;
+    }
+    if (next == 0) break;
+    longest = next;
+  }
+}
+
+}  // namespace nest::host
