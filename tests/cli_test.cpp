@@ -168,6 +168,36 @@ TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
   EXPECT_NE(none.err.find("no taskset with a positive weight"), std::string::npos) << none.err;
 }
 
+TEST(Cli, FastTransportSaysWhatItCannotServe) {
+  auto https = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "https://example.com",
+                         "--transport", "fast"});
+  EXPECT_EQ(https.exit_code, 2);
+  EXPECT_NE(https.err.find("--transport=fast speaks plain HTTP/1.1 only, and --host is https://: "
+                           "use --transport=curl"),
+            std::string::npos)
+      << https.err;
+  auto bogus = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://x",
+                         "--transport", "quick"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("--transport: 'quick' is not a transport (curl or fast)"),
+            std::string::npos)
+      << bogus.err;
+
+  // A proxy in the environment: curl would use it; the fast transport fails every request
+  // saying so, never silently going direct.
+  DemoTarget target;
+  setenv("http_proxy", "http://127.0.0.1:1", 1);
+  auto proxied = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(),
+                           "--transport", "fast", "-t", "1s", "--only-summary"});
+  unsetenv("http_proxy");
+  EXPECT_EQ(proxied.exit_code, 1);
+  EXPECT_NE(proxied.out.find("a proxy is set (http_proxy=http://127.0.0.1:1) and the fast "
+                             "transport connects directly: use --transport=curl"),
+            std::string::npos)
+      << proxied.out;
+  EXPECT_EQ(target.counts()["GET /items"], 0u);
+}
+
 TEST(Cli, ListShowsTasksetsAndTasks) {
   auto r = nest_host({"--taskset-dir", NEST_EXAMPLE_PLUGINS, "--list"});
   EXPECT_EQ(r.exit_code, 0);

@@ -232,6 +232,33 @@ TEST_P(EngineOnTransport, EachUserHasItsOwnCookieJar) {
   EXPECT_TRUE(saw_401);
 }
 
+TEST_P(EngineOnTransport, SpeaksHttpAlike) {
+  DemoTarget target;
+  auto settings = on_transport(quick_settings(target.url(), 3, 100, 1500ms, 1));
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/protocol", settings);
+  for (const char* name : {"redirect", "303", "/chunked", "/items", "/close", "query", "post body"}) {
+    bool seen = false;
+    for (const auto& r : run.summary.rows) seen = seen || (r.name == name && r.requests > 0);
+    EXPECT_TRUE(seen) << name;
+  }
+  for (const auto& f : run.summary.failures) {
+    ADD_FAILURE() << f.method << " " << f.name << ": " << f.error << " (" << f.occurrences << ")";
+  }
+  EXPECT_GT(target.counts()["GET /items/7"], 0u) << "the redirect reached its target";
+}
+
+TEST_P(EngineOnTransport, KeepAliveReusesConnections) {
+  DemoTarget target;
+  std::uint64_t before = target.connections();
+  auto settings = on_transport(quick_settings(target.url(), 6, 100, 1500ms, 2));
+  settings.stop_timeout = 5s;  // a request cancelled at the stop would cost its connection
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  std::uint64_t made = target.connections() - before - 1;  // less the count's own connection
+  EXPECT_GT(run.summary.total.requests, 500u);
+  EXPECT_GE(made, 1u);
+  EXPECT_LE(made, 6u) << "at most one connection per user, kept alive for every request";
+}
+
 TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 4, 100, 7s, 1);

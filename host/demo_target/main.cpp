@@ -51,10 +51,13 @@ class Counts {
       first = false;
       total += n;
     }
-    return out + "}, \"total\": " + std::to_string(total) + "}";
+    return out + "}, \"total\": " + std::to_string(total) +
+           ", \"connections\": " + std::to_string(connections_) + "}";
   }
+  void connection() { ++connections_; }
 
  private:
+  std::atomic<unsigned long long> connections_{0};  // TCP connections accepted
   std::mutex mutex_;
   std::map<std::string, unsigned long long> counts_;
 };
@@ -91,6 +94,7 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
   std::string_view path = target.substr(0, target.find('?'));
   std::string_view query = path.size() < target.size() ? target.substr(path.size() + 1) : "";
   std::string method(req.method_string());
+  const std::string route = method == "HEAD" ? "GET" : method;  // HEAD: GET without the body
   Response res{http::status::ok, req.version()};
   res.set(http::field::server, "nest-demo-target");
   res.set(http::field::content_type, "application/json");
@@ -100,18 +104,18 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
   }
   counts.add(method + " " + std::string(path));
 
-  if (path == "/" && method == "GET") {
+  if (path == "/" && route == "GET") {
     res.set(http::field::content_type, "text/plain");
     res.body() = "Nest demo target\n";
-  } else if (path == "/login" && method == "POST") {
+  } else if (path == "/login" && route == "POST") {
     res.set(http::field::set_cookie, "session=" + std::to_string(g_next_session++) + "; Path=/");
     res.body() = "{\"ok\": true}";
-  } else if (path == "/logout" && method == "POST") {
+  } else if (path == "/logout" && route == "POST") {
     res.set(http::field::set_cookie, "session=; Path=/; Max-Age=0");
     res.body() = "{\"ok\": true}";
-  } else if (path == "/items" && method == "GET") {
+  } else if (path == "/items" && route == "GET") {
     res.body() = R"([{"id": 1, "name": "kettle"}, {"id": 2, "name": "teapot"}, {"id": 3, "name": "cup"}])";
-  } else if (path.starts_with("/items/") && method == "GET") {
+  } else if (path.starts_with("/items/") && route == "GET") {
     int id = to_int(path.substr(7), -1);
     if (id < 0) {
       res.result(http::status::not_found);
@@ -119,18 +123,36 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
     } else {
       res.body() = "{\"id\": " + std::to_string(id) + ", \"name\": \"item\"}";
     }
-  } else if (path == "/cart" && method == "POST") {
+  } else if (path == "/cart" && route == "POST") {
     if (!has_session(req)) {
       res.result(http::status::unauthorized);
       res.body() = "{\"error\": \"log in first\"}";
     } else {
       res.body() = "{\"ok\": true}";
     }
-  } else if (path == "/slow" && method == "GET") {
+  } else if (path == "/slow" && route == "GET") {
     int ms = std::max(0, to_int(query_value(query, "ms"), 100));
     asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
     co_await timer.async_wait(asio::use_awaitable);
     res.body() = "{\"slept_ms\": " + std::to_string(ms) + "}";
+  } else if (path == "/redirect") {  // ?to=PATH[&code=301|302|303|307|308]
+    int code = to_int(query_value(query, "code"), 302);
+    res.result(static_cast<unsigned>(code));
+    res.set(http::field::location, query_value(query, "to"));
+    res.body() = "{\"redirect\": " + std::to_string(code) + "}";
+  } else if (path == "/echo") {  // the request as the server read it
+    res.set(http::field::content_type, "text/plain");
+    res.body() = method + " " + std::string(target) + "\n";
+    for (const auto& field : req) {
+      res.body() += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
+    }
+    res.body() += "\n" + req.body();
+  } else if (path == "/chunked") {
+    res.chunked(true);
+    res.body() = "a body sent in chunks";
+  } else if (path == "/close") {  // answers, then closes the connection
+    res.keep_alive(false);
+    res.body() = "{\"closing\": true}";
   } else if (path.starts_with("/status/")) {
     int code = to_int(path.substr(8), 0);
     if (code < 100 || code > 999) code = 400;
@@ -152,12 +174,13 @@ asio::awaitable<void> serve(tcp::socket socket, Counts& counts) {
         co_await http::async_read(socket, buffer, req, asio::as_tuple(asio::use_awaitable));
     if (read_error) break;
     Response res = co_await answer(req, counts);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
+    bool keep_alive = req.keep_alive() && res.keep_alive();
+    res.keep_alive(keep_alive);
+    if (!res.chunked()) res.prepare_payload();
     if (req.method() == http::verb::head) res.body().clear();
     auto [write_error, m] =
         co_await http::async_write(socket, res, asio::as_tuple(asio::use_awaitable));
-    if (write_error || !req.keep_alive()) break;
+    if (write_error || !keep_alive) break;
   }
   beast::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
@@ -170,6 +193,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts) {
       if (error == asio::error::operation_aborted) co_return;
       continue;  // e.g. too many open files: keep serving the others
     }
+    counts.connection();
     asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), counts), asio::detached);
   }
 }

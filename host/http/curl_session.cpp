@@ -124,6 +124,7 @@ void CurlSession::prepare(const nest::Request& request) {
 
   const std::string& method = request.method;
   curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, nullptr);
+  curl_easy_setopt(easy_, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);  // never left from a HEAD
   if (method == "HEAD") {
     curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   } else if (request.body.empty() && (method == "GET" || method == "DELETE" ||

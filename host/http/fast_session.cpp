@@ -1,5 +1,6 @@
 // FastSession: nest::Client on one keep-alive HTTP/1.1 connection, for the fast transport.
 #include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -116,6 +117,7 @@ template <typename Start>
 error_code FastSession::wait_for(Start&& start) {
   std::uint64_t op = ++op_id_;
   done_ = false;
+  ++waits_;
   start([this, op](error_code ec, auto&&...) {
     if (op != op_id_) return;  // a stale completion of an operation given up on
     done_ = true;
@@ -367,7 +369,13 @@ nest::Response FastSession::send(const nest::Request& request) {
       transport_.unwatch(this);
       in_flight_ = false;
     };
+    std::uint64_t waits = waits_;
     error = perform(request, response, elapsed);
+    // A request that never waited (one refused before any I/O) still lets the loop run, or a
+    // task repeating it would keep the thread to itself.
+    if (waits_ == waits) {
+      wait_for([&](auto handler) { asio::post(transport_.io(), [handler]() mutable { handler(error_code{}); }); });
+    }
   }
   if (aborted_) throw nest::UserStopped{};
   if (timed_out_) {

@@ -67,6 +67,7 @@ class FastSession final : public Session, nest::detail::ResponseSink {
   boost::beast::flat_buffer in_;      // bytes read and not yet parsed
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t op_id_ = 0;           // the operation a completion must belong to
+  std::uint64_t waits_ = 0;           // operations waited for, ever
   boost::system::error_code result_;  // of the last completed operation
   bool done_ = false;
   bool in_flight_ = false;

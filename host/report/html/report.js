@@ -100,12 +100,15 @@
     return drawTime(box, x, series, yLabel, spanGaps);
   }
 
-  // p50/p95/p99 per second, of all requests or of the row picked in the chart's own list.
+  // p50/p95/p99 per second, of all requests or of the row picked in the chart's own list
+  // (busiest rows first). A row's seconds without requests are bridged: rows are often sparse.
   function latencyChart(parent, id, timeline) {
     var box = chartBox(parent, "Response time percentiles (per second) of ");
     box.id = id;
+    function total(r) { return r.rps.reduce(function (s, v) { return s + (v || 0); }, 0); }
+    var rows = timeline.rows.slice().sort(function (a, b) { return total(b) - total(a); });
     var pick = el("select", { "aria-label": "request row" }, [el("option", { value: "", text: "all requests" })]
-      .concat(timeline.rows.map(function (r, i) { return el("option", { value: String(i), text: r.method + " " + r.name }); })));
+      .concat(rows.map(function (r, i) { return el("option", { value: String(i), text: r.method + " " + r.name }); })));
     box.firstChild.appendChild(pick);
     function series(s) {
       // Lines that may coincide are drawn widest first, so each still shows as a border.
@@ -116,7 +119,8 @@
     var plot = drawTime(box, timeline.t, series(timeline), "ms");
     pick.addEventListener("change", function () {
       plot.destroy();
-      plot = drawTime(box, timeline.t, series(pick.value === "" ? timeline : timeline.rows[Number(pick.value)]), "ms");
+      var row = pick.value === "" ? null : rows[Number(pick.value)];
+      plot = drawTime(box, timeline.t, series(row || timeline), "ms", row !== null);
     });
     window.nestCharts.push({ id: id, colors: [COLORS.p50, COLORS.p95, COLORS.p99] });
   }
