@@ -118,8 +118,9 @@ error_code FastSession::wait_for(Start&& start) {
   std::uint64_t op = ++op_id_;
   done_ = false;
   ++waits_;
-  start([this, op](error_code ec, auto&&...) {
+  start([this, op](error_code ec, auto&&... rest) {
     if (op != op_id_) return;  // a stale completion of an operation given up on
+    if constexpr (sizeof...(rest) == 1) ((transferred_ = static_cast<std::size_t>(rest)), ...);
     done_ = true;
     result_ = ec;
     fiber_.resume();
@@ -184,13 +185,16 @@ void FastSession::build(const Hop& hop, const nest::Request& request) {
   out_.append(hop.body);
 }
 
+// Usually one send() that takes it all; otherwise Asio finishes the rest when there is room.
 error_code FastSession::write_request() {
   std::size_t sent = 0;
   while (sent < out_.size()) {
     error_code ec;
-    sent += socket_.write_some(asio::buffer(out_.data() + sent, out_.size() - sent), ec);
+    auto rest = asio::buffer(out_.data() + sent, out_.size() - sent);
+    sent += socket_.write_some(rest, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = wait_for([&](auto handler) { socket_.async_wait(tcp::socket::wait_write, std::move(handler)); });
+      ec = wait_for([&](auto handler) { socket_.async_write_some(rest, std::move(handler)); });
+      if (!ec) sent += transferred_;
     }
     if (ec) return ec;
   }
@@ -214,16 +218,13 @@ error_code FastSession::read_response(nest::Response& response, bool head, bool&
       if (ec && ec != http::error::need_more) return ec;
       if (used > 0 && in_.size() > 0) continue;
     }
-    error_code ec;
-    std::size_t n = socket_.read_some(in_.prepare(kReadChunk), ec);
+    // async_read_some, not a readiness wait: Asio tries the read at once and, when nothing is
+    // there yet, queues it without an epoll_ctl call (a wait would cost one per response).
+    auto space = in_.prepare(kReadChunk);
+    error_code ec = wait_for([&](auto handler) { socket_.async_read_some(space, std::move(handler)); });
     if (!ec) {
-      in_.commit(n);
+      in_.commit(transferred_);
       received = true;
-      continue;
-    }
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = wait_for([&](auto handler) { socket_.async_wait(tcp::socket::wait_read, std::move(handler)); });
-      if (ec) return ec;
       continue;
     }
     if (ec == asio::error::eof && parser.got_some() && parser.need_eof()) {

@@ -69,6 +69,7 @@ class FastSession final : public Session, nest::detail::ResponseSink {
   std::uint64_t op_id_ = 0;           // the operation a completion must belong to
   std::uint64_t waits_ = 0;           // operations waited for, ever
   boost::system::error_code result_;  // of the last completed operation
+  std::size_t transferred_ = 0;       // bytes it moved, for reads
   bool done_ = false;
   bool in_flight_ = false;
   bool aborted_ = false;

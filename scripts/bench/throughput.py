@@ -6,6 +6,8 @@ pinned to CPU 1 and drives it with 50 connections/users and no wait. The generat
 (user + system, from wait4) divides the requests it completed. Each tool runs --repeat times,
 interleaved; the medians and their ratios are printed, and with --markdown as a table.
 
+Nest runs twice: with the fast transport (Beast) and with the curl transport.
+
 Usage: scripts/bench/throughput.py [--seconds 10] [--repeat 3] [--users 50] [--build build]
 Needs: nginx, wrk, python3-locust, python3-geventhttpclient (scripts/bench/run.sh installs them).
 """
@@ -51,7 +53,7 @@ def wrk(url, seconds, users):
     return measure(["taskset", "-c", "1", "wrk", "-t1", f"-c{users}", f"-d{seconds}s", url], parse)
 
 
-def nest(url, seconds, users, build):
+def nest(url, seconds, users, build, transport):
     prefix = tempfile.mkdtemp() + "/nest"
     def parse(out, err):
         total = bench_support.aggregated_row(prefix + "_stats.csv")
@@ -61,7 +63,7 @@ def nest(url, seconds, users, build):
     cmd = ["taskset", "-c", "1", f"{build}/bin/nest-host", "--yes", "--host", url,
            "--taskset-dir", f"{build}/bench_tasksets/nowait", "--threads", "1",
            "-u", str(users), "-r", "10000", "-t", f"{seconds}s", "--only-summary",
-           "--csv", prefix]
+           "--csv", prefix, "--transport", transport]
     return measure(cmd, parse)
 
 
@@ -87,7 +89,8 @@ def main():
 
     tools = {
         "wrk": lambda url: wrk(url, args.seconds, args.users),
-        "nest (curl)": lambda url: nest(url, args.seconds, args.users, args.build),
+        "nest (fast)": lambda url: nest(url, args.seconds, args.users, args.build, "fast"),
+        "nest (curl)": lambda url: nest(url, args.seconds, args.users, args.build, "curl"),
     }
     if not args.no_locust:
         tools["locust FastHttpUser"] = lambda url: locust(url, args.seconds, args.users, "Fast")
@@ -106,11 +109,12 @@ def main():
     med = {name: statistics.median(rates) for name, rates in results.items()}
     print("\nMedian requests per generator CPU-second "
           f"({args.repeat} rounds, {args.users} users, {args.seconds} s each):")
-    print("| tool | req/CPU-s | nest ÷ tool |")
-    print("| --- | ---: | ---: |")
+    print("| tool | req/CPU-s | nest (fast) ÷ tool | nest (curl) ÷ tool |")
+    print("| --- | ---: | ---: | ---: |")
     for name, rate in med.items():
-        ratio = med["nest (curl)"] / rate if rate else 0
-        print(f"| {name} | {rate:,.0f} | {ratio:.2f} |")
+        fast = med["nest (fast)"] / rate if rate else 0
+        curl = med["nest (curl)"] / rate if rate else 0
+        print(f"| {name} | {rate:,.0f} | {fast:.2f} | {curl:.2f} |")
 
 
 if __name__ == "__main__":
