@@ -44,6 +44,7 @@ class FastSession final : public Session, nest::detail::ResponseSink {
   std::string exchange(const Hop& hop, const nest::Request& request, nest::Response& response,
                        std::chrono::microseconds& elapsed);
   std::string connect(const Origin& origin);
+  void bind_source(const boost::asio::ip::tcp::endpoint& target, boost::system::error_code& ec);
   void build(const Hop& hop, const nest::Request& request);
   boost::system::error_code write_request();
   boost::system::error_code read_response(nest::Response& response, bool head, bool& received,

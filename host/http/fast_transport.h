@@ -44,6 +44,8 @@ class FastTransport final : public Transport {
   // Addresses of host:port resolved earlier (this worker resolves each name once), or null.
   const boost::asio::ip::tcp::resolver::results_type* cached(const Origin& origin) const;
   void remember(const Origin& origin, boost::asio::ip::tcp::resolver::results_type results);
+  // A counter for spreading connections over local source addresses.
+  unsigned next_source() { return source_++; }
   // Request deadlines: a session in flight is checked every 50 ms and expired if overdue.
   void watch(FastSession* session);
   void unwatch(FastSession* session);
@@ -62,6 +64,7 @@ class FastTransport final : public Transport {
   FastSession* watched_ = nullptr;  // intrusive list of sessions in flight
   boost::asio::steady_timer deadline_timer_;
   bool timer_armed_ = false;
+  unsigned source_ = 0;
 };
 
 }  // namespace nest::host
