@@ -257,6 +257,8 @@ TEST_P(EngineOnTransport, KeepAliveReusesConnections) {
   EXPECT_GT(run.summary.total.requests, 500u);
   EXPECT_GE(made, 1u);
   EXPECT_LE(made, 6u) << "at most one connection per user, kept alive for every request";
+  EXPECT_EQ(run.summary.connects.count, made) << "every new connection is counted, once";
+  EXPECT_GT(run.summary.connects.max_ms, 0.0);
 }
 
 TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {

@@ -62,6 +62,8 @@ TEST(ResultJson, RoundTripIsExact) {
   EXPECT_EQ(back.totals.rows, original.totals.rows) << "every row, histograms included";
   EXPECT_EQ(back.total, original.total);
   EXPECT_EQ(back.totals.failures, original.totals.failures);
+  EXPECT_GT(original.totals.connects.requests, 0u);
+  EXPECT_EQ(back.totals.connects, original.totals.connects);
   EXPECT_EQ(back.totals.exceptions, original.totals.exceptions);
   EXPECT_EQ(back.info.host, original.info.host);
   EXPECT_EQ(back.info.run_time_s, original.info.run_time_s);

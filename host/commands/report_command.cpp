@@ -38,6 +38,7 @@ int report_command(int argc, const char* const* argv) {
               result.info.started_at.c_str());
   print_request_table(stdout, summary, false);
   print_percentile_table(stdout, summary);
+  print_connections(stdout, summary);
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   print_thresholds(stdout, result.thresholds);

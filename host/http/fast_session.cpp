@@ -160,6 +160,7 @@ std::string FastSession::connect(const Origin& origin) {
     transport_.remember(origin, std::move(results));
     addresses = transport_.cached(origin);
   }
+  auto started = std::chrono::steady_clock::now();
   error_code ec = asio::error::host_not_found;
   for (const auto& entry : *addresses) {  // the first address that answers
     tcp::endpoint target = entry.endpoint();
@@ -175,6 +176,9 @@ std::string FastSession::connect(const Origin& origin) {
            ": no local port left toward this target; see net.ipv4.ip_local_port_range)";
   }
   if (ec) return "could not connect (" + ec.message() + ")";
+  transport_.recorder().connected(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+          .count()));
   socket_.set_option(tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
   in_.clear();

@@ -66,6 +66,16 @@ void print_percentile_table(std::FILE* out, const Summary& s) {
   std::fprintf(out, "\n");
 }
 
+void print_connections(std::FILE* out, const Summary& s) {
+  const ConnectSummary& c = s.connects;
+  if (c.count == 0) return;
+  std::fprintf(out,
+               "New connections: %llu; set-up time (connect, TLS) avg %s ms, median %s ms, "
+               "p95 %s ms, max %s ms, not part of the response times\n\n",
+               static_cast<unsigned long long>(c.count), millis(c.avg_ms).c_str(),
+               millis(c.median_ms).c_str(), millis(c.p95_ms).c_str(), millis(c.max_ms).c_str());
+}
+
 void print_failures(std::FILE* out, const Summary& s) {
   if (s.failures.empty()) return;
   std::fprintf(out, "Error report\n%-14s %s\n", "# occurrences", "Error");

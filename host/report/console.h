@@ -15,6 +15,8 @@ namespace nest::host {
 void print_request_table(std::FILE* out, const Summary& summary, bool current);
 // Response-time percentiles per row.
 void print_percentile_table(std::FILE* out, const Summary& summary);
+// New connections and their set-up times (kept out of the response times).
+void print_connections(std::FILE* out, const Summary& summary);
 // Failures grouped by (method, name, error), and exceptions by (taskset, task, message).
 void print_failures(std::FILE* out, const Summary& summary);
 void print_exceptions(std::FILE* out, const Summary& summary);

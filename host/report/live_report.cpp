@@ -57,6 +57,7 @@ Summary LiveReport::finish() {
   std::fprintf(stdout, "\nFinal results after %.1f s\n", summary.elapsed_s);
   print_request_table(stdout, summary, false);
   print_percentile_table(stdout, summary);
+  print_connections(stdout, summary);
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   std::fflush(stdout);

@@ -302,6 +302,13 @@ std::string result_to_json(const RunResult& r) {
         {"max_exponent", Histogram::kMaxExponent}}},
       {"rows", std::move(rows)},
       {"aggregated", row_json("", "Aggregated", r.total, summary.total)},
+      {"connects", json::object{{"count", r.totals.connects.requests},
+                                {"total_us", r.totals.connects.total_us},
+                                {"figures", {{"avg_ms", number(summary.connects.avg_ms)},
+                                             {"median_ms", number(summary.connects.median_ms)},
+                                             {"p95_ms", number(summary.connects.p95_ms)},
+                                             {"max_ms", number(summary.connects.max_ms)}}},
+                                {"histogram", histogram_json(r.totals.connects.times)}}},
       {"failures", std::move(failures)},
       {"exceptions", std::move(exceptions)},
       {"thresholds", std::move(thresholds)},
@@ -360,6 +367,14 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   r.total = in.row(in.object(in.field(doc, "aggregated", ""), "aggregated"), "aggregated");
   if (!(r.total == merge_rows(r.totals))) in.fail("aggregated", "is not the sum of the rows");
 
+  const json::object& connects = in.object(in.field(doc, "connects", ""), "connects");
+  r.totals.connects.requests = in.count(connects, "count", "connects");
+  r.totals.connects.total_us = in.count(connects, "total_us", "connects");
+  r.totals.connects.times = in.histogram(
+      in.object(in.field(connects, "histogram", "connects"), "connects.histogram"), "connects.histogram");
+  if (r.totals.connects.times.count() != r.totals.connects.requests) {
+    in.fail("connects.histogram", "holds a different number of connections than count");
+  }
   const json::array& failures = in.array(in.field(doc, "failures", ""), "failures");
   for (std::size_t i = 0; i < failures.size(); ++i) {
     std::string where = "failures[" + std::to_string(i) + "]";

@@ -73,6 +73,14 @@ Summary summarize_totals(const SampleSet& totals, const RowStats& total, double 
   for (const auto& [key, n] : totals.exceptions) {
     out.exceptions.push_back({key.taskset, key.task, key.message, n});
   }
+  const RowStats& c = totals.connects;
+  out.connects.count = c.requests;
+  if (c.requests) {
+    out.connects.avg_ms = ms(c.total_us) / static_cast<double>(c.requests);
+    out.connects.median_ms = ms(c.times.percentile(0.5));
+    out.connects.p95_ms = ms(c.times.percentile(0.95));
+    out.connects.max_ms = ms(c.times.max());
+  }
   auto by_count = [](const auto& a, const auto& b) { return a.occurrences > b.occurrences; };
   std::stable_sort(out.failures.begin(), out.failures.end(), by_count);
   std::stable_sort(out.exceptions.begin(), out.exceptions.end(), by_count);

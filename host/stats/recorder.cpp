@@ -25,6 +25,12 @@ void Recorder::add(unsigned row, std::uint64_t micros, std::uint64_t bytes, bool
   }
 }
 
+void Recorder::connected(std::uint64_t micros) {
+  ++connects_.requests;
+  connects_.total_us += micros;
+  connects_.times.record(micros);
+}
+
 void Recorder::exception(std::string_view taskset, std::string_view task,
                          std::string_view message) {
   ++exceptions_[ExceptionKey{std::string(taskset), std::string(task), std::string(message)}];
@@ -40,6 +46,8 @@ SampleSet Recorder::take() {
   out.failures = std::move(failures_);
   out.exceptions = std::move(exceptions_);
   failures_.clear();
+  out.connects = std::move(connects_);
+  connects_ = RowStats{};
   exceptions_.clear();
   return out;
 }

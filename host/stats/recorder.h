@@ -21,6 +21,8 @@ class Recorder {
   // One completed request on `row`. `error` is ignored unless failed.
   void add(unsigned row, std::uint64_t micros, std::uint64_t bytes, bool failed,
            std::string_view error);
+  // A new connection took `micros` to set up (connect, TLS handshake).
+  void connected(std::uint64_t micros);
   // An exception escaped task code.
   void exception(std::string_view taskset, std::string_view task, std::string_view message);
 
@@ -37,6 +39,7 @@ class Recorder {
   std::vector<Row> rows_;
   std::map<FailureKey, std::uint64_t> failures_;
   std::map<ExceptionKey, std::uint64_t> exceptions_;
+  RowStats connects_;
 };
 
 }  // namespace nest::host

@@ -50,6 +50,9 @@ struct SampleSet {
   std::map<RowKey, RowStats> rows;
   std::map<FailureKey, std::uint64_t> failures;      // occurrences
   std::map<ExceptionKey, std::uint64_t> exceptions;  // occurrences
+  // New connections and their set-up times (TCP connect, and TLS handshake where there is one),
+  // as k6's http_req_connecting: kept apart from response times. `requests` counts them.
+  RowStats connects;
   std::uint64_t users = 0;        // users alive at the end of the interval (summed over workers)
   std::uint64_t max_lag_us = 0;   // worst event-loop lag seen (max over workers)
 
@@ -64,6 +67,7 @@ inline void SampleSet::merge(SampleSet&& other) {
   }
   for (auto& [key, n] : other.failures) failures[key] += n;
   for (auto& [key, n] : other.exceptions) exceptions[key] += n;
+  connects.merge(other.connects);
   users += other.users;
   max_lag_us = std::max(max_lag_us, other.max_lag_us);
 }

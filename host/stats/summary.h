@@ -36,11 +36,18 @@ struct ExceptionSummary {
   std::uint64_t occurrences = 0;
 };
 
+// New connections over the run and how long they took to set up.
+struct ConnectSummary {
+  std::uint64_t count = 0;
+  double avg_ms = 0, median_ms = 0, p95_ms = 0, max_ms = 0;
+};
+
 struct Summary {
   std::vector<RowSummary> rows;  // sorted by name, then method (as Locust)
   RowSummary total;              // "Aggregated"
   std::vector<FailureSummary> failures;
   std::vector<ExceptionSummary> exceptions;
+  ConnectSummary connects;
   double elapsed_s = 0;
   std::uint64_t users = 0;
 };

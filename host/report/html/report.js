@@ -198,7 +198,9 @@
       figure("median (ms)", ms(f.median_ms)),
       figure("p95 (ms)", ms(f.percentiles_ms.p95)),
       figure("p99 (ms)", ms(f.percentiles_ms.p99)),
-      figure("users", count(run.users))
+      figure("users", count(run.users)),
+      figure("new connections", count(result.connects.count)),
+      figure("connect p95 (ms)", result.connects.count ? ms(result.connects.figures.p95_ms) : "-")
     ]));
   }
 
