@@ -169,13 +169,6 @@ TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
 }
 
 TEST(Cli, FastTransportSaysWhatItCannotServe) {
-  auto https = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "https://example.com",
-                         "--transport", "fast"});
-  EXPECT_EQ(https.exit_code, 2);
-  EXPECT_NE(https.err.find("--transport=fast speaks plain HTTP/1.1 only, and --host is https://: "
-                           "use --transport=curl"),
-            std::string::npos)
-      << https.err;
   auto bogus = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://x",
                          "--transport", "quick"});
   EXPECT_EQ(bogus.exit_code, 2);

@@ -261,6 +261,29 @@ TEST_P(EngineOnTransport, KeepAliveReusesConnections) {
   EXPECT_GT(run.summary.connects.max_ms, 0.0);
 }
 
+TEST_P(EngineOnTransport, SpeaksTlsAndChecksCertificates) {
+  DemoTarget target(/*tls=*/true);
+  auto settings = on_transport(quick_settings(target.url(), 3, 100, 1500ms, 1));
+  settings.stop_timeout = 5s;
+  EngineRun checked = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  EXPECT_GT(checked.summary.total.requests, 0u);
+  EXPECT_EQ(checked.summary.total.failures, checked.summary.total.requests);
+  ASSERT_FALSE(checked.summary.failures.empty());
+  EXPECT_EQ(checked.summary.failures[0].error, "SSL peer certificate or SSH remote key was not OK")
+      << "a self-signed certificate is refused";
+  EXPECT_EQ(target.counts()["GET /items"], 0u);
+
+  settings.transport.insecure = true;
+  std::uint64_t before = target.connections();
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/protocol", settings);
+  for (const auto& f : run.summary.failures) {
+    ADD_FAILURE() << f.method << " " << f.name << ": " << f.error;
+  }
+  EXPECT_GT(run.summary.total.requests, 100u);
+  std::uint64_t made = target.connections() - before - 1;
+  EXPECT_EQ(run.summary.connects.count, made) << "handshakes counted as connections";
+}
+
 TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 4, 100, 7s, 1);

@@ -164,7 +164,8 @@ Options parse_options(int argc, const char* const* argv) {
     ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
     ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
-    ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive over plain TCP, several times the requests per CPU); default curl")
+    ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, about twice the requests per CPU); default curl")
+    ("insecure", po::bool_switch(&o.run.transport.insecure), "do not check TLS certificates (self-signed test systems); both transports")
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
     ("csv", po::value(&o.csv_prefix), "write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv")
     ("csv-full-history", po::bool_switch(&o.csv_full_history), "also write every row, not only Aggregated, to the history CSV")
@@ -224,10 +225,6 @@ Options parse_options(int argc, const char* const* argv) {
   o.run.transport.base_url = host;
   if (transport == "fast") {
     o.run.transport.kind = TransportSettings::Kind::kFast;
-    if (host.starts_with("https://")) {
-      throw UsageError("--transport=fast speaks plain HTTP/1.1 only, and --host is https://: "
-                       "use --transport=curl");
-    }
   } else if (transport != "curl") {
     throw UsageError("--transport: '" + transport + "' is not a transport (curl or fast)");
   }

@@ -8,12 +8,16 @@
 //   POST /cart         200 with the session cookie, else 401
 //   GET /slow?ms=N     200 after N ms (the thread keeps serving others meanwhile)
 //   GET /status/{code} that status
+//   GET /redirect?to=P[&code=C]  C (302) to P;  GET|POST /echo  the request as read, as text
+//   GET /chunked       a chunked body;  GET /close  answers, then closes the connection
 //   GET /stats         {"requests": {"GET /": 12, ...}, "total": N}: every request answered,
 //                      by method and path (query left out), except /stats itself
 //
-// Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N]. Port 0 picks a free port.
+// Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY].
+// Port 0 picks a free port. With --tls it speaks HTTPS (PEM certificate chain and key).
 // Prints "listening on ADDRESS:PORT" once ready.
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -165,9 +169,16 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
   co_return res;
 }
 
-asio::awaitable<void> serve(tcp::socket socket, Counts& counts) {
+// Serves one connection: a tcp::socket, or an asio::ssl::stream over one (handshake first).
+template <typename Stream>
+asio::awaitable<void> serve(Stream socket, Counts& counts) {
   beast::flat_buffer buffer;
-  socket.set_option(tcp::no_delay(true));
+  beast::get_lowest_layer(socket).set_option(tcp::no_delay(true));
+  if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+    auto [error] = co_await socket.async_handshake(asio::ssl::stream_base::server,
+                                                   asio::as_tuple(asio::use_awaitable));
+    if (error) co_return;
+  }
   for (;;) {
     Request req;
     auto [read_error, n] =
@@ -183,10 +194,10 @@ asio::awaitable<void> serve(tcp::socket socket, Counts& counts) {
     if (write_error || !keep_alive) break;
   }
   beast::error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts) {
+asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl::context* tls) {
   for (;;) {
     auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (error) {
@@ -194,13 +205,19 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts) {
       continue;  // e.g. too many open files: keep serving the others
     }
     counts.connection();
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), counts), asio::detached);
+    if (tls) {
+      asio::co_spawn(acceptor.get_executor(),
+                     serve(asio::ssl::stream<tcp::socket>(std::move(socket), *tls), counts),
+                     asio::detached);
+    } else {
+      asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), counts), asio::detached);
+    }
   }
 }
 
 int usage(const char* message) {
   std::fprintf(stderr, "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N]\n", message);
+               "[--threads N] [--tls CERT KEY]\n", message);
   return 2;
 }
 
@@ -208,19 +225,30 @@ int usage(const char* message) {
 
 int main(int argc, char** argv) {
   int port = 8089, threads = 1;
-  std::string bind = "127.0.0.1";
+  std::string bind = "127.0.0.1", cert, key;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
     if (arg == "--port") port = to_int(value(), -1);
     else if (arg == "--bind") bind = std::string(value());
     else if (arg == "--threads") threads = to_int(value(), 0);
+    else if (arg == "--tls") cert = std::string(value()), key = std::string(value());
     else if (arg == "--help" || arg == "-h") return usage("help"), 0;
     else return usage(("unknown argument " + std::string(arg)).c_str());
   }
   if (port < 0 || port > 65535) return usage("--port takes 0 to 65535");
   if (threads < 1) return usage("--threads takes a number from 1");
 
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  if (!cert.empty()) {
+    try {
+      tls.use_certificate_chain_file(cert);
+      tls.use_private_key_file(key, asio::ssl::context::pem);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nest-demo-target: --tls %s %s: %s\n", cert.c_str(), key.c_str(), e.what());
+      return 2;
+    }
+  }
   asio::io_context io(threads);
   Counts counts;
   tcp::acceptor acceptor(io);
@@ -240,7 +268,7 @@ int main(int argc, char** argv) {
     acceptor.close();
     io.stop();
   });
-  asio::co_spawn(io, listen(acceptor, counts), asio::detached);
+  asio::co_spawn(io, listen(acceptor, counts, cert.empty() ? nullptr : &tls), asio::detached);
   std::printf("listening on %s:%u\n", bind.c_str(), acceptor.local_endpoint().port());
   std::fflush(stdout);
   std::vector<std::thread> pool;

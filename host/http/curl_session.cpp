@@ -33,6 +33,10 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &CurlSession::on_header);
     curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+    if (settings_.insecure) {
+      curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     base_headers_ = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip
   }
 

@@ -1,6 +1,8 @@
 // FastSession: nest::Client on one keep-alive HTTP/1.1 connection, for the fast transport.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -111,6 +113,7 @@ void FastSession::interrupt() {
 }
 
 void FastSession::close() {
+  tls_.reset();
   error_code ignored;
   socket_.close(ignored);
   connected_ = false;
@@ -176,10 +179,14 @@ std::string FastSession::connect(const Origin& origin) {
            ": no local port left toward this target; see net.ipv4.ip_local_port_range)";
   }
   if (ec) return "could not connect (" + ec.message() + ")";
+  socket_.set_option(tcp::no_delay(true), ec);
+  if (origin.scheme == "https") {
+    std::string error = handshake(origin);
+    if (!error.empty() || interrupted()) return error;
+  }
   transport_.recorder().connected(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
           .count()));
-  socket_.set_option(tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
   in_.clear();
   connected_ = true;
@@ -214,8 +221,30 @@ void FastSession::build(const Hop& hop, const nest::Request& request) {
   out_.append(hop.body);
 }
 
+// TLS 1.2 or 1.3 with SNI; the certificate chain and the host name are checked unless
+// --insecure. Failures read as curl's.
+std::string FastSession::handshake(const Origin& origin) {
+  tls_.emplace(socket_, transport_.tls());
+  error_code ec;
+  asio::ip::make_address(origin.host, ec);
+  if (ec) SSL_set_tlsext_host_name(tls_->native_handle(), origin.host.c_str());  // names only
+  if (!transport_.settings().insecure) {
+    tls_->set_verify_callback(asio::ssl::host_name_verification(origin.host));
+  }
+  ec = wait_for([&](auto handler) { tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler)); });
+  if (!ec || interrupted()) return {};
+  bool unverified = SSL_get_verify_result(tls_->native_handle()) != X509_V_OK;
+  close();
+  if (unverified) return "SSL peer certificate or SSH remote key was not OK";
+  return "SSL connect error (" + ec.message() + ")";
+}
+
 // Usually one send() that takes it all; otherwise Asio finishes the rest when there is room.
+// Over TLS, Asio writes the whole request through the stream.
 error_code FastSession::write_request() {
+  if (tls_) {
+    return wait_for([&](auto handler) { asio::async_write(*tls_, asio::buffer(out_), std::move(handler)); });
+  }
   std::size_t sent = 0;
   while (sent < out_.size()) {
     error_code ec;
@@ -250,7 +279,11 @@ error_code FastSession::read_response(nest::Response& response, bool head, bool&
     // async_read_some, not a readiness wait: Asio tries the read at once and, when nothing is
     // there yet, queues it without an epoll_ctl call (a wait would cost one per response).
     auto space = in_.prepare(kReadChunk);
-    error_code ec = wait_for([&](auto handler) { socket_.async_read_some(space, std::move(handler)); });
+    error_code ec = wait_for([&](auto handler) {
+      if (tls_) tls_->async_read_some(space, std::move(handler));
+      else socket_.async_read_some(space, std::move(handler));
+    });
+    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;  // closed without TLS goodbye
     if (!ec) {
       in_.commit(transferred_);
       received = true;
@@ -282,10 +315,6 @@ std::string FastSession::describe(error_code ec, bool received) const {
 // connection turns out closed before any byte of the response came back.
 std::string FastSession::exchange(const Hop& hop, const nest::Request& request,
                                   nest::Response& response, std::chrono::microseconds& elapsed) {
-  if (hop.url.origin.scheme != "http") {
-    return "the fast transport speaks plain HTTP/1.1 only, not " + hop.url.origin.scheme +
-           "://: use --transport=curl";
-  }
   if (!transport_.proxy().empty()) {
     return "a proxy is set (" + transport_.proxy() +
            ") and the fast transport connects directly: use --transport=curl";
@@ -294,7 +323,12 @@ std::string FastSession::exchange(const Hop& hop, const nest::Request& request,
   for (int attempt = 0;; ++attempt) {
     bool reused = connected_ && origin_ == hop.url.origin;
     if (!reused) {
+      auto start = std::chrono::steady_clock::now();
       std::string error = connect(hop.url.origin);
+      if (!error.empty()) {  // failed before sending: the time until it failed, as curl
+        elapsed += std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - start);
+      }
       if (!error.empty() || interrupted()) return error;
     }
     auto start = std::chrono::steady_clock::now();

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "http/cookie_jar.h"
@@ -44,6 +46,7 @@ class FastSession final : public Session, nest::detail::ResponseSink {
   std::string exchange(const Hop& hop, const nest::Request& request, nest::Response& response,
                        std::chrono::microseconds& elapsed);
   std::string connect(const Origin& origin);
+  std::string handshake(const Origin& origin);
   void bind_source(const boost::asio::ip::tcp::endpoint& target, boost::system::error_code& ec);
   void build(const Hop& hop, const nest::Request& request);
   boost::system::error_code write_request();
@@ -61,6 +64,7 @@ class FastSession final : public Session, nest::detail::ResponseSink {
   Fiber& fiber_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::ip::tcp::resolver resolver_;
+  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;  // https only
   CookieJar jar_;
   Origin origin_;                     // where socket_ is connected, when connected_
   bool connected_ = false;

@@ -24,7 +24,11 @@ std::string proxy_from_environment() {
 FastTransport::FastTransport(boost::asio::io_context& io, Recorder& recorder,
                              TransportSettings settings)
     : io_(io), recorder_(recorder), settings_(std::move(settings)),
-      proxy_(proxy_from_environment()), deadline_timer_(io) {
+      proxy_(proxy_from_environment()), tls_(boost::asio::ssl::context::tls_client),
+      deadline_timer_(io) {
+  tls_.set_default_verify_paths();
+  tls_.set_verify_mode(settings_.insecure ? boost::asio::ssl::verify_none
+                                          : boost::asio::ssl::verify_peer);
   if (auto url = parse_url(settings_.base_url)) base_ = std::move(*url);
 }
 

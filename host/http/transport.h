@@ -40,6 +40,7 @@ struct TransportSettings {
   Kind kind = Kind::kCurl;                       // --transport
   std::string base_url;                          // --host, no trailing slash
   std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
+  bool insecure = false;                         // --insecure: no TLS certificate checks
 };
 
 class Transport {
