@@ -236,7 +236,8 @@ TEST_P(EngineOnTransport, SpeaksHttpAlike) {
   DemoTarget target;
   auto settings = on_transport(quick_settings(target.url(), 3, 100, 1500ms, 1));
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/protocol", settings);
-  for (const char* name : {"redirect", "303", "/chunked", "/items", "/close", "query", "post body"}) {
+  for (const char* name :
+       {"redirect", "303", "/chunked", "/items", "/close", "query", "post body", "/gzip"}) {
     bool seen = false;
     for (const auto& r : run.summary.rows) seen = seen || (r.name == name && r.requests > 0);
     EXPECT_TRUE(seen) << name;

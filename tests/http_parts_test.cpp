@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "http/cookie_jar.h"
+#include "http/inflater.h"
 #include "http/url.h"
 
 namespace nest::test {
@@ -101,6 +102,34 @@ TEST(CookieJar, ExpiryReplacementAndSecure) {
   secure.set("token=1; Secure; HttpOnly", origin("https://h"), "/", now);
   EXPECT_EQ(cookies(secure, "http://h/", now), "") << "a Secure cookie never goes over http";
   EXPECT_EQ(cookies(secure, "https://h/", now), "token=1");
+}
+
+TEST(Inflater, DecodesGzipZlibAndRawDeflateAndRefusesGarbage) {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "line " + std::to_string(i) + "\n";
+  host::Inflater inflater;
+  for (int bits : {15 + 16, 15, -15}) {  // gzip, zlib, raw deflate
+    z_stream zs{};
+    deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY);
+    std::string packed(deflateBound(&zs, static_cast<uLong>(text.size())) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(text.data());
+    zs.avail_in = static_cast<uInt>(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(packed.data());
+    zs.avail_out = static_cast<uInt>(packed.size());
+    deflate(&zs, Z_FINISH);
+    packed.resize(zs.total_out);
+    deflateEnd(&zs);
+    std::string body = packed;
+    EXPECT_EQ(inflater.decode(body), "") << bits;
+    EXPECT_EQ(body, text) << bits;
+    std::string cut = packed.substr(0, packed.size() / 2);
+    EXPECT_NE(inflater.decode(cut), "") << "truncated data is an error, " << bits;
+  }
+  std::string garbage = "plainly not compressed";
+  EXPECT_NE(inflater.decode(garbage), "");
+  EXPECT_EQ(garbage, "plainly not compressed") << "left as it was";
+  EXPECT_TRUE(host::decodable_encoding("GZIP"));
+  EXPECT_FALSE(host::decodable_encoding("br"));
 }
 
 }  // namespace

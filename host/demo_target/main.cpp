@@ -10,6 +10,7 @@
 //   GET /status/{code} that status
 //   GET /redirect?to=P[&code=C]  C (302) to P;  GET|POST /echo  the request as read, as text
 //   GET /chunked       a chunked body;  GET /close  answers, then closes the connection
+//   GET /gzip          a text, gzip-compressed when the request's Accept-Encoding allows gzip
 //   GET /stats         {"requests": {"GET /": 12, ...}, "total": N}: every request answered,
 //                      by method and path (query left out), except /stats itself
 //
@@ -18,6 +19,7 @@
 // Prints "listening on ADDRESS:PORT" once ready.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <zlib.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -87,6 +89,20 @@ bool has_session(const Request& req) {
          it->value().find("session=;") == beast::string_view::npos;
 }
 
+std::string gzip(const std::string& text) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
 int to_int(std::string_view text, int fallback) {
   int value = fallback;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -151,6 +167,17 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
       res.body() += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
     }
     res.body() += "\n" + req.body();
+  } else if (path == "/gzip") {
+    res.set(http::field::content_type, "text/plain");
+    std::string text;
+    for (int i = 0; i < 20; ++i) text += "Nest demo target, compressed line " + std::to_string(i) + "\n";
+    auto accept = req.find(http::field::accept_encoding);
+    if (accept != req.end() && accept->value().find("gzip") != beast::string_view::npos) {
+      res.set(http::field::content_encoding, "gzip");
+      res.body() = gzip(text);
+    } else {
+      res.body() = text;
+    }
   } else if (path == "/chunked") {
     res.chunked(true);
     res.body() = "a body sent in chunks";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <strings.h>
 #include <mutex>
 #include <stdexcept>
 
@@ -178,10 +179,16 @@ nest::Response CurlSession::send(const nest::Request& request) {
 
   curl_slist* headers = base_headers_;
   curl_slist* extra = nullptr;
+  curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, nullptr);
   if (!request.options.headers.empty()) {
     extra = curl_slist_append(nullptr, "Expect:");
     std::string line;
     for (const auto& [key, value] : request.options.headers) {
+      if (strcasecmp(key.c_str(), "Accept-Encoding") == 0) {
+        // curl sends it and decodes what comes back: the body the task sees is decoded.
+        curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, value.c_str());
+        continue;
+      }
       line.assign(key).append(": ").append(value);
       extra = curl_slist_append(extra, line.c_str());
     }

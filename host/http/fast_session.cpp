@@ -388,6 +388,13 @@ std::string FastSession::perform(const nest::Request& request, nest::Response& r
         jar_.set(value, hop.url.origin, std::string_view(hop.url.target).substr(0, path_end));
       }
     }
+    // Compressed bodies are decoded when the task asked for them (Accept-Encoding), as curl
+    // does with CURLOPT_ACCEPT_ENCODING.
+    if (has_header(request.options.headers, "Accept-Encoding") &&
+        decodable_encoding(response.header("Content-Encoding")) && !response.body.empty()) {
+      std::string failed = transport_.inflater().decode(response.body);
+      if (!failed.empty()) return failed;
+    }
     int status = response.status;
     bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     std::string_view location = response.header("Location");

@@ -23,6 +23,7 @@
 #include <map>
 #include <string>
 
+#include "http/inflater.h"
 #include "http/transport.h"
 #include "http/url.h"
 
@@ -42,6 +43,7 @@ class FastTransport final : public Transport {
   const TransportSettings& settings() const { return settings_; }
   const std::string& proxy() const { return proxy_; }
   boost::asio::ssl::context& tls() { return tls_; }
+  Inflater& inflater() { return inflater_; }
   // --host as a URL (its target is the base path, "/" when none).
   const Url& base() const { return base_; }
   // Addresses of host:port resolved earlier (this worker resolves each name once), or null.
@@ -62,6 +64,7 @@ class FastTransport final : public Transport {
   TransportSettings settings_;
   std::string proxy_;  // http_proxy from the environment, if any
   boost::asio::ssl::context tls_;
+  Inflater inflater_;
   Url base_;
   std::map<std::pair<std::string, std::uint16_t>, boost::asio::ip::tcp::resolver::results_type>
       resolved_;

@@ -41,6 +41,15 @@ class Protocol : public nest::TaskSet {
                                       .catch_response = true});
       if (!r.body.starts_with("GET /echo?q=a%20b%26c%2F%C3%A9\n")) r.failure("query: " + r.body);
     });
+    task(1, "gzip", [this] {
+      auto r = client().get("/gzip", {.headers = {{"Accept-Encoding", "gzip"}},
+                                      .catch_response = true});
+      if (r.header("Content-Encoding") != "gzip") r.failure("not compressed on the wire");
+      if (!r.body.starts_with("Nest demo target, compressed line 0\n") ||
+          !r.body.ends_with("compressed line 19\n")) {
+        r.failure("not decoded: " + r.body.substr(0, 40));
+      }
+    });
     task(1, "headers and body", [this] {
       auto r = client().post("/echo", "hello", {.headers = {{"X-Test", "yes"}},
                                                 .name = "post body", .catch_response = true});
