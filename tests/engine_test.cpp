@@ -248,6 +248,18 @@ TEST_P(EngineOnTransport, SpeaksHttpAlike) {
   EXPECT_GT(target.counts()["GET /items/7"], 0u) << "the redirect reached its target";
 }
 
+TEST_P(EngineOnTransport, RedirectsAreNotFollowedWithMaxRedirects0) {
+  DemoTarget target;
+  auto settings = on_transport(quick_settings(target.url(), 2, 100, 1s, 1));
+  settings.transport.max_redirects = 0;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/protocol", settings);
+  auto* redirect = row(run, "GET", "redirect");
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_GT(redirect->requests, 0u);
+  EXPECT_EQ(redirect->failures, redirect->requests) << "the task saw the 302 itself";
+  EXPECT_EQ(target.counts()["GET /items/7"], 0u);
+}
+
 TEST_P(EngineOnTransport, KeepAliveReusesConnections) {
   DemoTarget target;
   std::uint64_t before = target.connections();

@@ -165,6 +165,7 @@ Options parse_options(int argc, const char* const* argv) {
     ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
     ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, about twice the requests per CPU); default curl")
+    ("max-redirects", po::value(&o.run.transport.max_redirects)->default_value(10), "redirects followed at most per request; 0 = none (the 3xx is the response)")
     ("insecure", po::bool_switch(&o.run.transport.insecure), "do not check TLS certificates (self-signed test systems); both transports")
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
     ("csv", po::value(&o.csv_prefix), "write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv")
@@ -209,6 +210,9 @@ Options parse_options(int argc, const char* const* argv) {
     }
   }
   if (users < 1) throw UsageError("--users must be at least 1");
+  if (o.run.transport.max_redirects < 0 || o.run.transport.max_redirects > 100) {
+    throw UsageError("--max-redirects must be from 0 to 100");
+  }
   if (threads < 1 || threads > 1024) throw UsageError("--threads must be from 1 to 1024");
   o.run.users = static_cast<std::uint64_t>(users);
   o.run.threads = static_cast<unsigned>(threads);

@@ -31,7 +31,6 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::size_t kReadChunk = 4096;      // read size; the buffer grows only for big replies
-constexpr int kMaxRedirects = 10;             // as the curl transport (CURLOPT_MAXREDIRS)
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -398,10 +397,9 @@ std::string FastSession::perform(const nest::Request& request, nest::Response& r
     int status = response.status;
     bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     std::string_view location = response.header("Location");
-    if (!redirect || location.empty()) return {};
-    if (redirects == kMaxRedirects) {
-      return "Maximum (" + std::to_string(kMaxRedirects) + ") redirects followed";
-    }
+    int most = transport_.settings().max_redirects;
+    if (!redirect || location.empty() || most == 0) return {};
+    if (redirects == most) return "Maximum (" + std::to_string(most) + ") redirects followed";
     if (location.starts_with("http://") || location.starts_with("https://")) {
       auto url = parse_url(location);
       if (!url) return "URL using bad/illegal format or missing URL";

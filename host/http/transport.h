@@ -41,6 +41,7 @@ struct TransportSettings {
   std::string base_url;                          // --host, no trailing slash
   std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
   bool insecure = false;                         // --insecure: no TLS certificate checks
+  int max_redirects = 10;                        // --max-redirects: 0 = do not follow
 };
 
 class Transport {

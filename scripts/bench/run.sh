@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target nest-host bench_nowait bench_idle
 python3 scripts/bench/throughput.py "$@"
-python3 scripts/bench/memory.py
+python3 scripts/bench/memory.py --users 20000 --processes 2
