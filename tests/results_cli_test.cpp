@@ -22,7 +22,8 @@ TEST(ResultsCli, BrokenThresholdsExitWith3AndAreListed) {
   DemoTarget target;
   std::string json = temp_dir() + "/run.json";
   auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10",
-                     "-t", "2s", "--only-summary", "--json", json, "--threshold", "p95<10s",
+                     "-t", "2s", "--stop-timeout", "5s", "--only-summary", "--json", json,
+                     "--threshold", "p95<10s",
                      "--threshold", "GET /items:max<1us", "--threshold", "GET /nowhere:p50<1s"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "Thresholds\n")) << r.out;
