@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/trim.h"
+#include "config/text.h"
 
 namespace nest::host {
 namespace {

@@ -4,17 +4,10 @@
 #include <charconv>
 #include <ctime>
 
-#include "config/trim.h"
+#include "config/text.h"
 
 namespace nest::host {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);

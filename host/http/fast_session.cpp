@@ -15,6 +15,7 @@
 
 #include <nest/taskset.h>
 
+#include "config/text.h"
 #include "http/cookie_jar.h"
 #include "http/fast_session.h"
 #include "http/fast_transport.h"
@@ -31,13 +32,6 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::size_t kReadChunk = 4096;      // read size; the buffer grows only for big replies
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool has_header(const nest::Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "config/trim.h"
+#include "config/text.h"
 #include "report/table_format.h"
 
 namespace nest::host {

@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "config/options.h"
-#include "config/trim.h"
+#include "config/text.h"
 #include "report/table_format.h"
 
 namespace nest::host {

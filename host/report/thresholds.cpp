@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "config/duration.h"
-#include "config/trim.h"
+#include "config/text.h"
 
 namespace nest::host {
 namespace {

@@ -1,0 +1,27 @@
+// Small text helpers for what people type (flags, INI lines, thresholds) and for HTTP names.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+namespace nest::host {
+
+// `text` without leading and trailing spaces, tabs and carriage returns.
+inline std::string trim(std::string_view text) {
+  constexpr std::string_view kBlank = " \t\r";
+  auto begin = text.find_first_not_of(kBlank);
+  if (begin == std::string_view::npos) return {};
+  return std::string(text.substr(begin, text.find_last_not_of(kBlank) - begin + 1));
+}
+
+// ASCII case-insensitive equality, as header and cookie attribute names compare.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace nest::host
