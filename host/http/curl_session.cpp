@@ -211,21 +211,21 @@ nest::Response CurlSession::send(const nest::Request& request) {
   long status = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   // As the fast transport and wrk: the response time runs from just before the request is
-  // written (after name lookup, connect and TLS: "pretransfer") to the last byte; setting up a
-  // new connection is recorded as its own figure.
-  curl_off_t total_us = 0, pretransfer_us = 0, lookup_us = 0, connect_us = 0, tls_us = 0;
+  // written to the last byte; name lookup, connect and TLS handshake of a new connection are
+  // recorded as their own figure. (Not TOTAL - PRETRANSFER: for a POST, curl's "pretransfer"
+  // moment comes after the body was sent.)
+  curl_off_t total_us = 0, lookup_us = 0, connect_us = 0, tls_us = 0;
   long new_connections = 0;
   curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME_T, &total_us);
-  curl_easy_getinfo(easy_, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
   curl_easy_getinfo(easy_, CURLINFO_NAMELOOKUP_TIME_T, &lookup_us);
   curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_getinfo(easy_, CURLINFO_APPCONNECT_TIME_T, &tls_us);
   curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &new_connections);
+  curl_off_t set_up_us = std::max(connect_us, tls_us);
   if (new_connections > 0 && connect_us > 0) {
-    recorder_.connected(static_cast<std::uint64_t>(std::max(connect_us, tls_us) - lookup_us));
+    recorder_.connected(static_cast<std::uint64_t>(set_up_us - lookup_us));
   }
-  bool transferred = result_ == CURLE_OK || pretransfer_us > 0;
-  response.elapsed = std::chrono::microseconds(transferred ? total_us - pretransfer_us : total_us);
+  response.elapsed = std::chrono::microseconds(set_up_us > 0 ? total_us - set_up_us : total_us);
   if (result_ == CURLE_OK) {
     response.status = static_cast<int>(status);
   } else {
