@@ -41,6 +41,7 @@ nest::host::RunInfo run_info(const nest::host::Options& o, std::optional<double>
   info.spawn_rate = o.run.spawn_rate;
   info.run_time_s = run_time_s;
   info.threads = o.run.threads;
+  info.transport = nest::host::transport_name(o.run.transport.kind);
   info.seed = o.run.seed;
   char when[32];
   std::time_t now = std::time(nullptr);
@@ -168,7 +169,8 @@ int main(int argc, char** argv) {
   RunResult result;
   result.info = run_info(options, run_time_s);
   for (const auto& t : weights.tasksets) {
-    result.tasksets.push_back({t.type.name, t.type.weight, t.source, t.type.plugin});
+    result.tasksets.push_back({t.type.name, t.type.weight, t.source, t.type.plugin,
+                               transport_name(transport_of(t.type, options.run))});
   }
   LiveReport report(options.only_summary, std::move(csv),
                     ProgressLine(stdout, isatty(fileno(stdout)), options.run.users, run_time_s),

@@ -3,6 +3,7 @@
 
 #include "demo_target.h"
 #include "engine_run.h"
+#include "http2_only_server.h"
 
 namespace nest::test {
 namespace {
@@ -274,6 +275,26 @@ TEST_P(EngineOnTransport, KeepAliveReusesConnections) {
   EXPECT_GT(run.summary.connects.max_ms, 0.0);
 }
 
+// The server closes a kept-alive connection after 100 ms idle, as nginx's keepalive_timeout
+// does; every user pauses 300 ms between requests. No request may fail for it: a connection
+// found closed before any byte of the reply is replaced, and the request sent again once.
+TEST_P(EngineOnTransport, ReplacesKeptAliveConnectionsTheServerClosed) {
+  DemoTarget target(/*tls=*/false, {"--idle-timeout", "100"});
+  std::uint64_t before = target.connections();
+  auto settings = on_transport(quick_settings(target.url(), 4, 100, 1500ms, 2));
+  settings.stop_timeout = 5s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/idle", settings);
+  for (const auto& f : run.summary.failures) ADD_FAILURE() << f.name << ": " << f.error;
+  std::uint64_t made = target.connections() - before - 1;
+  EXPECT_GE(run.summary.total.requests, 12u);
+  EXPECT_EQ(run.summary.total.requests, target.count("GET /items"));
+  EXPECT_GT(made, 4u) << "closed connections were replaced";
+  if (GetParam() == host::TransportSettings::Kind::kFast) {  // curl's pool is shared by users
+    EXPECT_GE(made, run.summary.total.requests - 4) << "a connection per user; each pause outlived it";
+  }
+  EXPECT_EQ(run.summary.connects.count, made);
+}
+
 TEST_P(EngineOnTransport, SpeaksTlsAndChecksCertificates) {
   DemoTarget target(/*tls=*/true);
   auto settings = on_transport(quick_settings(target.url(), 3, 100, 1500ms, 1));
@@ -295,6 +316,44 @@ TEST_P(EngineOnTransport, SpeaksTlsAndChecksCertificates) {
   EXPECT_GT(run.summary.total.requests, 100u);
   std::uint64_t made = target.connections() - before - 1;
   EXPECT_EQ(run.summary.connects.count, made) << "handshakes counted as connections";
+}
+
+// A taskset's choice in code wins over the run's transport; one that does not choose gets the
+// run's. Both kinds run side by side on the same workers.
+TEST_P(EngineOnTransport, ATasksetsOwnTransportChoiceWins) {
+  DemoTarget target;
+  auto settings = on_transport(quick_settings(target.url(), 6, 100, 1500ms, 2));
+  settings.stop_timeout = 5s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/transports", settings);
+  for (const auto& f : run.summary.failures) ADD_FAILURE() << f.name << ": " << f.error;
+  EXPECT_GT(requests(run, "GET", "/echo (OnCurl)"), 0u);
+  EXPECT_GT(requests(run, "GET", "/echo (OnFast)"), 0u);
+  bool fast = GetParam() == host::TransportSettings::Kind::kFast;
+  EXPECT_GT(requests(run, "GET", fast ? "/ (OnDefault saw fast)" : "/ (OnDefault saw curl)"), 0u);
+  EXPECT_EQ(row(run, "GET", fast ? "/ (OnDefault saw curl)" : "/ (OnDefault saw fast)"), nullptr);
+  EXPECT_EQ(run.summary.total.requests, target.count("GET /"));
+}
+
+// The fast transport speaks HTTP/1.1 only; against a server that speaks HTTP/2 only, each
+// request fails saying so, in clear text and over TLS.
+TEST(Engine, FastTransportNamesAnHttp2OnlyServer) {
+  for (bool tls : {false, true}) {
+    Http2OnlyServer server(tls);
+    auto settings = quick_settings(server.url(), 1, 10, 500ms, 1);
+    settings.transport.kind = host::TransportSettings::Kind::kFast;
+    settings.transport.insecure = true;
+    EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+    EXPECT_GT(run.summary.total.requests, 0u);
+    EXPECT_EQ(run.summary.total.failures, run.summary.total.requests);
+    ASSERT_FALSE(run.summary.failures.empty());
+    for (const auto& f : run.summary.failures) {  // every row fails for the same reason
+      EXPECT_EQ(f.error,
+                tls ? "SSL connect error (the server speaks HTTP/2 only: it refused HTTP/1.1 in "
+                      "ALPN); the fast transport speaks HTTP/1.1: use --transport=curl"
+                    : "Weird server reply (HTTP/2 frames: the server speaks HTTP/2 only, without "
+                      "TLS); the fast transport speaks HTTP/1.1");
+    }
+  }
 }
 
 TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {

@@ -30,8 +30,8 @@ RunResult real_result() {
   r.info.started_at = "2026-11-23T10:00:00Z";
   r.info.elapsed_s = run.outcome.elapsed.count();
   r.info.seed = 42;
-  r.tasksets = {{"WindowShopper", 3, "plugin default", "tasksets/shop.so"},
-                {"ImpatientBuyer", 1, "nest.ini:4", "tasksets/shop.so"}};
+  r.tasksets = {{"WindowShopper", 3, "plugin default", "tasksets/shop.so", "curl"},
+                {"ImpatientBuyer", 1, "nest.ini:4", "tasksets/shop.so", "fast"}};
   r.totals = run.totals;
   r.total = host::merge_rows(run.totals);
   for (const auto& i : run.intervals) {

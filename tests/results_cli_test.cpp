@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "demo_target.h"
 #include "process.h"
@@ -48,6 +49,32 @@ TEST(ResultsCli, BrokenThresholdsExitWith3AndAreListed) {
   auto passing = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-t", "1s",
                            "--only-summary", "--threshold", "fail_ratio<1%"});
   EXPECT_EQ(passing.exit_code, 0) << passing.out;
+}
+
+// The weights table and the JSON say which transport each taskset's users get: its own choice
+// in code, else --transport.
+TEST(ResultsCli, EachTasksetsTransportIsShownAndRecorded) {
+  DemoTarget target;
+  std::string json = temp_dir() + "/run.json";
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/transports", "-H", target.url(),
+                     "-u", "3", "-r", "10", "-t", "1s", "--stop-timeout", "5s",
+                     "--only-summary", "--transport", "fast", "--json", json});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, " Transport\n")) << r.out;
+  auto line_of = [&](const std::string& name) {
+    auto at = r.out.find(name + " ");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_TRUE(line_of("OnCurl").ends_with(" curl (in code)")) << r.out;
+  EXPECT_TRUE(line_of("OnFast").ends_with(" fast (in code)")) << r.out;
+  EXPECT_TRUE(line_of("OnDefault").ends_with(" fast")) << r.out;
+
+  host::RunResult result = host::read_result_file(json);
+  EXPECT_EQ(result.info.transport, "fast");
+  std::map<std::string, std::string> transports;
+  for (const auto& t : result.tasksets) transports[t.name] = t.transport;
+  EXPECT_EQ(transports, (std::map<std::string, std::string>{
+                            {"OnCurl", "curl"}, {"OnDefault", "fast"}, {"OnFast", "fast"}}));
 }
 
 TEST(ResultsCli, ThresholdsFromTheIniFileNameTheirLine) {

@@ -14,8 +14,11 @@
 //   GET /stats         {"requests": {"GET /": 12, ...}, "total": N}: every request answered,
 //                      by method and path (query left out), except /stats itself
 //
-// Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY].
-// Port 0 picks a free port. With --tls it speaks HTTPS (PEM certificate chain and key).
+// Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY]
+//                         [--idle-timeout MS]
+// Port 0 picks a free port. With --tls it speaks HTTPS (PEM certificate chain and key). With
+// --idle-timeout, a connection whose next request has not arrived within MS is closed, as
+// nginx's keepalive_timeout does; clients find out when they next use it.
 // Prints "listening on ADDRESS:PORT" once ready.
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -196,20 +199,24 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
   co_return res;
 }
 
-// Serves one connection: a tcp::socket, or an asio::ssl::stream over one (handshake first).
+// Serves one connection: a beast::tcp_stream, or an asio::ssl::stream over one (handshake
+// first). Runs on the connection's strand, as the stream's idle timer does.
 template <typename Stream>
-asio::awaitable<void> serve(Stream socket, Counts& counts) {
+asio::awaitable<void> serve(Stream socket, Counts& counts, std::chrono::milliseconds idle) {
   beast::flat_buffer buffer;
-  beast::get_lowest_layer(socket).set_option(tcp::no_delay(true));
-  if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+  beast::tcp_stream& lowest = beast::get_lowest_layer(socket);
+  lowest.socket().set_option(tcp::no_delay(true));
+  if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
     auto [error] = co_await socket.async_handshake(asio::ssl::stream_base::server,
                                                    asio::as_tuple(asio::use_awaitable));
     if (error) co_return;
   }
   for (;;) {
     Request req;
+    if (idle.count() > 0) lowest.expires_after(idle);  // on expiry the stream closes the socket
     auto [read_error, n] =
         co_await http::async_read(socket, buffer, req, asio::as_tuple(asio::use_awaitable));
+    lowest.expires_never();
     if (read_error) break;
     Response res = co_await answer(req, counts);
     bool keep_alive = req.keep_alive() && res.keep_alive();
@@ -221,37 +228,41 @@ asio::awaitable<void> serve(Stream socket, Counts& counts) {
     if (write_error || !keep_alive) break;
   }
   beast::error_code ignored;
-  beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_send, ignored);
+  lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl::context* tls) {
+asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl::context* tls,
+                             std::chrono::milliseconds idle) {
   for (;;) {
-    auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    auto [error, socket] = co_await acceptor.async_accept(
+        asio::make_strand(acceptor.get_executor()), asio::as_tuple(asio::use_awaitable));
     if (error) {
       if (error == asio::error::operation_aborted) co_return;
       continue;  // e.g. too many open files: keep serving the others
     }
     counts.connection();
+    auto strand = socket.get_executor();
+    beast::tcp_stream stream(std::move(socket));
     if (tls) {
-      asio::co_spawn(acceptor.get_executor(),
-                     serve(asio::ssl::stream<tcp::socket>(std::move(socket), *tls), counts),
+      asio::co_spawn(strand,
+                     serve(asio::ssl::stream<beast::tcp_stream>(std::move(stream), *tls), counts, idle),
                      asio::detached);
     } else {
-      asio::co_spawn(acceptor.get_executor(), serve(std::move(socket), counts), asio::detached);
+      asio::co_spawn(strand, serve(std::move(stream), counts, idle), asio::detached);
     }
   }
 }
 
 int usage(const char* message) {
   std::fprintf(stderr, "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N] [--tls CERT KEY]\n", message);
+               "[--threads N] [--tls CERT KEY] [--idle-timeout MS]\n", message);
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 8089, threads = 1;
+  int port = 8089, threads = 1, idle_ms = 0;
   std::string bind = "127.0.0.1", cert, key;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -259,12 +270,14 @@ int main(int argc, char** argv) {
     if (arg == "--port") port = to_int(value(), -1);
     else if (arg == "--bind") bind = std::string(value());
     else if (arg == "--threads") threads = to_int(value(), 0);
+    else if (arg == "--idle-timeout") idle_ms = to_int(value(), -1);
     else if (arg == "--tls") cert = std::string(value()), key = std::string(value());
     else if (arg == "--help" || arg == "-h") return usage("help"), 0;
     else return usage(("unknown argument " + std::string(arg)).c_str());
   }
   if (port < 0 || port > 65535) return usage("--port takes 0 to 65535");
   if (threads < 1) return usage("--threads takes a number from 1");
+  if (idle_ms < 0) return usage("--idle-timeout takes milliseconds from 0 (0: never)");
 
   asio::ssl::context tls(asio::ssl::context::tls_server);
   if (!cert.empty()) {
@@ -295,7 +308,8 @@ int main(int argc, char** argv) {
     acceptor.close();
     io.stop();
   });
-  asio::co_spawn(io, listen(acceptor, counts, cert.empty() ? nullptr : &tls), asio::detached);
+  asio::co_spawn(io, listen(acceptor, counts, cert.empty() ? nullptr : &tls,
+                             std::chrono::milliseconds(idle_ms)), asio::detached);
   std::printf("listening on %s:%u\n", bind.c_str(), acceptor.local_endpoint().port());
   std::fflush(stdout);
   std::vector<std::thread> pool;

@@ -18,6 +18,7 @@ struct TasksetType {
   std::string name;    // class name, the taskset's identity
   std::string plugin;  // path of the plugin file it came from
   int weight = 1;      // resolved weight (> 0 to take part)
+  nest::Transport transport = nest::Transport::kDefault;  // the taskset's choice in code
   nest::TaskSet* (*create)(const nest::detail::Host*) = nullptr;
 };
 
@@ -31,5 +32,15 @@ struct RunSettings {
   std::uint64_t seed = 0;                        // for the per-worker random generators
   TransportSettings transport;
 };
+
+// The transport a taskset's users get: its own choice in code, else the run's --transport.
+inline TransportSettings::Kind transport_of(const TasksetType& taskset, const RunSettings& run) {
+  switch (taskset.transport) {
+    case nest::Transport::kCurl: return TransportSettings::Kind::kCurl;
+    case nest::Transport::kFast: return TransportSettings::Kind::kFast;
+    case nest::Transport::kDefault: break;
+  }
+  return run.transport.kind;
+}
 
 }  // namespace nest::host

@@ -18,8 +18,7 @@ const nest::detail::Host kHost{&current_user};
 const nest::detail::Host* User::host_services() { return &kHost; }
 
 User::User(Worker& worker)
-    : worker_(worker), session_(worker.transport().new_session(*this)),
-      timer_(worker.io()) {}
+    : worker_(worker), timer_(worker.io()) {}
 
 User::~User() = default;
 
@@ -41,6 +40,10 @@ Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn
 
 void User::run_taskset(std::size_t index) {
   const TasksetType& type = worker_.tasksets()[index];
+  auto kind = transport_of(type, worker_.settings());
+  auto& session = sessions_[static_cast<int>(kind)];
+  if (!session) session = worker_.transport(kind).new_session(*this);
+  session_ = session.get();
   std::unique_ptr<nest::TaskSet> taskset;
   guarded(type.name, "constructor", [&] { taskset.reset(type.create(host_services())); });
   if (!taskset) {  // counted; back off so a failing constructor cannot spin
@@ -135,7 +138,7 @@ void User::stop_gracefully() {
 void User::stop_now() {
   cancelled_ = true;
   if (phase_ == Phase::kOnStop) return;  // on_stop may finish its requests
-  session_->cancel();
+  if (session_) session_->cancel();
   timer_.cancel();
 }
 

@@ -53,7 +53,10 @@ class User final : public Fiber, public nest::detail::UserContext {
   void wait_after_task(const nest::WaitTime& wait, std::chrono::steady_clock::time_point start);
 
   Worker& worker_;
-  std::unique_ptr<Session> session_;
+  // One session per transport kind, made when a taskset first needs it, so cookies and
+  // connections carry over between tasksets on the same transport.
+  std::unique_ptr<Session> sessions_[2];
+  Session* session_ = nullptr;  // the current taskset's
   boost::asio::steady_timer timer_;  // sleeps and pauses
   // While suspended for a request: the handler that resumes the coroutine. No timer, so
   // parking costs no timerfd update. (Not any_completion_handler: in Boost 1.81 a lambda

@@ -20,25 +20,29 @@ std::vector<int> weights_of(const std::vector<TasksetType>& tasksets) {
 }
 constexpr auto kLagProbe = std::chrono::milliseconds(100);
 
-std::unique_ptr<Transport> make_transport(asio::io_context& io, Recorder& recorder,
-                                          const TransportSettings& settings) {
-  if (settings.kind == TransportSettings::Kind::kFast) {
-    return std::make_unique<FastTransport>(io, recorder, settings);
-  }
-  return std::make_unique<CurlTransport>(io, recorder, settings);
-}
 }  // namespace
 
 Worker::Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
                std::uint64_t seed, std::function<void()> on_idle)
     : tasksets_(tasksets), settings_(settings), picker_(weights_of(tasksets)),
       work_(io_.get_executor()),
-      transport_(make_transport(io_, recorder_, settings.transport)),
       rng_(seed), on_idle_(std::move(on_idle)), lag_timer_(io_) {}
 
 Worker::~Worker() {
   if (thread_.joinable()) halt_and_join();
   users_.clear();  // every user has finished: no coroutine frames left behind
+}
+
+Transport& Worker::transport(TransportSettings::Kind kind) {
+  auto& slot = transports_[static_cast<int>(kind)];
+  if (!slot) {
+    if (kind == TransportSettings::Kind::kFast) {
+      slot = std::make_unique<FastTransport>(io_, recorder_, settings_.transport);
+    } else {
+      slot = std::make_unique<CurlTransport>(io_, recorder_, settings_.transport);
+    }
+  }
+  return *slot;
 }
 
 void Worker::start() {

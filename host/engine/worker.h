@@ -41,7 +41,9 @@ class Worker {
 
   // --- worker thread only (for users) ---
   boost::asio::io_context& io() { return io_; }
-  Transport& transport() { return *transport_; }
+  // The transport of that kind on this worker, made on first use.
+  Transport& transport(TransportSettings::Kind kind);
+  const RunSettings& settings() const { return settings_; }
   Recorder& recorder() { return recorder_; }
   Rng& rng() { return rng_; }
   const std::vector<TasksetType>& tasksets() const { return tasksets_; }
@@ -60,7 +62,7 @@ class Worker {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   Recorder recorder_;
-  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<Transport> transports_[2];  // by TransportSettings::Kind; null until used
   Rng rng_;
   std::vector<std::unique_ptr<User>> users_;
   std::size_t alive_ = 0;            // users started and not finished

@@ -28,7 +28,7 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
     curl_easy_setopt(easy_, CURLOPT_COOKIEFILE, "");  // this user's own cookie jar, in memory
     curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, settings_.max_redirects > 0 ? 1L : 0L);
     curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, static_cast<long>(settings_.max_redirects));
-    curl_easy_setopt(easy_, CURLOPT_USERAGENT, "nest/0.1");
+    curl_easy_setopt(easy_, CURLOPT_USERAGENT, "nest/" NEST_VERSION " (curl)");
     curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &CurlSession::on_body);
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);

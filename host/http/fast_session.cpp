@@ -33,6 +33,14 @@ namespace {
 
 constexpr std::size_t kReadChunk = 4096;      // read size; the buffer grows only for big replies
 
+// Whether `bytes` open as an HTTP/2 server's connection does: a frame header (24-bit length,
+// type, flags, stream 0) of a SETTINGS (4) or GOAWAY (7) frame, where HTTP/1.1 has "HTTP/".
+bool looks_like_http2(asio::const_buffer buffer) {
+  const auto* bytes = static_cast<const unsigned char*>(buffer.data());
+  if (buffer.size() < 9 || bytes[0] != 0 || (bytes[3] != 4 && bytes[3] != 7)) return false;
+  return (bytes[5] & 0x7f) == 0 && bytes[6] == 0 && bytes[7] == 0 && bytes[8] == 0;
+}
+
 bool has_header(const nest::Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (iequals(key, name)) return true;
@@ -192,7 +200,7 @@ void FastSession::build(const Hop& hop, const nest::Request& request) {
   out_.clear();
   out_.append(hop.method).append(" ").append(hop.url.target).append(" HTTP/1.1\r\n");
   if (!has_header(headers, "Host")) out_.append("Host: ").append(hop.url.origin.host_header()).append("\r\n");
-  if (!has_header(headers, "User-Agent")) out_.append("User-Agent: nest/0.1\r\n");
+  if (!has_header(headers, "User-Agent")) out_.append("User-Agent: nest/" NEST_VERSION " (fast)\r\n");
   if (!has_header(headers, "Accept")) out_.append("Accept: */*\r\n");
   std::size_t mark = out_.size();
   out_.append("Cookie: ");
@@ -229,6 +237,12 @@ std::string FastSession::handshake(const Origin& origin) {
   bool unverified = SSL_get_verify_result(tls_->native_handle()) != X509_V_OK;
   close();
   if (unverified) return "SSL peer certificate or SSH remote key was not OK";
+  if (ec.category() == asio::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+          SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL) {
+    return "SSL connect error (the server speaks HTTP/2 only: it refused HTTP/1.1 in ALPN); "
+           "the fast transport speaks HTTP/1.1: use --transport=curl";
+  }
   return "SSL connect error (" + ec.message() + ")";
 }
 
@@ -262,6 +276,8 @@ error_code FastSession::read_response(nest::Response& response, bool head, bool&
   if (head) parser.skip(true);
   while (true) {
     if (in_.size() > 0) {
+      // An HTTP/2-only server answers with frames, never "HTTP/": describe() names it.
+      if (!parser.got_some() && looks_like_http2(in_.data())) return http::error::bad_version;
       error_code ec;
       std::size_t used = parser.put(in_.data(), ec);
       in_.consume(used);
@@ -295,6 +311,10 @@ error_code FastSession::read_response(nest::Response& response, bool head, bool&
 
 // The words curl uses for the same failures, so rows group alike on both transports.
 std::string FastSession::describe(error_code ec, bool received) const {
+  if (ec == http::error::bad_version && looks_like_http2(in_.data())) {
+    return "Weird server reply (HTTP/2 frames: the server speaks HTTP/2 only, without TLS); "
+           "the fast transport speaks HTTP/1.1";
+  }
   if (ec == asio::error::eof) {
     return received ? "Transferred a partial file" : "Server returned nothing (no headers, no data)";
   }

@@ -29,6 +29,10 @@ FastTransport::FastTransport(boost::asio::io_context& io, Recorder& recorder,
   tls_.set_default_verify_paths();
   tls_.set_verify_mode(settings_.insecure ? boost::asio::ssl::verify_none
                                           : boost::asio::ssl::verify_peer);
+  // Offer HTTP/1.1 by ALPN, as browsers do: a server that speaks HTTP/2 only then refuses the
+  // handshake with an alert that FastSession can name, instead of answering in frames.
+  static const unsigned char kAlpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_CTX_set_alpn_protos(tls_.native_handle(), kAlpn, sizeof kAlpn);
   if (auto url = parse_url(settings_.base_url)) base_ = std::move(*url);
 }
 

@@ -44,6 +44,11 @@ struct TransportSettings {
   int max_redirects = 10;                        // --max-redirects: 0 = do not follow
 };
 
+// "curl" or "fast", as --transport spells it.
+inline const char* transport_name(TransportSettings::Kind kind) {
+  return kind == TransportSettings::Kind::kFast ? "fast" : "curl";
+}
+
 class Transport {
  public:
   virtual ~Transport() = default;

@@ -67,6 +67,16 @@ std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset&
     out.tasks.push_back({task.name, task.weight});
   }
   if (!any_positive) return "it has no task with a positive weight";
+  switch (auto chosen = probe->transport_choice()) {
+    case nest::Transport::kDefault:
+    case nest::Transport::kCurl:
+    case nest::Transport::kFast:
+      out.type.transport = chosen;
+      break;
+    default:
+      return "its transport is not one this nest-host knows (" +
+             std::to_string(static_cast<int>(chosen)) + ")";
+  }
   out.type.weight = probe->default_weight();
   return {};
 }

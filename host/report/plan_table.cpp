@@ -20,22 +20,27 @@ void print_discovery(std::FILE* out, const Discovery& d) {
   }
 }
 
-void print_weights_table(std::FILE* out, const WeightResolution& weights) {
+void print_weights_table(std::FILE* out, const WeightResolution& weights, const RunSettings* run) {
   long total = 0;
   for (const auto& t : weights.tasksets) total += t.type.weight;
-  std::fprintf(out, "%-24s %6s %7s  %-32s %s\n", "Taskset", "Weight", "Share", "Plugin",
-               "Weight from");
+  std::fprintf(out, "%-24s %6s %7s  %-32s %-16s%s\n", "Taskset", "Weight", "Share", "Plugin",
+               "Weight from", run ? " Transport" : "");
   for (const auto& t : weights.tasksets) {
     std::string share = t.type.weight > 0 && total > 0
                             ? fixed(100.0 * t.type.weight / static_cast<double>(total), 1) + "%"
                             : "off";
-    std::fprintf(out, "%-24s %6d %7s  %-32s %s\n", t.type.name.c_str(), t.type.weight,
-                 share.c_str(), t.type.plugin.c_str(), t.source.c_str());
+    std::string transport;
+    if (run) {
+      transport = std::string(" ") + transport_name(transport_of(t.type, *run)) +
+                  (t.type.transport == nest::Transport::kDefault ? "" : " (in code)");
+    }
+    std::fprintf(out, "%-24s %6d %7s  %-32s %-16s%s\n", t.type.name.c_str(), t.type.weight,
+                 share.c_str(), t.type.plugin.c_str(), t.source.c_str(), transport.c_str());
   }
 }
 
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
-  print_weights_table(out, weights);
+  print_weights_table(out, weights, &o.run);
   const auto& r = o.run;
   std::string run_time = r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
   std::fprintf(out, "\nHost %s, %llu users at %s/s, run time %s, %u threads\n\n",

@@ -10,8 +10,10 @@
 namespace nest::host {
 
 void print_discovery(std::FILE* out, const Discovery& discovery);
-// Every taskset with its weight, share of users, plugin and where the weight came from.
-void print_weights_table(std::FILE* out, const WeightResolution& weights);
+// Every taskset with its weight, share of users, plugin and where the weight came from; with
+// `run`, also the transport its users get.
+void print_weights_table(std::FILE* out, const WeightResolution& weights,
+                         const RunSettings* run = nullptr);
 // The weights table, then the run settings.
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& options);
 

@@ -256,7 +256,8 @@ std::string result_to_json(const RunResult& r) {
   json::array tasksets;
   for (const auto& t : r.tasksets) {
     tasksets.push_back(json::object{
-        {"name", t.name}, {"weight", t.weight}, {"source", t.source}, {"plugin", t.plugin}});
+        {"name", t.name}, {"weight", t.weight}, {"source", t.source}, {"plugin", t.plugin},
+        {"transport", t.transport}});
   }
   json::array rows;
   for (const RowSummary& s : summary.rows) {
@@ -355,7 +356,8 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     const json::object& t = in.object(tasksets[i], where);
     r.tasksets.push_back({in.text(t, "name", where),
                           static_cast<int>(in.count(t, "weight", where)),
-                          in.text(t, "source", where), in.text(t, "plugin", where)});
+                          in.text(t, "source", where), in.text(t, "plugin", where),
+                          in.text(t, "transport", where)});
   }
   const json::array& rows = in.array(in.field(doc, "rows", ""), "rows");
   for (std::size_t i = 0; i < rows.size(); ++i) {

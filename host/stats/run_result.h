@@ -20,7 +20,7 @@ struct RunInfo {
   double spawn_rate = 0;
   std::optional<double> run_time_s;  // none: until Ctrl-C
   unsigned threads = 0;
-  std::string transport = "curl";
+  std::string transport = "curl";   // --transport: for tasksets that do not choose in code
   std::string started_at;            // UTC, ISO 8601, e.g. 2026-11-23T10:15:00Z
   double elapsed_s = 0;              // from the first spawn to the end
   bool interrupted = false;          // stopped by Ctrl-C/SIGTERM before the run time
@@ -33,6 +33,7 @@ struct TasksetShare {
   int weight = 0;
   std::string source;  // "nest.ini:7" or "plugin default"
   std::string plugin;  // file it came from
+  std::string transport;  // "curl" or "fast": the taskset's choice in code, else the run's
 };
 
 // One threshold's verdict at the end of the run.

@@ -23,6 +23,7 @@ class @NAME@ : public nest::TaskSet {
   @NAME@() {
     weight(1);                          // share of users; nest.ini's [weights] may override it
     wait_time(nest::between(1s, 3s));   // pause after each task, per user
+    // transport(nest::Transport::kFast);  // HTTP client; default: nest-host --transport (curl)
 
     // Tasks are picked at random in proportion to their weights (here 3:1:1).
     task(3, "browse", [this] { client().get("/"); });

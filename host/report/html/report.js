@@ -248,11 +248,11 @@
 
   function settingsTables(root, result) {
     var total = result.tasksets.reduce(function (s, t) { return s + t.weight; }, 0);
-    section(root, "Tasksets and weights").appendChild(table(["Taskset", "Weight", "Share", "Weight from", "Plugin"],
+    section(root, "Tasksets and weights").appendChild(table(["Taskset", "Weight", "Share", "Weight from", "Transport", "Plugin"],
       result.tasksets.map(function (t) {
         return { cells: [t.name, t.weight, t.weight > 0 && total ? fixed(t.weight / total * 100, 1) + "%" : "off",
-                         t.source, t.plugin] };
-      }), { leftCols: [3, 4] }));
+                         t.source, t.transport, t.plugin] };
+      }), { leftCols: [3, 4, 5] }));
     var run = result.run;
     section(root, "Run settings").appendChild(table(["Setting", "Value"], [
       ["host", run.host], ["users", run.users], ["spawn rate", run.spawn_rate + " users/s"],

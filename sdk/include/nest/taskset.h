@@ -81,6 +81,14 @@ struct NEST_SDK_API UserStopped {};
 // Pauses the calling user for `duration` without blocking the thread. Only from task code.
 inline void sleep(std::chrono::nanoseconds duration) { detail::current_user().sleep(duration); }
 
+// The HTTP client behind a taskset's client(). Both record the same statistics and count
+// failures alike; see docs/transports.md.
+enum class Transport {
+  kDefault,  // the run's choice: nest-host --transport (curl unless set)
+  kCurl,     // libcurl: HTTP/1.1 and HTTP/2, proxies, every authentication scheme
+  kFast,     // Nest's HTTP/1.1 keep-alive client: several times the requests per CPU second
+};
+
 class NEST_SDK_API TaskSet {
  public:
   struct Task {
@@ -100,6 +108,7 @@ class NEST_SDK_API TaskSet {
   int default_weight() const { return weight_; }
   const WaitTime& wait_policy() const { return wait_; }
   const std::vector<Task>& tasks() const { return tasks_; }
+  Transport transport_choice() const { return transport_; }
 
  protected:
   TaskSet() = default;
@@ -110,6 +119,10 @@ class NEST_SDK_API TaskSet {
   void weight(int weight) { weight_ = weight; }
   // The pause after each task. Default: none.
   void wait_time(WaitTime wait) { wait_ = wait; }
+  // The HTTP client this taskset's users get; it wins over --transport. Choose kCurl when the
+  // taskset needs what only libcurl has (HTTP/2, a proxy), kFast for the most load per core.
+  // A user keeps one session (cookies, connections) per transport across the tasksets it runs.
+  void transport(Transport transport) { transport_ = transport; }
   // Adds a task picked with probability weight / (sum of weights).
   void task(int weight, std::string name, std::function<void()> run) {
     tasks_.push_back({weight, std::move(name), std::move(run)});
@@ -126,6 +139,7 @@ class NEST_SDK_API TaskSet {
   int weight_ = 1;
   WaitTime wait_;
   std::vector<Task> tasks_;
+  Transport transport_ = Transport::kDefault;
 };
 
 }  // namespace nest
