@@ -1,6 +1,7 @@
 // Test tasksets that choose their transport in code, and one that takes the run's. The demo
 // target's /echo returns the request, User-Agent included, which names the transport that sent
-// it: "nest/<version> (curl)" or "(fast)".
+// it: "nest/<version> (curl)" or "(fast)". Every task leaves its taskset, so each user moves
+// between tasksets, and so between transports, all the time.
 #include <nest/nest.h>
 
 #include <string>
@@ -21,7 +22,10 @@ class OnCurl : public nest::TaskSet {
  public:
   OnCurl() {
     transport(nest::Transport::kCurl);
-    task(1, "echo", [this] { expect_transport(client(), "/echo (OnCurl)", "curl"); });
+    task(1, "echo", [this] {
+      expect_transport(client(), "/echo (OnCurl)", "curl");
+      interrupt();
+    });
   }
 };
 NEST_TASKSET(OnCurl)
@@ -30,7 +34,10 @@ class OnFast : public nest::TaskSet {
  public:
   OnFast() {
     transport(nest::Transport::kFast);
-    task(1, "echo", [this] { expect_transport(client(), "/echo (OnFast)", "fast"); });
+    task(1, "echo", [this] {
+      expect_transport(client(), "/echo (OnFast)", "fast");
+      interrupt();
+    });
   }
 };
 NEST_TASKSET(OnFast)
@@ -43,6 +50,7 @@ class OnDefault : public nest::TaskSet {
       auto response = client().get("/echo", {.name = "/echo (OnDefault)"});
       bool fast = response.body.find("(fast)") != std::string::npos;
       client().get("/", {.name = fast ? "/ (OnDefault saw fast)" : "/ (OnDefault saw curl)"});
+      interrupt();
     });
   }
 };
