@@ -11,6 +11,7 @@
 
 #include "http/curl_transport.h"
 #include "http/record_response.h"
+#include "http/response_pool.h"
 #include "stats/recorder.h"
 
 namespace nest::host {
@@ -72,7 +73,7 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
   std::string describe_error(const nest::Request& request) const;
 
   static size_t on_body(char* data, size_t size, size_t count, void* self) {
-    static_cast<CurlSession*>(self)->body_.append(data, size * count);
+    static_cast<CurlSession*>(self)->pending_.body.append(data, size * count);
     return size * count;
   }
   static size_t on_header(char* data, size_t size, size_t count, void* self_ptr);
@@ -85,8 +86,7 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
   curl_slist* base_headers_ = nullptr;
   char error_buffer_[CURL_ERROR_SIZE] = {};
   std::string url_;
-  std::string body_;
-  nest::Headers headers_;
+  nest::Response pending_;  // the response being received (storage from ResponsePool)
   bool in_flight_ = false;
   bool aborted_ = false;
   CURLcode result_ = CURLE_OK;
@@ -97,13 +97,13 @@ size_t CurlSession::on_header(char* data, size_t size, size_t count, void* self_
   std::string_view line(data, size * count);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.starts_with("HTTP/")) {  // a new response (after a redirect or 1xx): start over
-    self->headers_.clear();
+    ResponsePool::instance().clear_headers(self->pending_);
   } else if (auto colon = line.find(':'); colon != line.npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
     }
-    self->headers_.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    ResponsePool::instance().add_header(self->pending_, line.substr(0, colon), value);
   }
   return size * count;
 }
@@ -196,8 +196,7 @@ nest::Response CurlSession::send(const nest::Request& request) {
   }
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
 
-  body_.clear();
-  headers_.clear();
+  ResponsePool::instance().prepare(pending_);
   error_buffer_[0] = '\0';
   aborted_ = false;
   in_flight_ = true;
@@ -207,7 +206,7 @@ nest::Response CurlSession::send(const nest::Request& request) {
   curl_slist_free_all(extra);
   if (aborted_) throw nest::UserStopped{};
 
-  nest::Response response;
+  nest::Response response = std::move(pending_);
   long status = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   // As the fast transport and wrk: the response time runs from just before the request is
@@ -231,8 +230,6 @@ nest::Response CurlSession::send(const nest::Request& request) {
   } else {
     response.error = describe_error(request);
   }
-  response.body = std::move(body_);
-  response.headers = std::move(headers_);
   if (request.options.catch_response) {
     response.defer_to(this, row);  // recorded when the task lets go of it
   } else {

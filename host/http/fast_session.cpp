@@ -20,6 +20,7 @@
 #include "http/fast_session.h"
 #include "http/fast_transport.h"
 #include "http/record_response.h"
+#include "http/response_pool.h"
 #include "stats/recorder.h"
 
 namespace nest::host {
@@ -61,7 +62,7 @@ class ResponseParser final : public http::basic_parser<false> {
   }
   void on_field_impl(http::field, beast::string_view name, beast::string_view value,
                      error_code&) override {
-    response_.headers.emplace_back(std::string(name), std::string(value));
+    ResponsePool::instance().add_header(response_, name, value);
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
@@ -359,7 +360,7 @@ std::string FastSession::exchange(const Hop& hop, const nest::Request& request,
                  (ec == asio::error::eof || ec == asio::error::connection_reset ||
                   ec == asio::error::broken_pipe);
     if (!stale || attempt > 0) return describe(ec, received);
-    response.headers.clear();  // try again on a new connection
+    ResponsePool::instance().clear_headers(response);  // try again on a new connection
   }
 }
 
@@ -430,7 +431,7 @@ std::string FastSession::perform(const nest::Request& request, nest::Response& r
       hop.body = {};
     }
     response.status = 0;
-    response.headers.clear();
+    ResponsePool::instance().clear_headers(response);
     response.body.clear();
   }
 }
@@ -441,6 +442,7 @@ nest::Response FastSession::send(const nest::Request& request) {
   Recorder& recorder = transport_.recorder();
   unsigned row = recorder.row(request.method, name);
   nest::Response response;
+  ResponsePool::instance().prepare(response);
   aborted_ = timed_out_ = false;
   in_flight_ = true;
   deadline_ = std::chrono::steady_clock::now() + timeout_of(request);

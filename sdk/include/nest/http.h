@@ -21,6 +21,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
 class ResponseSink;
+class ResponseRecycler;
 }
 
 // Per-request options. Use designated initializers: client().get("/a", {.name = "/a/[id]"}).
@@ -71,6 +72,8 @@ class Response {
   // Defers recording to `sink` until destruction (catch_response); `row` is the host's stats row.
   void defer_to(detail::ResponseSink* sink, unsigned row) { sink_ = sink; row_ = row; }
   unsigned deferred_row() const { return row_; }
+  // On destruction, hands the body's and headers' storage to `recycler` for the next Response.
+  void recycle_with(detail::ResponseRecycler* recycler) { recycler_ = recycler; }
   bool marked_failed() const { return verdict_ == Verdict::kFailure; }
   bool marked_succeeded() const { return verdict_ == Verdict::kSuccess; }
   const std::string& failure_message() const { return failure_message_; }
@@ -79,6 +82,7 @@ class Response {
   enum class Verdict { kUndecided, kSuccess, kFailure };
   void finish() noexcept;
   detail::ResponseSink* sink_ = nullptr;
+  detail::ResponseRecycler* recycler_ = nullptr;
   unsigned row_ = 0;
   Verdict verdict_ = Verdict::kUndecided;
   std::string failure_message_;
@@ -92,6 +96,17 @@ class ResponseSink {
 
  protected:
   ~ResponseSink() = default;
+};
+
+// Implemented by the host, alive as long as the process: takes the storage of a Response being
+// destroyed (its body's and header strings' capacity) for the next one, so a task's steady
+// request loop allocates nothing.
+class ResponseRecycler {
+ public:
+  virtual void recycle(Response& response) noexcept = 0;
+
+ protected:
+  ~ResponseRecycler() = default;
 };
 }  // namespace detail
 
@@ -153,6 +168,7 @@ inline Response::Response(Response&& o) noexcept
       elapsed(o.elapsed),
       error(std::move(o.error)),
       sink_(std::exchange(o.sink_, nullptr)),
+      recycler_(std::exchange(o.recycler_, nullptr)),
       row_(o.row_),
       verdict_(o.verdict_),
       failure_message_(std::move(o.failure_message_)) {}
@@ -166,6 +182,7 @@ inline Response& Response::operator=(Response&& o) noexcept {
     elapsed = o.elapsed;
     error = std::move(o.error);
     sink_ = std::exchange(o.sink_, nullptr);
+    recycler_ = std::exchange(o.recycler_, nullptr);
     row_ = o.row_;
     verdict_ = o.verdict_;
     failure_message_ = std::move(o.failure_message_);
@@ -177,6 +194,7 @@ inline Response::~Response() { finish(); }
 
 inline void Response::finish() noexcept {
   if (sink_) std::exchange(sink_, nullptr)->record_deferred(*this);
+  if (recycler_) std::exchange(recycler_, nullptr)->recycle(*this);
 }
 
 }  // namespace nest
