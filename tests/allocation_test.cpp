@@ -40,7 +40,8 @@ double allocations_per_request(host::TransportSettings::Kind kind) {
   std::uint64_t before = g_allocations.load();
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
   std::uint64_t allocations = g_allocations.load() - before;
-  EXPECT_GT(run.summary.total.requests, 2'000u);  // enough to amortize the run's own (sanitizer builds are slow)
+  EXPECT_GT(run.summary.total.requests,
+            2'000u);  // enough to amortize the run's own (sanitizer builds are slow)
   EXPECT_EQ(run.summary.total.failures, 0u);
   return static_cast<double>(allocations) / static_cast<double>(run.summary.total.requests);
 }

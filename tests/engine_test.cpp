@@ -37,7 +37,7 @@ INSTANTIATE_TEST_SUITE_P(Engine, EngineOnTransport,
                                            host::TransportSettings::Kind::kFast),
                          [](const auto& info) {
                            return info.param == host::TransportSettings::Kind::kFast ? "fast"
-                                                                                       : "curl";
+                                                                                     : "curl";
                          });
 
 TEST_P(EngineOnTransport, CountsEqualTheServersAndHooksBracketEveryVisit) {
@@ -163,8 +163,8 @@ TEST_P(EngineOnTransport, CatchResponseDecidesSuccess) {
 }
 
 TEST_P(EngineOnTransport, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTime) {
-  auto settings = on_transport(
-      quick_settings("http://127.0.0.1:" + std::to_string(closed_port()), 5, 100, 2s));
+  auto settings =
+      on_transport(quick_settings("http://127.0.0.1:" + std::to_string(closed_port()), 5, 100, 2s));
   auto started = std::chrono::steady_clock::now();
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -177,8 +177,7 @@ TEST_P(EngineOnTransport, RefusedConnectionsAreCountedFailuresAndTheRunEndsOnTim
   for (const auto& f : run.summary.failures) {
     EXPECT_EQ(f.error, "could not connect (Connection refused)") << f.method << " " << f.name;
   }
-  EXPECT_EQ(run.summary.failures[0].name, "/items")
-      << run.summary.failures[0].error;
+  EXPECT_EQ(run.summary.failures[0].name, "/items") << run.summary.failures[0].error;
 }
 
 TEST_P(EngineOnTransport, AStalledResponseHitsTheRequestTimeout) {
@@ -290,7 +289,8 @@ TEST_P(EngineOnTransport, ReplacesKeptAliveConnectionsTheServerClosed) {
   EXPECT_EQ(run.summary.total.requests, target.count("GET /items"));
   EXPECT_GT(made, 4u) << "closed connections were replaced";
   if (GetParam() == host::TransportSettings::Kind::kFast) {  // curl's pool is shared by users
-    EXPECT_GE(made, run.summary.total.requests - 4) << "a connection per user; each pause outlived it";
+    EXPECT_GE(made, run.summary.total.requests - 4)
+        << "a connection per user; each pause outlived it";
   }
   EXPECT_EQ(run.summary.connects.count, made);
 }

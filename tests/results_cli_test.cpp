@@ -22,10 +22,27 @@ bool has(const std::string& text, const std::string& part) {
 TEST(ResultsCli, BrokenThresholdsExitWith3AndAreListed) {
   DemoTarget target;
   std::string json = temp_dir() + "/run.json";
-  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10",
-                     "-t", "2s", "--stop-timeout", "5s", "--only-summary", "--json", json,
-                     "--threshold", "p95<10s",
-                     "--threshold", "GET /items:max<1us", "--threshold", "GET /nowhere:p50<1s"});
+  auto r = nest_run({"--taskset-dir",
+                     kCounting,
+                     "-H",
+                     target.url(),
+                     "-u",
+                     "2",
+                     "-r",
+                     "10",
+                     "-t",
+                     "2s",
+                     "--stop-timeout",
+                     "5s",
+                     "--only-summary",
+                     "--json",
+                     json,
+                     "--threshold",
+                     "p95<10s",
+                     "--threshold",
+                     "GET /items:max<1us",
+                     "--threshold",
+                     "GET /nowhere:p50<1s"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "Thresholds\n")) << r.out;
   EXPECT_TRUE(has(r.out, "  pass     p95<10s")) << r.out;
@@ -56,9 +73,9 @@ TEST(ResultsCli, BrokenThresholdsExitWith3AndAreListed) {
 TEST(ResultsCli, EachTasksetsTransportIsShownAndRecorded) {
   DemoTarget target;
   std::string json = temp_dir() + "/run.json";
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/transports", "-H", target.url(),
-                     "-u", "3", "-r", "10", "-t", "1s", "--stop-timeout", "5s",
-                     "--only-summary", "--transport", "fast", "--json", json});
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/transports", "-H", target.url(), "-u",
+                     "3", "-r", "10", "-t", "1s", "--stop-timeout", "5s", "--only-summary",
+                     "--transport", "fast", "--json", json});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(has(r.out, " Transport\n")) << r.out;
   auto line_of = [&](const std::string& name) {
@@ -82,22 +99,22 @@ TEST(ResultsCli, ThresholdsFromTheIniFileNameTheirLine) {
   std::string dir = temp_dir();
   std::ofstream(dir + "/nest.ini") << "[nest]\nonly-summary = yes\n\n[thresholds]\n"
                                    << "fast = p99<1us\nclean = fail_ratio<1%\n";
-  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-t", "1s", "--config",
-                     dir + "/nest.ini"});
+  auto r = nest_run(
+      {"--taskset-dir", kCounting, "-H", target.url(), "-t", "1s", "--config", dir + "/nest.ini"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "(" + dir + "/nest.ini:5)")) << r.out;
   EXPECT_TRUE(has(r.out, "  pass     fail_ratio<1%")) << r.out;
 
   std::ofstream(dir + "/nest.ini") << "[thresholds]\nok = p95<1s\nbad = p95<<1s\n";
-  auto bad = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--config",
-                       dir + "/nest.ini"});
+  auto bad =
+      nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--config", dir + "/nest.ini"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_TRUE(has(bad.err, dir + "/nest.ini:3: 'p95<<1s': expected a number")) << bad.err;
   EXPECT_FALSE(has(bad.out, "Final results")) << "a bad threshold stops nest-host before the run";
 
   std::ofstream(dir + "/nest.ini") << "[nest]\nthreshold = p95<1s\n";
-  auto misplaced = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--config",
-                             dir + "/nest.ini"});
+  auto misplaced =
+      nest_run({"--taskset-dir", kCounting, "-H", target.url(), "--config", dir + "/nest.ini"});
   EXPECT_EQ(misplaced.exit_code, 2);
   EXPECT_TRUE(has(misplaced.err, dir + "/nest.ini:2: thresholds go in a [thresholds] section"))
       << misplaced.err;
@@ -113,9 +130,9 @@ TEST(ResultsCli, ThresholdsFromTheIniFileNameTheirLine) {
 TEST(ResultsCli, AbortOnFailStopsTheRunAfterTheGracePeriod) {
   DemoTarget target;
   std::string json = temp_dir() + "/aborted.json";
-  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10",
-                     "-t", "60s", "--only-summary", "--json", json, "--abort-on-fail",
-                     "--threshold", "max<1us for 2s", "--threshold", "fail_ratio<1%"},
+  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10", "-t",
+                     "60s", "--only-summary", "--json", json, "--abort-on-fail", "--threshold",
+                     "max<1us for 2s", "--threshold", "fail_ratio<1%"},
                     40);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_LT(r.seconds, 15) << "stopped long before the 60 s run time";
@@ -129,8 +146,8 @@ TEST(ResultsCli, AbortOnFailStopsTheRunAfterTheGracePeriod) {
 
 TEST(ResultsCli, ProgressLinesWithoutATerminal) {
   DemoTarget target;
-  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10",
-                     "-t", "11s", "--only-summary"});
+  auto r = nest_run({"--taskset-dir", kCounting, "-H", target.url(), "-u", "2", "-r", "10", "-t",
+                     "11s", "--only-summary"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // One plain line every 10 s: "[0:10 / 0:11] 2 users | 1234.5 req/s | 0.00% failed | 0:01 left"
   auto at = r.out.find("[0:10 / 0:11] 2 users | ");
@@ -142,8 +159,8 @@ TEST(ResultsCli, ProgressLinesWithoutATerminal) {
 
 TEST(ResultsCli, ProgressLineIsRedrawnInPlaceOnATerminal) {
   DemoTarget target;
-  PtyProcess p({NEST_BIN_DIR "/nest-host", "--yes", "--taskset-dir", kCounting, "-H",
-                target.url(), "-u", "4", "-r", "2", "-t", "3s", "--only-summary"});
+  PtyProcess p({NEST_BIN_DIR "/nest-host", "--yes", "--taskset-dir", kCounting, "-H", target.url(),
+                "-u", "4", "-r", "2", "-t", "3s", "--only-summary"});
   // Each second: back to the line's start, clear it, draw it; no newline until it is cleared.
   ASSERT_TRUE(p.expect("\r\033[K[0:01 / 0:03] spawning ")) << p.output();
   ASSERT_TRUE(p.expect("/4 users | ")) << p.output();

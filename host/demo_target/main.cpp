@@ -20,13 +20,14 @@
 // --idle-timeout, a connection whose next request has not arrived within MS is closed, as
 // nginx's keepalive_timeout does; clients find out when they next use it.
 // Prints "listening on ADDRESS:PORT" once ready.
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
 #include <zlib.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <map>
@@ -137,7 +138,8 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
     res.set(http::field::set_cookie, "session=; Path=/; Max-Age=0");
     res.body() = "{\"ok\": true}";
   } else if (path == "/items" && route == "GET") {
-    res.body() = R"([{"id": 1, "name": "kettle"}, {"id": 2, "name": "teapot"}, {"id": 3, "name": "cup"}])";
+    res.body() =
+        R"([{"id": 1, "name": "kettle"}, {"id": 2, "name": "teapot"}, {"id": 3, "name": "cup"}])";
   } else if (path.starts_with("/items/") && route == "GET") {
     int id = to_int(path.substr(7), -1);
     if (id < 0) {
@@ -173,7 +175,8 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
   } else if (path == "/gzip") {
     res.set(http::field::content_type, "text/plain");
     std::string text;
-    for (int i = 0; i < 20; ++i) text += "Nest demo target, compressed line " + std::to_string(i) + "\n";
+    for (int i = 0; i < 20; ++i)
+      text += "Nest demo target, compressed line " + std::to_string(i) + "\n";
     auto accept = req.find(http::field::accept_encoding);
     if (accept != req.end() && accept->value().find("gzip") != beast::string_view::npos) {
       res.set(http::field::content_encoding, "gzip");
@@ -244,9 +247,10 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
     auto strand = socket.get_executor();
     beast::tcp_stream stream(std::move(socket));
     if (tls) {
-      asio::co_spawn(strand,
-                     serve(asio::ssl::stream<beast::tcp_stream>(std::move(stream), *tls), counts, idle),
-                     asio::detached);
+      asio::co_spawn(
+          strand,
+          serve(asio::ssl::stream<beast::tcp_stream>(std::move(stream), *tls), counts, idle),
+          asio::detached);
     } else {
       asio::co_spawn(strand, serve(std::move(stream), counts, idle), asio::detached);
     }
@@ -254,8 +258,10 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
 }
 
 int usage(const char* message) {
-  std::fprintf(stderr, "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N] [--tls CERT KEY] [--idle-timeout MS]\n", message);
+  std::fprintf(stderr,
+               "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
+               "[--threads N] [--tls CERT KEY] [--idle-timeout MS]\n",
+               message);
   return 2;
 }
 
@@ -267,13 +273,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--port") port = to_int(value(), -1);
-    else if (arg == "--bind") bind = std::string(value());
-    else if (arg == "--threads") threads = to_int(value(), 0);
-    else if (arg == "--idle-timeout") idle_ms = to_int(value(), -1);
-    else if (arg == "--tls") cert = std::string(value()), key = std::string(value());
-    else if (arg == "--help" || arg == "-h") return usage("help"), 0;
-    else return usage(("unknown argument " + std::string(arg)).c_str());
+    if (arg == "--port")
+      port = to_int(value(), -1);
+    else if (arg == "--bind")
+      bind = std::string(value());
+    else if (arg == "--threads")
+      threads = to_int(value(), 0);
+    else if (arg == "--idle-timeout")
+      idle_ms = to_int(value(), -1);
+    else if (arg == "--tls")
+      cert = std::string(value()), key = std::string(value());
+    else if (arg == "--help" || arg == "-h")
+      return usage("help"), 0;
+    else
+      return usage(("unknown argument " + std::string(arg)).c_str());
   }
   if (port < 0 || port > 65535) return usage("--port takes 0 to 65535");
   if (threads < 1) return usage("--threads takes a number from 1");
@@ -285,7 +298,8 @@ int main(int argc, char** argv) {
       tls.use_certificate_chain_file(cert);
       tls.use_private_key_file(key, asio::ssl::context::pem);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "nest-demo-target: --tls %s %s: %s\n", cert.c_str(), key.c_str(), e.what());
+      std::fprintf(stderr, "nest-demo-target: --tls %s %s: %s\n", cert.c_str(), key.c_str(),
+                   e.what());
       return 2;
     }
   }
@@ -308,8 +322,10 @@ int main(int argc, char** argv) {
     acceptor.close();
     io.stop();
   });
-  asio::co_spawn(io, listen(acceptor, counts, cert.empty() ? nullptr : &tls,
-                             std::chrono::milliseconds(idle_ms)), asio::detached);
+  asio::co_spawn(
+      io,
+      listen(acceptor, counts, cert.empty() ? nullptr : &tls, std::chrono::milliseconds(idle_ms)),
+      asio::detached);
   std::printf("listening on %s:%u\n", bind.c_str(), acceptor.local_endpoint().port());
   std::fflush(stdout);
   std::vector<std::thread> pool;

@@ -25,10 +25,12 @@ struct TasksetType {
 struct RunSettings {
   std::uint64_t users = 1;                       // -u: users to reach
   double spawn_rate = 1;                         // -r: users started per second, all threads
-  std::optional<std::chrono::milliseconds> run_time;  // -t: from the first spawn; none = until Ctrl-C
+  // -t: from the first spawn; none = until Ctrl-C
+  std::optional<std::chrono::milliseconds> run_time;
   unsigned threads = 1;                          // worker threads
   std::chrono::milliseconds stop_timeout{0};     // time users get to finish their task at stop
-  std::size_t stack_size = 256 * 1024;           // bytes of stack per user (virtual; touched pages only are resident)
+  // Bytes of stack per user (virtual; only touched pages are resident).
+  std::size_t stack_size = 256 * 1024;
   std::uint64_t seed = 0;                        // for the per-worker random generators
   TransportSettings transport;
 };

@@ -17,8 +17,7 @@ const nest::detail::Host kHost{&current_user};
 
 const nest::detail::Host* User::host_services() { return &kHost; }
 
-User::User(Worker& worker)
-    : worker_(worker), timer_(worker.io()) {}
+User::User(Worker& worker) : worker_(worker), timer_(worker.io()) {}
 
 User::~User() = default;
 
@@ -83,8 +82,8 @@ void User::wait_after_task(const nest::WaitTime& wait,
       return pause(wait.low);
     case Kind::kBetween: {
       auto span = static_cast<double>((wait.high - wait.low).count());
-      return pause(wait.low + std::chrono::nanoseconds(
-                                  static_cast<long long>(span * worker_.rng().unit())));
+      return pause(wait.low +
+                   std::chrono::nanoseconds(static_cast<long long>(span * worker_.rng().unit())));
     }
     case Kind::kPacing: {
       auto next = started + wait.low;

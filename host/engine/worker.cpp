@@ -24,9 +24,13 @@ constexpr auto kLagProbe = std::chrono::milliseconds(100);
 
 Worker::Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
                std::uint64_t seed, std::function<void()> on_idle)
-    : tasksets_(tasksets), settings_(settings), picker_(weights_of(tasksets)),
+    : tasksets_(tasksets),
+      settings_(settings),
+      picker_(weights_of(tasksets)),
       work_(io_.get_executor()),
-      rng_(seed), on_idle_(std::move(on_idle)), lag_timer_(io_) {}
+      rng_(seed),
+      on_idle_(std::move(on_idle)),
+      lag_timer_(io_) {}
 
 Worker::~Worker() {
   if (thread_.joinable()) halt_and_join();
@@ -57,16 +61,14 @@ void Worker::add_users(std::size_t n) {
       User* user = users_.back().get();
       ++alive_;
       asio::spawn(
-          io_, std::allocator_arg,
-          boost::context::protected_fixedsize_stack(settings_.stack_size),
+          io_, std::allocator_arg, boost::context::protected_fixedsize_stack(settings_.stack_size),
           [user](asio::yield_context yield) { user->run(yield); },
           [](std::exception_ptr error) {
             if (!error) return;
             try {
               std::rethrow_exception(error);
             } catch (const std::exception& e) {
-              std::fprintf(stderr, "nest-host: a user ended with an engine error: %s\n",
-                           e.what());
+              std::fprintf(stderr, "nest-host: a user ended with an engine error: %s\n", e.what());
             } catch (...) {
               std::fprintf(stderr, "nest-host: a user ended with an unknown engine error\n");
             }

@@ -1,11 +1,10 @@
 // CurlSession: nest::Client on one libcurl easy handle, run by the worker's CurlMulti.
 #include <curl/curl.h>
-
 #include <nest/taskset.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cstring>
-#include <strings.h>
 #include <mutex>
 #include <stdexcept>
 
@@ -19,9 +18,11 @@ namespace {
 
 class CurlSession final : public Session, TransferObserver, nest::detail::ResponseSink {
  public:
-  CurlSession(CurlMulti& multi, Recorder& recorder, const TransportSettings& settings,
-              Fiber& fiber)
-      : multi_(multi), recorder_(recorder), settings_(settings), fiber_(fiber),
+  CurlSession(CurlMulti& multi, Recorder& recorder, const TransportSettings& settings, Fiber& fiber)
+      : multi_(multi),
+        recorder_(recorder),
+        settings_(settings),
+        fiber_(fiber),
         easy_(curl_easy_init()) {
     if (!easy_) throw std::runtime_error("curl_easy_init failed");
     multi_.adopt(easy_);
@@ -133,8 +134,8 @@ void CurlSession::prepare(const nest::Request& request) {
   curl_easy_setopt(easy_, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);  // never left from a HEAD
   if (method == "HEAD") {
     curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
-  } else if (request.body.empty() && (method == "GET" || method == "DELETE" ||
-                                      method == "OPTIONS")) {
+  } else if (request.body.empty() &&
+             (method == "GET" || method == "DELETE" || method == "OPTIONS")) {
     curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
     if (method != "GET") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
   } else {
@@ -143,8 +144,8 @@ void CurlSession::prepare(const nest::Request& request) {
     curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, request.body.data());
     if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
-  auto timeout = request.options.timeout.count() > 0 ? request.options.timeout
-                                                      : settings_.request_timeout;
+  auto timeout =
+      request.options.timeout.count() > 0 ? request.options.timeout : settings_.request_timeout;
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
 }
 
@@ -157,8 +158,8 @@ std::string CurlSession::describe_error(const nest::Request& request) const {
                                : std::string();
   switch (result_) {
     case CURLE_OPERATION_TIMEDOUT: {
-      auto timeout = request.options.timeout.count() > 0 ? request.options.timeout
-                                                          : settings_.request_timeout;
+      auto timeout =
+          request.options.timeout.count() > 0 ? request.options.timeout : settings_.request_timeout;
       return "timed out after " + std::to_string(timeout.count()) + " ms";
     }
     case CURLE_COULDNT_CONNECT:

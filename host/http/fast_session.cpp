@@ -1,23 +1,23 @@
 // FastSession: nest::Client on one keep-alive HTTP/1.1 connection, for the fast transport.
+#include "http/fast_session.h"
+
+#include <nest/taskset.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/scope_exit.hpp>
 #include <cstring>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
-#include <nest/taskset.h>
-
 #include "config/text.h"
 #include "http/cookie_jar.h"
-#include "http/fast_session.h"
 #include "http/fast_transport.h"
 #include "http/record_response.h"
 #include "http/response_pool.h"
@@ -32,7 +32,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t kReadChunk = 4096;      // read size; the buffer grows only for big replies
+constexpr std::size_t kReadChunk = 4096;  // read size; the buffer grows only for big replies
 
 // Whether `bytes` open as an HTTP/2 server's connection does: a frame header (24-bit length,
 // type, flags, stream 0) of a SETTINGS (4) or GOAWAY (7) frame, where HTTP/1.1 has "HTTP/".
@@ -155,11 +155,12 @@ std::string FastSession::connect(const Origin& origin) {
   if (!addresses) {
     tcp::resolver::results_type results;
     error_code ec = wait_for([&](auto handler) {
-      resolver_.async_resolve(origin.host, std::to_string(origin.port),
-                              [&results, handler](error_code e, tcp::resolver::results_type r) mutable {
-                                results = std::move(r);
-                                handler(e);
-                              });
+      resolver_.async_resolve(
+          origin.host, std::to_string(origin.port),
+          [&results, handler](error_code e, tcp::resolver::results_type r) mutable {
+            results = std::move(r);
+            handler(e);
+          });
     });
     if (ec) return interrupted() ? std::string() : "Could not resolve host: " + origin.host;
     transport_.remember(origin, std::move(results));
@@ -172,7 +173,8 @@ std::string FastSession::connect(const Origin& origin) {
     socket_.close(ec);
     socket_.open(target.protocol(), ec);
     if (!ec) bind_source(target, ec);
-    if (!ec) ec = wait_for([&](auto handler) { socket_.async_connect(target, std::move(handler)); });
+    if (!ec)
+      ec = wait_for([&](auto handler) { socket_.async_connect(target, std::move(handler)); });
     if (!ec || interrupted()) break;
   }
   if (interrupted()) return {};
@@ -186,9 +188,10 @@ std::string FastSession::connect(const Origin& origin) {
     std::string error = handshake(origin);
     if (!error.empty() || interrupted()) return error;
   }
-  transport_.recorder().connected(static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
-          .count()));
+  transport_.recorder().connected(
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count()));
   socket_.non_blocking(true, ec);
   in_.clear();
   connected_ = true;
@@ -200,17 +203,22 @@ void FastSession::build(const Hop& hop, const nest::Request& request) {
   const nest::Headers& headers = request.options.headers;
   out_.clear();
   out_.append(hop.method).append(" ").append(hop.url.target).append(" HTTP/1.1\r\n");
-  if (!has_header(headers, "Host")) out_.append("Host: ").append(hop.url.origin.host_header()).append("\r\n");
-  if (!has_header(headers, "User-Agent")) out_.append("User-Agent: nest/" NEST_VERSION " (fast)\r\n");
+  if (!has_header(headers, "Host"))
+    out_.append("Host: ").append(hop.url.origin.host_header()).append("\r\n");
+  if (!has_header(headers, "User-Agent"))
+    out_.append("User-Agent: nest/" NEST_VERSION " (fast)\r\n");
   if (!has_header(headers, "Accept")) out_.append("Accept: */*\r\n");
   std::size_t mark = out_.size();
   out_.append("Cookie: ");
   std::size_t cookies_at = out_.size();
   auto query = hop.url.target.find('?');
   jar_.append_header(out_, hop.url.origin, std::string_view(hop.url.target).substr(0, query));
-  if (out_.size() == cookies_at) out_.resize(mark);
-  else out_.append("\r\n");
-  bool has_body = !hop.body.empty() || hop.method == "POST" || hop.method == "PUT" || hop.method == "PATCH";
+  if (out_.size() == cookies_at)
+    out_.resize(mark);
+  else
+    out_.append("\r\n");
+  bool has_body =
+      !hop.body.empty() || hop.method == "POST" || hop.method == "PUT" || hop.method == "PATCH";
   if (has_body) {
     // As curl with CURLOPT_POSTFIELDS: a form, unless the task says otherwise.
     if (!has_header(headers, "Content-Type")) {
@@ -218,7 +226,8 @@ void FastSession::build(const Hop& hop, const nest::Request& request) {
     }
     out_.append("Content-Length: ").append(std::to_string(hop.body.size())).append("\r\n");
   }
-  for (const auto& [key, value] : headers) out_.append(key).append(": ").append(value).append("\r\n");
+  for (const auto& [key, value] : headers)
+    out_.append(key).append(": ").append(value).append("\r\n");
   out_.append("\r\n");
   out_.append(hop.body);
 }
@@ -233,7 +242,9 @@ std::string FastSession::handshake(const Origin& origin) {
   if (!transport_.settings().insecure) {
     tls_->set_verify_callback(asio::ssl::host_name_verification(origin.host));
   }
-  ec = wait_for([&](auto handler) { tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler)); });
+  ec = wait_for([&](auto handler) {
+    tls_->async_handshake(asio::ssl::stream_base::client, std::move(handler));
+  });
   if (!ec || interrupted()) return {};
   bool unverified = SSL_get_verify_result(tls_->native_handle()) != X509_V_OK;
   close();
@@ -251,7 +262,8 @@ std::string FastSession::handshake(const Origin& origin) {
 // Over TLS, Asio writes the whole request through the stream.
 error_code FastSession::write_request() {
   if (tls_) {
-    return wait_for([&](auto handler) { asio::async_write(*tls_, asio::buffer(out_), std::move(handler)); });
+    return wait_for(
+        [&](auto handler) { asio::async_write(*tls_, asio::buffer(out_), std::move(handler)); });
   }
   std::size_t sent = 0;
   while (sent < out_.size()) {
@@ -290,10 +302,13 @@ error_code FastSession::read_response(nest::Response& response, bool head, bool&
     // there yet, queues it without an epoll_ctl call (a wait would cost one per response).
     auto space = in_.prepare(kReadChunk);
     error_code ec = wait_for([&](auto handler) {
-      if (tls_) tls_->async_read_some(space, std::move(handler));
-      else socket_.async_read_some(space, std::move(handler));
+      if (tls_)
+        tls_->async_read_some(space, std::move(handler));
+      else
+        socket_.async_read_some(space, std::move(handler));
     });
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;  // closed without TLS goodbye
+    if (ec == asio::ssl::error::stream_truncated)
+      ec = asio::error::eof;  // closed without TLS goodbye
     if (!ec) {
       in_.commit(transferred_);
       received = true;
@@ -317,7 +332,8 @@ std::string FastSession::describe(error_code ec, bool received) const {
            "the fast transport speaks HTTP/1.1";
   }
   if (ec == asio::error::eof) {
-    return received ? "Transferred a partial file" : "Server returned nothing (no headers, no data)";
+    return received ? "Transferred a partial file"
+                    : "Server returned nothing (no headers, no data)";
   }
   if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
     return "Weird server reply (" + ec.message() + ")";
@@ -349,7 +365,8 @@ std::string FastSession::exchange(const Hop& hop, const nest::Request& request,
     bool received = false, keep_alive = false;
     error_code ec = write_request();
     if (!ec) ec = read_response(response, hop.method == "HEAD", received, keep_alive);
-    elapsed += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    elapsed += std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
     if (interrupted()) return {};
     if (!ec) {
       if (!keep_alive) close();
@@ -368,7 +385,7 @@ bool FastSession::interrupted() const { return aborted_ || timed_out_; }
 
 std::chrono::milliseconds FastSession::timeout_of(const nest::Request& request) const {
   return request.options.timeout.count() > 0 ? request.options.timeout
-                                              : transport_.settings().request_timeout;
+                                             : transport_.settings().request_timeout;
 }
 
 std::string FastSession::perform(const nest::Request& request, nest::Response& response,
@@ -410,7 +427,8 @@ std::string FastSession::perform(const nest::Request& request, nest::Response& r
       if (!failed.empty()) return failed;
     }
     int status = response.status;
-    bool redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    bool redirect =
+        status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     std::string_view location = response.header("Location");
     int most = transport_.settings().max_redirects;
     if (!redirect || location.empty() || most == 0) return {};
@@ -426,7 +444,8 @@ std::string FastSession::perform(const nest::Request& request, nest::Response& r
       hop.url.target = dir + std::string(location);
     }
     // As curl (and browsers): after 303, and after 301/302 of a POST, the next request is a GET.
-    if ((status == 303 && hop.method != "HEAD") || ((status == 301 || status == 302) && hop.method == "POST")) {
+    if ((status == 303 && hop.method != "HEAD") ||
+        ((status == 301 || status == 302) && hop.method == "POST")) {
       hop.method = "GET";
       hop.body = {};
     }
@@ -459,7 +478,9 @@ nest::Response FastSession::send(const nest::Request& request) {
     // A request that never waited (one refused before any I/O) still lets the loop run, or a
     // task repeating it would keep the thread to itself.
     if (waits_ == waits) {
-      wait_for([&](auto handler) { asio::post(transport_.io(), [handler]() mutable { handler(error_code{}); }); });
+      wait_for([&](auto handler) {
+        asio::post(transport_.io(), [handler]() mutable { handler(error_code{}); });
+      });
     }
   }
   if (aborted_) throw nest::UserStopped{};

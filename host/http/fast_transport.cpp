@@ -23,8 +23,11 @@ std::string proxy_from_environment() {
 
 FastTransport::FastTransport(boost::asio::io_context& io, Recorder& recorder,
                              TransportSettings settings)
-    : io_(io), recorder_(recorder), settings_(std::move(settings)),
-      proxy_(proxy_from_environment()), tls_(boost::asio::ssl::context::tls_client),
+    : io_(io),
+      recorder_(recorder),
+      settings_(std::move(settings)),
+      proxy_(proxy_from_environment()),
+      tls_(boost::asio::ssl::context::tls_client),
       deadline_timer_(io) {
   tls_.set_default_verify_paths();
   tls_.set_verify_mode(settings_.insecure ? boost::asio::ssl::verify_none
@@ -73,8 +76,10 @@ void FastTransport::arm_deadline_timer() {
 }
 
 void FastTransport::unwatch(FastSession* session) {
-  if (session->watch_prev) session->watch_prev->watch_next = session->watch_next;
-  else if (watched_ == session) watched_ = session->watch_next;
+  if (session->watch_prev)
+    session->watch_prev->watch_next = session->watch_next;
+  else if (watched_ == session)
+    watched_ = session->watch_next;
   if (session->watch_next) session->watch_next->watch_prev = session->watch_prev;
   session->watch_prev = session->watch_next = nullptr;
 }

@@ -7,10 +7,10 @@
 namespace nest::host {
 namespace {
 
-constexpr std::size_t kMaxBodies = 256;        // spare body strings per thread
+constexpr std::size_t kMaxBodies = 256;          // spare body strings per thread
 constexpr std::size_t kMaxBodyBytes = 64 << 10;  // a bigger body is freed, not kept
-constexpr std::size_t kMaxLists = 256;         // spare header vectors per thread
-constexpr std::size_t kMaxFields = 4096;       // spare name/value pairs per thread
+constexpr std::size_t kMaxLists = 256;           // spare header vectors per thread
+constexpr std::size_t kMaxFields = 4096;         // spare name/value pairs per thread
 
 // The spares of one thread. Capacities are reserved up front: giving back never allocates, so
 // recycle() can be noexcept.

@@ -8,9 +8,9 @@
 // destroyed on their user's worker thread — and bounded, so a burst does not stay resident.
 #pragma once
 
-#include <string_view>
-
 #include <nest/http.h>
+
+#include <string_view>
 
 namespace nest::host {
 

@@ -1,11 +1,11 @@
 #include "plugins/loader.h"
 
+#include <nest/plugin.h>
+
+#include <algorithm>
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
-#include <algorithm>
 #include <map>
-
-#include <nest/plugin.h>
 
 #include "engine/user.h"
 #include "plugins/probe.h"

@@ -42,7 +42,8 @@ void print_weights_table(std::FILE* out, const WeightResolution& weights, const 
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
   print_weights_table(out, weights, &o.run);
   const auto& r = o.run;
-  std::string run_time = r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
+  std::string run_time =
+      r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
   std::fprintf(out, "\nHost %s, %llu users at %s/s, run time %s, %u threads\n\n",
                r.transport.base_url.c_str(), static_cast<unsigned long long>(r.users),
                fixed(r.spawn_rate, 2).c_str(), run_time.c_str(), r.threads);
