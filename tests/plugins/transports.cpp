@@ -8,38 +8,30 @@
 
 namespace {
 
-// Fails the request unless it came through `expected`.
-void expect_transport(nest::Client& client, const std::string& row, const char* expected) {
-  auto response = client.get("/echo", {.name = row, .catch_response = true});
-  if (response.body.find(std::string("(") + expected + ")") == std::string::npos) {
-    response.failure(std::string("not sent by the ") + expected + " transport");
+// A taskset pinned to one transport: each request fails unless that transport sent it.
+template <nest::Transport kTransport>
+class Pinned : public nest::TaskSet {
+ public:
+  Pinned() {
+    transport(kTransport);
+    task(1, "echo", [this] {
+      const std::string kind = kTransport == nest::Transport::kCurl ? "curl" : "fast";
+      const std::string row = kTransport == nest::Transport::kCurl ? "/echo (OnCurl)"
+                                                                    : "/echo (OnFast)";
+      auto response = client().get("/echo", {.name = row, .catch_response = true});
+      if (response.body.find("(" + kind + ")") == std::string::npos) {
+        response.failure("not sent by the " + kind + " transport");
+      }
+      interrupt();
+    });
   }
-}
+};
 
 }  // namespace
 
-class OnCurl : public nest::TaskSet {
- public:
-  OnCurl() {
-    transport(nest::Transport::kCurl);
-    task(1, "echo", [this] {
-      expect_transport(client(), "/echo (OnCurl)", "curl");
-      interrupt();
-    });
-  }
-};
+using OnCurl = Pinned<nest::Transport::kCurl>;
 NEST_TASKSET(OnCurl)
-
-class OnFast : public nest::TaskSet {
- public:
-  OnFast() {
-    transport(nest::Transport::kFast);
-    task(1, "echo", [this] {
-      expect_transport(client(), "/echo (OnFast)", "fast");
-      interrupt();
-    });
-  }
-};
+using OnFast = Pinned<nest::Transport::kFast>;
 NEST_TASKSET(OnFast)
 
 // Names a second request's row after the transport the first one went through.
