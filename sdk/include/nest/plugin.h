@@ -18,7 +18,7 @@ namespace nest {
 
 // Bumped whenever a change to the SDK headers breaks binary compatibility with built plugins.
 // nest-host refuses a plugin whose version differs, naming both versions.
-inline constexpr std::uint32_t kAbiVersion = 2;  // 2: TaskSet::transport()
+inline constexpr std::uint32_t kAbiVersion = 2;  // 2: TaskSet::transport(), Response recycling
 
 namespace detail {
 
