@@ -1,17 +1,17 @@
 // nest-host: parse options → discover plugins → weigh → confirm → run → report.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <string_view>
 
-#include <unistd.h>
-
 #include "commands/commands.h"
-#include "config/atomic_file.h"
 #include "config/configure.h"
 #include "config/confirm.h"
 #include "config/options.h"
+#include "config/plan_table.h"
 #include "config/weights.h"
 #include "engine/fd_limit.h"
 #include "engine/runner.h"
@@ -19,8 +19,8 @@
 #include "report/console.h"
 #include "report/html_report.h"
 #include "report/live_report.h"
-#include "report/plan_table.h"
 #include "report/result_json.h"
+#include "util/atomic_file.h"
 
 namespace {
 
@@ -55,7 +55,8 @@ nest::host::RunInfo run_info(const nest::host::Options& o, std::optional<double>
 int main(int argc, char** argv) {
   using namespace nest::host;
   if (argc > 1 && std::string_view(argv[1]) == "report") return report_command(argc - 1, argv + 1);
-  if (argc > 1 && std::string_view(argv[1]) == "compare") return compare_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string_view(argv[1]) == "compare")
+    return compare_command(argc - 1, argv + 1);
   Options options;
   try {
     options = parse_options(argc, argv);
@@ -91,8 +92,9 @@ int main(int argc, char** argv) {
             ? "no taskset plugins (*.so) under '" + options.taskset_dir +
                   "' (searched recursively): build the examples with `cmake --build build`, "
                   "or put your plugins there"
-            : "none of the " + std::to_string(discovery.libraries_seen) + " plugin file(s) under '" +
-                  options.taskset_dir + "' can be used (reasons above)");
+            : "none of the " + std::to_string(discovery.libraries_seen) +
+                  " plugin file(s) under '" + options.taskset_dir +
+                  "' can be used (reasons above)");
   }
   if (options.list) {
     print_discovery(stdout, discovery);
@@ -106,7 +108,8 @@ int main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     return usage_error(e.what());
   }
-  for (const auto& w : weights.warnings) std::fprintf(stderr, "nest-host: warning: %s\n", w.c_str());
+  for (const auto& w : weights.warnings)
+    std::fprintf(stderr, "nest-host: warning: %s\n", w.c_str());
   if (options.configure) {
     if (!isatty(fileno(stdin))) {
       return usage_error("--configure asks questions: run it in a terminal");
@@ -146,8 +149,9 @@ int main(int argc, char** argv) {
       std::puts("Not run.");
       return 0;
     case Confirmation::kNoTerminal:
-      return usage_error("standard input is not a terminal, so nobody can confirm the run: "
-                         "pass --yes to run without asking");
+      return usage_error(
+          "standard input is not a terminal, so nobody can confirm the run: "
+          "pass --yes to run without asking");
   }
 
   // Run and report.

@@ -1,7 +1,6 @@
 // nest-host as a user runs it: a real process, real plugins, a real target, real files.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 
@@ -46,9 +45,9 @@ TEST(Cli, UsageErrorsNameTheFlagAndExit2) {
 TEST(Cli, RunWritesLocustCsvFilesAndExits0) {
   DemoTarget target;
   std::string prefix = temp_dir() + "/run";
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
-                      "5", "-r", "50", "-t", "3s", "--stop-timeout", "5s", "--csv", prefix,
-                      "--threads", "2"});
+  auto r =
+      nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u", "5", "-r",
+                "50", "-t", "3s", "--stop-timeout", "5s", "--csv", prefix, "--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("Final results"), std::string::npos);
   EXPECT_NE(r.out.find("Response time percentiles"), std::string::npos);
@@ -77,24 +76,24 @@ TEST(Cli, RunWritesLocustCsvFilesAndExits0) {
 
 TEST(Cli, RefusedConnectionsFailTheRunWithExitCode1) {
   std::string host = "http://127.0.0.1:" + std::to_string(closed_port());
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-u", "3",
-                      "-r", "10", "-t", "2s", "--only-summary"});
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-u", "3", "-r",
+                     "10", "-t", "2s", "--only-summary"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("Error report"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("could not connect (Connection refused)"), std::string::npos) << r.out;
   EXPECT_LT(r.seconds, 15);
 
   auto custom = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", host, "-t", "1s",
-                           "--only-summary", "--exit-code-on-error", "7"});
+                          "--only-summary", "--exit-code-on-error", "7"});
   EXPECT_EQ(custom.exit_code, 7);
 }
 
 TEST(Cli, CtrlCStopsGracefullyAndStillWritesResults) {
   DemoTarget target;
   std::string prefix = temp_dir() + "/interrupted";
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u",
-                      "5", "-r", "50", "-t", "60s", "--csv", prefix, "--only-summary"},
-                     30, {{2.0, SIGINT}});
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u", "5",
+                     "-r", "50", "-t", "60s", "--csv", prefix, "--only-summary"},
+                    30, {{2.0, SIGINT}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(r.seconds, 10) << "stopped long before the 60 s run time";
   EXPECT_NE(r.out.find("Final results"), std::string::npos);
@@ -108,10 +107,10 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
   std::string prefix = temp_dir() + "/halted";
   // Users sit in 1.5 s tasks; the first Ctrl-C waits for them (stop-timeout 30 s), the second
   // must not.
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/long_task", "-H", target.url(), "-u",
-                      "3", "-r", "50", "-t", "60s", "--stop-timeout", "30s", "--csv", prefix,
-                      "--only-summary"},
-                     30, {{2.1, SIGINT}, {2.4, SIGINT}});
+  auto r = nest_run(
+      {"--taskset-dir", NEST_TEST_PLUGINS "/long_task", "-H", target.url(), "-u", "3", "-r", "50",
+       "-t", "60s", "--stop-timeout", "30s", "--csv", prefix, "--only-summary"},
+      30, {{2.1, SIGINT}, {2.4, SIGINT}});
   EXPECT_LT(r.seconds, 3.5) << "did not wait for the tasks under way";
   EXPECT_NE(r.err.find("halting now"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
@@ -121,22 +120,22 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
   DemoTarget target;
   auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",
-                      "--only-summary"});
+                     "--only-summary"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* file : {"not_a_library.so", "bad_no_symbols.so", "bad_wrong_abi.so",
-                           "bad_throwing_factory.so", "bad_no_tasks.so",
-                           "bad_aborts_in_static.so", "bad_throws_in_static.so"}) {
+                           "bad_throwing_factory.so", "bad_no_tasks.so", "bad_aborts_in_static.so",
+                           "bad_throws_in_static.so", "bad_other_runtime.so", "bad_name.so"}) {
     EXPECT_NE(r.err.find(std::string("skipped ") + NEST_TEST_PLUGINS "/bad/" + file),
               std::string::npos)
-        << file << " in:\n" << r.err;
+        << file << " in:\n"
+        << r.err;
   }
   EXPECT_GT(target.counts()["GET /items"], 0u);
 }
 
 TEST(Cli, WithoutATerminalItRefusesUnlessYes) {
-  auto r = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://127.0.0.1:1",
-                      "-t", "1s"},
-                     20);
+  auto r = nest_host(
+      {"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://127.0.0.1:1", "-t", "1s"}, 20);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("pass --yes"), std::string::npos) << r.err;
   EXPECT_LT(r.seconds, 10) << "never waits for an answer that cannot come";
@@ -149,11 +148,10 @@ TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
   std::ofstream(dir + "/nest.ini") << "# weights for the test\n[weights]\nHeavy = 0\n"
                                    << "Nobody = 3\n\n[nest]\nhost = " << target.url()
                                    << "\nusers = 3\nrun-time = 1s\nonly-summary = yes\n";
-  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config",
-                     dir + "/nest.ini"});
+  auto r =
+      nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config", dir + "/nest.ini"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find(dir + "/nest.ini:4: no taskset named 'Nobody'"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find(dir + "/nest.ini:4: no taskset named 'Nobody'"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("off"), std::string::npos) << "Heavy is shown as off:\n" << r.out;
   EXPECT_NE(r.out.find(dir + "/nest.ini:3"), std::string::npos) << "the weight's source";
   EXPECT_NE(r.out.find("3 users"), std::string::npos) << "users from [nest]:\n" << r.out;
@@ -169,8 +167,8 @@ TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
 }
 
 TEST(Cli, FastTransportSaysWhatItCannotServe) {
-  auto bogus = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://x",
-                         "--transport", "quick"});
+  auto bogus = nest_run(
+      {"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://x", "--transport", "quick"});
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_NE(bogus.err.find("--transport: 'quick' is not a transport (curl or fast)"),
             std::string::npos)

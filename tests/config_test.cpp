@@ -7,6 +7,7 @@
 #include "config/options.h"
 #include "config/weights.h"
 #include "process.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
@@ -84,8 +85,9 @@ TEST(Weights, UnknownNameIsAWarningWithFileAndLine) {
   IniFile ini = read_ini(path);
   auto r = resolve_weights({discovered("ExampleModel", 1)}, &ini);
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_EQ(r.warnings[0], path + ":2: no taskset named 'ExampelModel' was found (found: "
-                                  "ExampleModel)");
+  EXPECT_EQ(r.warnings[0], path +
+                               ":2: no taskset named 'ExampelModel' was found (found: "
+                               "ExampleModel)");
   EXPECT_EQ(r.tasksets[0].type.weight, 1);
 }
 
@@ -99,8 +101,9 @@ TEST(Weights, BadWeightsAreErrorsWithFileAndLine) {
 }
 
 TEST(Options, NestSectionSetsOptionsAndTheCommandLineWins) {
-  auto path = write_ini("[nest]\nhost = http://127.0.0.1:9\nusers = 40\nspawn-rate = 4\n"
-                        "run-time = 2m\nonly-summary = true\ncsv = out/run\n");
+  auto path = write_ini(
+      "[nest]\nhost = http://127.0.0.1:9\nusers = 40\nspawn-rate = 4\n"
+      "run-time = 2m\nonly-summary = true\ncsv = out/run\n");
   Options o = parse({"--config", path, "-u", "7"});
   EXPECT_EQ(o.run.transport.base_url, "http://127.0.0.1:9") << "from the file";
   EXPECT_EQ(o.run.users, 7u) << "the command line wins over the file";
@@ -114,10 +117,14 @@ TEST(Options, NestSectionSetsOptionsAndTheCommandLineWins) {
 
 TEST(Options, UnknownKeyNamesItAndSuggests) {
   auto path = write_ini("[nest]\nhost = http://x:1\nspawnrate = 4\n");
-  EXPECT_EQ(error_of([&] { parse({"--config", path}); }),
+  EXPECT_EQ(error_of([&] {
+              parse({"--config", path});
+            }),
             path + ":3: unknown option 'spawnrate' in [nest] (did you mean 'spawn-rate'?)");
   auto far = write_ini("[nest]\nbanana = 1\n");
-  EXPECT_EQ(error_of([&] { parse({"--config", far, "-H", "http://x:1"}); }),
+  EXPECT_EQ(error_of([&] {
+              parse({"--config", far, "-H", "http://x:1"});
+            }),
             far + ":2: unknown option 'banana' in [nest]");
 }
 
@@ -126,17 +133,26 @@ TEST(Options, BadValuesInTheFileNameFileAndLine) {
   auto error = error_of([&] { parse({"--config", path}); });
   EXPECT_TRUE(error.starts_with(path + ":3: ")) << error;
   auto flag = write_ini("[nest]\nhost = http://x:1\nonly-summary = maybe\n");
-  EXPECT_EQ(error_of([&] { parse({"--config", flag}); }),
+  EXPECT_EQ(error_of([&] {
+              parse({"--config", flag});
+            }),
             flag + ":3: only-summary takes true or false, not 'maybe'");
   auto time = write_ini("[nest]\nhost = http://x:1\nrun-time = soon\n");
-  EXPECT_NE(error_of([&] { parse({"--config", time}); }).find("'soon' is not a duration"),
+  EXPECT_NE(error_of([&] {
+              parse({"--config", time});
+            }).find("'soon' is not a duration"),
             std::string::npos);
 }
 
 TEST(Options, MissingConfigIsAnErrorOnlyWhenAskedFor) {
-  EXPECT_EQ(error_of([] { parse({"-H", "http://x:1", "--config", "/nonexistent/a.ini"}); }),
+  EXPECT_EQ(error_of([] {
+              parse({"-H", "http://x:1", "--config", "/nonexistent/a.ini"});
+            }),
             "--config: /nonexistent/a.ini does not exist");
-  EXPECT_EQ(error_of([] { parse({"-H", "http://x:1"}); }), "(no error)")
+  EXPECT_EQ(error_of([] {
+              parse({"-H", "http://x:1"});
+            }),
+            "(no error)")
       << "no ./nest.ini is fine (tests run where there is none)";
 }
 

@@ -1,18 +1,17 @@
 // The questions nest-host asks, answered through a pseudo-terminal; and the INI file that
 // --configure writes, read back with everything else in it intact.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "config/atomic_file.h"
 #include "config/ini_file.h"
 #include "config/ini_writer.h"
 #include "demo_target.h"
 #include "process.h"
 #include "pty_process.h"
+#include "util/atomic_file.h"
 
 namespace nest::test {
 namespace {
@@ -73,8 +72,8 @@ TEST(Dialogue, ConfigureAsksReasksSavesAndKeepsTheRestOfTheFile) {
   std::string dir = temp_dir();
   std::string ini = dir + "/nest.ini";
   std::ofstream(ini) << kOriginal;
-  PtyProcess p({kHost, "--configure", "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config",
-                ini});
+  PtyProcess p(
+      {kHost, "--configure", "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config", ini});
   ASSERT_TRUE(p.expect("Weight for Heavy [2]: ")) << p.output();  // the file's value
   p.send("lots");
   ASSERT_TRUE(p.expect("'lots' is not a weight")) << p.output();
@@ -83,7 +82,7 @@ TEST(Dialogue, ConfigureAsksReasksSavesAndKeepsTheRestOfTheFile) {
   ASSERT_TRUE(p.expect("'-3' is not a weight")) << p.output();
   p.send("5");
   ASSERT_TRUE(p.expect("Weight for Light [1]: ")) << p.output();  // the plugin's default
-  p.send("");                                                      // Enter keeps it
+  p.send("");                                                     // Enter keeps it
   ASSERT_TRUE(p.expect("83.3%")) << "Heavy 5 of 6:\n" << p.output();
   ASSERT_TRUE(p.expect("Save to [" + ini + "]: ")) << p.output();
   p.send("");
@@ -128,8 +127,8 @@ TEST(Dialogue, CtrlDAbortsConfigureAndWritesNothing) {
   std::string dir = temp_dir();
   std::string ini = dir + "/nest.ini";
   std::ofstream(ini) << kOriginal;
-  PtyProcess p({kHost, "--configure", "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config",
-                ini});
+  PtyProcess p(
+      {kHost, "--configure", "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "--config", ini});
   ASSERT_TRUE(p.expect("Weight for Heavy [2]: ")) << p.output();
   p.send("7");
   ASSERT_TRUE(p.expect("Weight for Light [1]: ")) << p.output();
@@ -140,8 +139,8 @@ TEST(Dialogue, CtrlDAbortsConfigureAndWritesNothing) {
 }
 
 TEST(Dialogue, ConfirmationReasksThenNoMeansNotRun) {
-  PtyProcess p({kHost, "--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H",
-                "http://127.0.0.1:1", "-t", "1s"});
+  PtyProcess p({kHost, "--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", "http://127.0.0.1:1",
+                "-t", "1s"});
   ASSERT_TRUE(p.expect("Run with these weights? [Y/n] ")) << p.output();
   p.send("maybe");
   ASSERT_TRUE(p.expect("Please answer y or n.")) << p.output();

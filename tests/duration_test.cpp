@@ -1,4 +1,4 @@
-#include "config/duration.h"
+#include "util/duration.h"
 
 #include <gtest/gtest.h>
 

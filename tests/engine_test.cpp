@@ -94,6 +94,19 @@ TEST(Engine, TasksetWeightsShareTheUsers) {
   EXPECT_NEAR(heavy / (heavy + light), 0.75, 0.04);
 }
 
+TEST(Engine, TasksetsInNamespacesRunAsAnyOther) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 6, 100, 1s);
+  settings.stop_timeout = 5s;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/namespaced", settings);
+  auto server = target.counts();
+  for (const char* path : {"/items/1", "/items/2", "/items/3"}) {
+    EXPECT_GT(server[std::string("GET ") + path], 0u) << path;
+    EXPECT_EQ(requests(run, "GET", path), server[std::string("GET ") + path]) << path;
+  }
+  EXPECT_EQ(run.summary.total.failures, 0u);
+}
+
 TEST(Engine, ConstantPacingKeepsItsPeriodWhenTheTaskIsSlow) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 1, 1, 3s, 1);

@@ -36,7 +36,7 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
   Discovery d = discover_plugins(NEST_TEST_PLUGINS "/bad");
   ASSERT_EQ(d.tasksets.size(), 1u) << "the good plugin, found two levels down";
   EXPECT_EQ(d.tasksets[0].type.name, "Counting");
-  EXPECT_EQ(d.libraries_seen, 8u);
+  EXPECT_EQ(d.libraries_seen, 10u);
 
   auto* aborts = problem_for(d, "bad_aborts_in_static.so");
   ASSERT_NE(aborts, nullptr);
@@ -47,8 +47,7 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
   ASSERT_NE(throws, nullptr);
   // Unwinding through the dynamic loader works in a plain build; under ASan it terminates.
   // Either way the file is reported and skipped, and the host lives.
-  EXPECT_TRUE(throws->reason ==
-                  "threw while loading (a static constructor): static init failed" ||
+  EXPECT_TRUE(throws->reason == "threw while loading (a static constructor): static init failed" ||
               throws->reason.starts_with("crashed while loading in a test process (Aborted)"))
       << throws->reason;
 
@@ -62,8 +61,22 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
 
   auto* abi = problem_for(d, "bad_wrong_abi.so");
   ASSERT_NE(abi, nullptr);
-  EXPECT_NE(abi->reason.find("ABI version 999"), std::string::npos) << abi->reason;
-  EXPECT_NE(abi->reason.find("version " + std::to_string(nest::kAbiVersion)), std::string::npos);
+  EXPECT_EQ(abi->reason, "built for Nest ABI version 2, this nest-host runs version " +
+                             std::to_string(nest::kAbiVersion) + ": rebuild it against this SDK");
+
+  auto* runtime = problem_for(d, "bad_other_runtime.so");
+  ASSERT_NE(runtime, nullptr);
+  EXPECT_EQ(runtime->reason,
+            std::string("built for another C++ runtime: Itanium C++ ABI, libc++ (Clang 17.0.6), "
+                        "and this nest-host runs ") +
+                nest::detail::kRuntime + " (" + nest::detail::kCompiler +
+                "): rebuild it with the same standard library");
+
+  auto* name = problem_for(d, "bad_name.so");
+  ASSERT_NE(name, nullptr);
+  EXPECT_NE(name->reason.find("display name 'checkout: mobile' cannot be a key in nest.ini"),
+            std::string::npos)
+      << name->reason;
 
   auto* thrower = problem_for(d, "bad_throwing_factory.so");
   ASSERT_NE(thrower, nullptr);
@@ -72,6 +85,18 @@ TEST(Loader, ReportsEachBadPluginAndKeepsTheGoodOne) {
   auto* empty = problem_for(d, "bad_no_tasks.so");
   ASSERT_NE(empty, nullptr);
   EXPECT_NE(empty->reason.find("no task"), std::string::npos) << empty->reason;
+}
+
+TEST(Loader, TasksetsInNamespacesExportByClassNameOrDisplayName) {
+  Discovery d = discover_plugins(NEST_TEST_PLUGINS "/namespaced");
+  EXPECT_TRUE(d.problems.empty());
+  std::vector<std::string> names;
+  for (const auto& t : d.tasksets) names.push_back(t.type.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Browser", "Buyer", "MobileBuyer"}))
+      << "shop::Buyer and the anonymous namespace's Browser by their class names, "
+         "mobile::Buyer by the name NEST_TASKSET gave";
+  ASSERT_EQ(d.tasksets.size(), 3u);
+  EXPECT_EQ(d.tasksets[1].tasks[0].name, "buy");
 }
 
 TEST(Loader, SameNameInTwoFilesIsADuplicate) {

@@ -2,10 +2,10 @@
 
 #include "commands/command_line.h"
 #include "commands/commands.h"
-#include "config/atomic_file.h"
 #include "report/compare.h"
 #include "report/html_report.h"
 #include "report/result_json.h"
+#include "util/atomic_file.h"
 
 namespace nest::host {
 namespace po = boost::program_options;
@@ -14,11 +14,11 @@ int compare_command(int argc, const char* const* argv) {
   std::vector<std::string> files, rules_text;
   std::string html;
   po::options_description options("Options");
-  options.add_options()
-    ("html", po::value(&html), "also write an HTML page with both runs' charts overlaid")
-    ("fail-on", po::value(&rules_text)->composing(),
-     "exit with 3 when this rule breaks, repeatable: 'p95>+10%', 'fail_ratio>+0.5pp', "
-     "'rps<-5%', 'GET /items:p99>+20%'");
+  options.add_options()("html", po::value(&html),
+                        "also write an HTML page with both runs' charts overlaid")(
+      "fail-on", po::value(&rules_text)->composing(),
+      "exit with 3 when this rule breaks, repeatable: 'p95>+10%', 'fail_ratio>+0.5pp', "
+      "'rps<-5%', 'GET /items:p99>+20%'");
   po::options_description hidden;
   hidden.add_options()("files", po::value(&files), "BASE.json NEW.json");
   po::positional_options_description positional;
@@ -29,7 +29,8 @@ int compare_command(int argc, const char* const* argv) {
                               "[--fail-on RULE]...\nHow NEW differs from BASE, per request row.",
                               vm);
   if (stop >= 0) return stop;
-  if (files.size() != 2) return subcommand_error("compare", "give two result files: BASE.json NEW.json");
+  if (files.size() != 2)
+    return subcommand_error("compare", "give two result files: BASE.json NEW.json");
   std::vector<CompareRule> rules;
   try {
     for (const auto& text : rules_text) rules.push_back(parse_compare_rule(text));

@@ -1,11 +1,11 @@
 
 #include "commands/command_line.h"
 #include "commands/commands.h"
-#include "config/atomic_file.h"
 #include "report/console.h"
 #include "report/html_report.h"
 #include "report/result_json.h"
 #include "stats/aggregator.h"
+#include "util/atomic_file.h"
 
 namespace nest::host {
 namespace po = boost::program_options;
@@ -13,8 +13,7 @@ namespace po = boost::program_options;
 int report_command(int argc, const char* const* argv) {
   std::string file, html;
   po::options_description options("Options");
-  options.add_options()
-    ("html", po::value(&html), "write the HTML report to this file");
+  options.add_options()("html", po::value(&html), "write the HTML report to this file");
   po::options_description hidden;
   hidden.add_options()("result", po::value(&file), "RESULT.json, as written by nest-host --json");
   po::positional_options_description positional;

@@ -4,10 +4,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/atomic_file.h"
 #include "config/confirm.h"
 #include "config/ini_writer.h"
-#include "report/plan_table.h"
+#include "config/plan_table.h"
+#include "util/atomic_file.h"
 
 namespace nest::host {
 namespace {
@@ -37,14 +37,13 @@ std::string read_all(const std::string& path) {
 }  // namespace
 
 std::optional<ConfigureResult> configure_weights(const WeightResolution& current,
-                                                 const std::string& default_path,
-                                                 std::FILE* in, std::FILE* out) {
+                                                 const std::string& default_path, std::FILE* in,
+                                                 std::FILE* out) {
   ConfigureResult result{current, default_path, false};
   for (auto& t : result.weights.tasksets) {
     for (;;) {
-      auto answer = ask("Weight for " + t.type.name + " [" + std::to_string(t.type.weight) +
-                            "]: ",
-                        in, out);
+      auto answer =
+          ask("Weight for " + t.type.name + " [" + std::to_string(t.type.weight) + "]: ", in, out);
       if (!answer) return std::nullopt;
       if (answer->empty()) break;
       int weight = -1;

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/text.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {

@@ -1,13 +1,14 @@
 #include "config/options.h"
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cctype>
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
-#include "config/duration.h"
+#include "util/duration.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace po = boost::program_options;
@@ -69,8 +70,9 @@ void store_ini_options(const IniFile& ini, const po::options_description& desc,
   for (const auto& e : ini.entries) {
     if (e.section != "nest") continue;
     if (e.key == "threshold") {
-      throw UsageError(ini.where(e) + ": thresholds go in a [thresholds] section, one "
-                                      "'label = threshold' a line");
+      throw UsageError(ini.where(e) +
+                       ": thresholds go in a [thresholds] section, one "
+                       "'label = threshold' a line");
     }
     if (std::find(keys.begin(), keys.end(), e.key) == keys.end()) {
       std::string hint = nearest(e.key, keys);
@@ -114,31 +116,6 @@ std::vector<Threshold> read_thresholds(const std::vector<std::string>& flags,
 }
 
 }  // namespace
-
-std::string nearest(const std::string& key, const std::vector<std::string>& valid) {
-  std::string best;
-  std::size_t best_distance = 4;  // suggest only within 3 edits
-  for (const auto& candidate : valid) {
-    // Levenshtein distance, one row at a time.
-    std::vector<std::size_t> row(candidate.size() + 1);
-    for (std::size_t j = 0; j <= candidate.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= key.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= candidate.size(); ++j) {
-        std::size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                           diagonal + (key[i - 1] == candidate[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row.back() < best_distance) {
-      best_distance = row.back();
-      best = candidate;
-    }
-  }
-  return best;
-}
 
 Options parse_options(int argc, const char* const* argv) {
   Options o;
@@ -219,8 +196,8 @@ Options parse_options(int argc, const char* const* argv) {
   if (!(o.run.spawn_rate > 0)) throw UsageError("--spawn-rate must be more than 0");
   if (o.run.threads > o.run.users) o.run.threads = static_cast<unsigned>(o.run.users);
   if (o.run.seed == 0) {
-    o.run.seed = static_cast<std::uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count());
+    o.run.seed =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   }
   while (!host.empty() && host.back() == '/') host.pop_back();
   if (!host.empty() && host.find("://") == std::string::npos) {

@@ -13,19 +13,19 @@
 namespace nest::host {
 
 struct Options {
-  RunSettings run;              // -u -r -t --threads --stop-timeout --request-timeout -H
+  RunSettings run;  // -u -r -t --threads --stop-timeout --request-timeout -H
   std::string taskset_dir = "tasksets";
-  std::string csv_prefix;       // --csv: empty = no CSV files
+  std::string csv_prefix;  // --csv: empty = no CSV files
   bool csv_full_history = false;
-  std::string json_path;        // --json: empty = none
-  std::string html_path;        // --html: empty = none
+  std::string json_path;              // --json: empty = none
+  std::string html_path;              // --html: empty = none
   std::vector<Threshold> thresholds;  // --threshold, then [thresholds] of the INI file
-  bool abort_on_fail = false;   // stop the run once a threshold stays broken
+  bool abort_on_fail = false;         // stop the run once a threshold stays broken
   bool only_summary = false;
-  bool yes = false;             // -y: accepted; the confirmation comes with the workflow
-  bool list = false;            // --list: print what was found and exit
-  bool configure = false;       // --configure: ask for the weights and save them
-  std::string config_path;      // --config as given (default nest.ini), whether or not it exists
+  bool yes = false;               // -y: accepted; the confirmation comes with the workflow
+  bool list = false;              // --list: print what was found and exit
+  bool configure = false;         // --configure: ask for the weights and save them
+  std::string config_path;        // --config as given (default nest.ini), whether or not it exists
   std::optional<IniFile> config;  // --config (default ./nest.ini) when the file exists
   int exit_code_on_error = 1;
   bool help = false;
@@ -41,8 +41,5 @@ struct UsageError : std::runtime_error {
 // Reads the command line, then --config (default ./nest.ini; a missing default file is fine).
 // Throws UsageError naming the flag, or the file and line, of what is wrong.
 Options parse_options(int argc, const char* const* argv);
-
-// The valid key closest to `key` (edit distance at most 3), or empty: for "did you mean".
-std::string nearest(const std::string& key, const std::vector<std::string>& valid);
 
 }  // namespace nest::host

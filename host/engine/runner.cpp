@@ -2,17 +2,17 @@
 
 #include <sys/resource.h>
 
+#include <bit>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <bit>
 #include <cmath>
 #include <memory>
 #include <thread>
 
 #include "engine/worker.h"
-#include "http/curl_transport.h"
+#include "http/transport_factory.h"
 
 namespace nest::host {
 namespace asio = boost::asio;
@@ -64,18 +64,23 @@ class OverloadWatch {
 
 class Run {
  public:
-  Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
-      RunObserver& observer)
-      : tasksets_(tasksets), settings_(settings), observer_(observer), signals_(io_),
-        spawn_timer_(io_), tick_timer_(io_), end_timer_(io_), stop_timer_(io_),
+  Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings, RunObserver& observer)
+      : tasksets_(tasksets),
+        settings_(settings),
+        observer_(observer),
+        signals_(io_),
+        spawn_timer_(io_),
+        tick_timer_(io_),
+        end_timer_(io_),
+        stop_timer_(io_),
         overload_(settings.threads) {}
 
   RunOutcome go() {
-    curl_global_setup();
+    prepare_transports();
     for (unsigned i = 0; i < settings_.threads; ++i) {
-      workers_.push_back(std::make_unique<Worker>(
-          tasksets_, settings_, settings_.seed * 1000003 + i,
-          [this] { asio::post(io_, [this] { worker_idle(); }); }));
+      workers_.push_back(
+          std::make_unique<Worker>(tasksets_, settings_, settings_.seed * 1000003 + i,
+                                   [this] { asio::post(io_, [this] { worker_idle(); }); }));
     }
     for (auto& w : workers_) w->start();
     signals_.add(SIGINT);

@@ -6,8 +6,7 @@
 #include <cstdio>
 
 #include "engine/user.h"
-#include "http/curl_transport.h"
-#include "http/fast_transport.h"
+#include "http/transport_factory.h"
 
 namespace nest::host {
 namespace asio = boost::asio;
@@ -39,13 +38,7 @@ Worker::~Worker() {
 
 Transport& Worker::transport(TransportSettings::Kind kind) {
   auto& slot = transports_[static_cast<int>(kind)];
-  if (!slot) {
-    if (kind == TransportSettings::Kind::kFast) {
-      slot = std::make_unique<FastTransport>(io_, recorder_, settings_.transport);
-    } else {
-      slot = std::make_unique<CurlTransport>(io_, recorder_, settings_.transport);
-    }
-  }
+  if (!slot) slot = make_transport(kind, io_, recorder_, settings_.transport);
   return *slot;
 }
 

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "config/text.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
@@ -39,7 +39,8 @@ std::string default_path(std::string_view request_path) {
 // "Wed, 21 Oct 2026 07:28:00 GMT" (and the same with dashes); none when unreadable.
 std::optional<CookieJar::Clock::time_point> parse_http_date(const std::string& text) {
   std::tm tm{};
-  for (const char* format : {"%a, %d %b %Y %H:%M:%S", "%a, %d-%b-%Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S"}) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S", "%a, %d-%b-%Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S"}) {
     tm = {};
     if (strptime(text.c_str(), format, &tm)) return CookieJar::Clock::from_time_t(timegm(&tm));
   }
@@ -93,8 +94,10 @@ void CookieJar::set(std::string_view header, const Origin& origin, std::string_v
   });
   bool expired = c.expires && *c.expires <= now;
   if (same != cookies_.end()) {
-    if (expired) cookies_.erase(same);
-    else *same = std::move(c);
+    if (expired)
+      cookies_.erase(same);
+    else
+      *same = std::move(c);
   } else if (!expired) {
     cookies_.push_back(std::move(c));
   }
@@ -109,14 +112,18 @@ void CookieJar::append_header(std::string& out, const Origin& origin, std::strin
     std::size_t next = 0;
     bool any = false;
     for (const Cookie& c : cookies_) {
-      if (c.path.size() < longest && c.path.size() >= next) { next = c.path.size(); any = true; }
+      if (c.path.size() < longest && c.path.size() >= next) {
+        next = c.path.size();
+        any = true;
+      }
     }
     if (!any) break;
     for (const Cookie& c : cookies_) {
       if (c.path.size() != next) continue;
       if (c.expires && *c.expires <= now) continue;
       if (c.secure && origin.scheme != "https") continue;
-      if (c.host_only ? !iequals(origin.host, c.domain) : !domain_matches(origin.host, c.domain)) continue;
+      if (c.host_only ? !iequals(origin.host, c.domain) : !domain_matches(origin.host, c.domain))
+        continue;
       if (!path_matches(path, c.path)) continue;
       if (!first) out += "; ";
       out.append(c.name).append("=").append(c.value);

@@ -67,7 +67,7 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
   }
 
   void record_deferred(const nest::Response& response) noexcept override {
-    record_response(recorder_, response.deferred_row(), response);
+    record_response(recorder_, control(response).row, response);
   }
 
   void prepare(const nest::Request& request);
@@ -232,7 +232,7 @@ nest::Response CurlSession::send(const nest::Request& request) {
     response.error = describe_error(request);
   }
   if (request.options.catch_response) {
-    response.defer_to(this, row);  // recorded when the task lets go of it
+    defer_recording(response, this, row);  // recorded when the task lets go of it
   } else {
     record_response(recorder_, row, response);
   }

@@ -16,12 +16,12 @@
 #include <boost/scope_exit.hpp>
 #include <cstring>
 
-#include "config/text.h"
 #include "http/cookie_jar.h"
 #include "http/fast_transport.h"
 #include "http/record_response.h"
 #include "http/response_pool.h"
 #include "stats/recorder.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace asio = boost::asio;
@@ -495,7 +495,7 @@ nest::Response FastSession::send(const nest::Request& request) {
     response.error = std::move(error);
   }
   if (request.options.catch_response) {
-    response.defer_to(this, row);
+    defer_recording(response, this, row);
   } else {
     record_response(recorder, row, response);
   }
@@ -503,7 +503,7 @@ nest::Response FastSession::send(const nest::Request& request) {
 }
 
 void FastSession::record_deferred(const nest::Response& response) noexcept {
-  record_response(transport_.recorder(), response.deferred_row(), response);
+  record_response(transport_.recorder(), control(response).row, response);
 }
 
 }  // namespace nest::host

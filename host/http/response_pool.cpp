@@ -40,7 +40,7 @@ ResponsePool& ResponsePool::instance() {
 }
 
 void ResponsePool::prepare(nest::Response& response) {
-  response.recycle_with(this);
+  nest::detail::ResponseAccess::control(response).recycler = this;
   response.body.clear();
   clear_headers(response);
   if (t_gone) return;

@@ -3,11 +3,10 @@
 #include <nest/plugin.h>
 
 #include <algorithm>
-#include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <map>
 
-#include "engine/user.h"
+#include "plugins/exports.h"
 #include "plugins/probe.h"
 
 namespace nest::host {
@@ -15,8 +14,6 @@ namespace fs = std::filesystem;
 namespace dll = boost::dll;
 
 namespace {
-
-constexpr std::string_view kSymbolPrefix = "nest_taskset_";
 
 // Every library that passed its checks, kept for the life of the process (never destroyed).
 std::vector<dll::shared_library>& registry() {
@@ -35,21 +32,24 @@ bool is_shared_library_name(const fs::path& p) {
 #endif
 }
 
-// Reads the exported taskset symbols from the file without loading it.
-std::vector<std::string> exported_tasksets(const fs::path& file) {
-  dll::library_info info(file.string());
-  std::vector<std::string> names;
-  for (auto& symbol : info.symbols("nest")) {
-    if (symbol.starts_with(kSymbolPrefix)) names.push_back(symbol);
+// Why `name` cannot be a taskset's display name (it is a key in nest.ini's [weights]), or empty.
+std::string name_problem(std::string_view name) {
+  if (name.empty()) return "its display name is empty";
+  bool spaced =
+      name.front() == ' ' || name.back() == ' ' || name.front() == '\t' || name.back() == '\t';
+  if (spaced || name.find_first_of("=:;#[]\r\n") != std::string_view::npos) {
+    return "its display name '" + std::string(name) +
+           "' cannot be a key in nest.ini's [weights] (no = : ; # [ ], no spaces at its ends): "
+           "give NEST_TASKSET another name";
   }
-  return names;
+  return {};
 }
 
 // Creates one object to read its tasks; the object is destroyed at once.
 std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset& out) {
   std::unique_ptr<nest::TaskSet> probe;
   try {
-    probe.reset(entry.create(User::host_services()));
+    probe.reset(entry.create(discovery_host()));
   } catch (const std::exception& e) {
     return std::string("its constructor threw: ") + e.what();
   } catch (...) {
@@ -86,9 +86,9 @@ std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset&
 void load_plugin(const fs::path& file, Discovery& into) {
   ++into.libraries_seen;
   auto fail = [&](std::string reason) { into.problems.push_back({file.string(), reason}); };
-  std::vector<std::string> symbols;
+  PluginSymbols symbols;
   try {
-    symbols = exported_tasksets(file);
+    symbols = read_plugin_symbols(file);
   } catch (const std::exception& e) {
     return fail(std::string("not a loadable shared library (") + e.what() + ")");
   }
@@ -102,21 +102,18 @@ void load_plugin(const fs::path& file, Discovery& into) {
   } catch (const std::exception& e) {
     return fail(std::string("cannot be loaded: ") + e.what());
   }
+  PluginExports exports = plugin_exports(library, symbols);
+  if (!exports.problem.empty()) return fail(exports.problem);
   std::vector<DiscoveredTaskset> found;
-  for (const auto& symbol : symbols) {
-    if (!library.has(symbol)) return fail("symbol " + symbol + " is listed but not loadable");
-    const void* address = library.get<const void*>(symbol);
-    const auto* entry = static_cast<const nest::detail::TasksetExport*>(address);
-    if (entry->abi_version != nest::kAbiVersion) {
-      return fail("built for Nest ABI version " + std::to_string(entry->abi_version) +
-                  ", this nest-host runs version " + std::to_string(nest::kAbiVersion) +
-                  ": rebuild it against this SDK");
-    }
+  for (const nest::detail::TasksetExport* entry : exports.tasksets) {
+    std::string why = incompatibility(*entry);
+    if (!why.empty()) return fail(why);
+    if (why = name_problem(entry->name); !why.empty()) return fail(why);
     DiscoveredTaskset taskset;
     taskset.type.name = entry->name;
     taskset.type.plugin = file.string();
     taskset.type.create = entry->create;
-    if (std::string why = inspect(*entry, taskset); !why.empty()) {
+    if (why = inspect(*entry, taskset); !why.empty()) {
       return fail("taskset " + taskset.type.name + ": " + why);
     }
     found.push_back(std::move(taskset));

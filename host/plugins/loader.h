@@ -3,18 +3,18 @@
 // Checks, in order, for every shared library found (recursively; symlinked folders are not
 // followed, so links cannot loop): it parses as a shared library; it exports Nest's symbols
 // (read from the file, without running it); it loads and builds its tasksets in a child
-// process without crashing (plugins/probe.h); it loads here; each taskset's ABI version equals
-// the host's; its factory returns an object (exceptions caught) with at least one task and valid
-// weights. A file failing a check is reported with its path and the reason, and skipped.
-// Loaded libraries stay loaded until the process ends: objects they made must never outlive
-// their code.
+// process without crashing (plugins/probe.h); it loads here; each taskset's ABI version and C++
+// runtime equal the host's (plugins/exports.h); its factory returns an object (exceptions caught)
+// with at least one task and valid weights. A file failing a check is reported with its path and
+// the reason, and skipped. Loaded libraries stay loaded until the process ends: objects they made
+// must never outlive their code.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "engine/run_plan.h"
+#include "plugins/taskset_type.h"
 
 namespace nest::host {
 

@@ -9,18 +9,22 @@
 #include <memory>
 #include <thread>
 
-#include <nest/plugin.h>
-
-#include "engine/user.h"
+#include "plugins/exports.h"
 
 namespace nest::host {
+
+const nest::detail::Host* discovery_host() {
+  static const nest::detail::Host host{[]() -> nest::detail::UserContext* { return nullptr; }};
+  return &host;
+}
+
 namespace {
 
 constexpr int kFactoryThrew = 3;  // child exit code: loaded fine, a factory threw
 constexpr int kLoadThrew = 4;     // child exit code: an exception escaped loading itself
 
-[[noreturn]] void child(const std::filesystem::path& file,
-                        const std::vector<std::string>& symbols, int message_fd) {
+[[noreturn]] void child(const std::filesystem::path& file, const PluginSymbols& symbols,
+                        int message_fd) {
   boost::dll::shared_library library;
   try {
     library.load(file.string(),
@@ -36,11 +40,9 @@ constexpr int kLoadThrew = 4;     // child exit code: an exception escaped loadi
   }
   int code = 0;
   try {
-    for (const auto& symbol : symbols) {
-      const auto* entry =
-          static_cast<const nest::detail::TasksetExport*>(library.get<const void*>(symbol));
-      if (entry->abi_version != nest::kAbiVersion) continue;  // reported by the host
-      std::unique_ptr<nest::TaskSet>(entry->create(User::host_services()));
+    for (const nest::detail::TasksetExport* entry : plugin_exports(library, symbols).tasksets) {
+      if (!incompatibility(*entry).empty()) continue;  // reported by the host
+      std::unique_ptr<nest::TaskSet>(entry->create(discovery_host()));
     }
   } catch (...) {
     code = kFactoryThrew;
@@ -50,12 +52,11 @@ constexpr int kLoadThrew = 4;     // child exit code: an exception escaped loadi
 
 }  // namespace
 
-std::string probe_in_child(const std::filesystem::path& file,
-                           const std::vector<std::string>& symbols,
+std::string probe_in_child(const std::filesystem::path& file, const PluginSymbols& symbols,
                            std::chrono::milliseconds timeout) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return {};  // cannot probe: the in-process checks still run
-  std::fflush(nullptr);  // the child must not flush our buffered output again
+  std::fflush(nullptr);                // the child must not flush our buffered output again
   pid_t pid = fork();
   if (pid < 0) {
     close(pipe_fds[0]);
@@ -87,8 +88,7 @@ std::string probe_in_child(const std::filesystem::path& file,
            (got > 0 ? message : "unknown exception");
   }
   if (WIFSIGNALED(status)) {
-    return std::string("crashed while loading in a test process (") +
-           strsignal(WTERMSIG(status)) +
+    return std::string("crashed while loading in a test process (") + strsignal(WTERMSIG(status)) +
            "): a static constructor or the taskset's constructor failed hard";
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != kFactoryThrew) {

@@ -5,16 +5,16 @@
 #include <cmath>
 #include <set>
 
-#include "config/text.h"
 #include "report/table_format.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
 
 StatsView view(const RunResult& r) { return {r.totals.rows, r.total, r.info.elapsed_s}; }
 
-std::optional<double> figure(const RunResult& r, const std::string& method,
-                             const std::string& name, const char* metric) {
+std::optional<double> figure(const RunResult& r, const std::string& method, const std::string& name,
+                             const char* metric) {
   MetricRef ref = parse_metric_ref(metric);
   if (!name.empty() || !method.empty()) {
     ref.method = method;
@@ -42,7 +42,9 @@ RowComparison compare_row(const RunResult& base, const RunResult& now, const std
   return row;
 }
 
-std::string signed_fixed(double v, int decimals) { return (v >= 0 ? "+" : "") + fixed(v, decimals); }
+std::string signed_fixed(double v, int decimals) {
+  return (v >= 0 ? "+" : "") + fixed(v, decimals);
+}
 
 // "1203.4 -> 1150.2 (-4.4%)"
 std::string cell(const Change& c, bool ratio) {
@@ -89,8 +91,8 @@ RuleVerdict judge_rule(const CompareRule& rule, const RunResult& base, const Run
   double c = *change;
   v.broken = rule.greater ? (rule.or_equal ? c >= rule.limit : c > rule.limit)
                           : (rule.or_equal ? c <= rule.limit : c < rule.limit);
-  v.detail = measurement_text(rule.what, *b.value) + " -> " + measurement_text(rule.what, *n.value) +
-             " (" + shown + ")";
+  v.detail = measurement_text(rule.what, *b.value) + " -> " +
+             measurement_text(rule.what, *n.value) + " (" + shown + ")";
   return v;
 }
 

@@ -4,9 +4,8 @@
 #include <cctype>
 #include <charconv>
 
-#include "config/options.h"
-#include "config/text.h"
 #include "report/table_format.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
@@ -19,14 +18,22 @@ bool all_upper(std::string_view s) {
 
 void parse_metric(MetricRef& r, const std::string& m) {
   using M = MetricRef::Metric;
-  if (m == "avg") r.metric = M::kAvg;
-  else if (m == "min") r.metric = M::kMin;
-  else if (m == "max") r.metric = M::kMax;
-  else if (m == "med" || m == "median") r.metric = M::kPercentile, r.fraction = 0.5;
-  else if (m == "rps") r.metric = M::kRps;
-  else if (m == "fail_ratio") r.metric = M::kFailRatio;
-  else if (m == "failures") r.metric = M::kFailures;
-  else if (m == "requests") r.metric = M::kRequests;
+  if (m == "avg")
+    r.metric = M::kAvg;
+  else if (m == "min")
+    r.metric = M::kMin;
+  else if (m == "max")
+    r.metric = M::kMax;
+  else if (m == "med" || m == "median")
+    r.metric = M::kPercentile, r.fraction = 0.5;
+  else if (m == "rps")
+    r.metric = M::kRps;
+  else if (m == "fail_ratio")
+    r.metric = M::kFailRatio;
+  else if (m == "failures")
+    r.metric = M::kFailures;
+  else if (m == "requests")
+    r.metric = M::kRequests;
   else if (m.size() > 1 && m[0] == 'p' && std::isdigit(static_cast<unsigned char>(m[1]))) {
     double percent = 0;
     auto [end, ec] = std::from_chars(m.data() + 1, m.data() + m.size(), percent);
@@ -38,8 +45,9 @@ void parse_metric(MetricRef& r, const std::string& m) {
   } else if (m.empty()) {
     fail("no metric before the comparison");
   } else {
-    static const std::vector<std::string> names = {"avg", "min", "max", "med", "p50", "p90", "p95",
-                                                   "p99", "rps", "fail_ratio", "failures", "requests"};
+    static const std::vector<std::string> names = {"avg", "min",        "max",      "med",
+                                                   "p50", "p90",        "p95",      "p99",
+                                                   "rps", "fail_ratio", "failures", "requests"};
     std::string hint = nearest(m, names);
     fail("unknown metric '" + m + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
          "; metrics: avg, min, max, med, pNN, rps, fail_ratio, failures, requests");
@@ -87,20 +95,27 @@ Measurement measure(const MetricRef& ref, const StatsView& stats) {
   }
   using M = MetricRef::Metric;
   const RowStats& s = *judged;
-  bool counts_only = ref.metric == M::kRps || ref.metric == M::kFailures || ref.metric == M::kRequests;
+  bool counts_only =
+      ref.metric == M::kRps || ref.metric == M::kFailures || ref.metric == M::kRequests;
   if (!counts_only && s.requests == 0) return {std::nullopt, "no requests"};
   auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
   switch (ref.metric) {
-    case M::kPercentile: return {ms(s.times.percentile(ref.fraction)), {}};
-    case M::kAvg: return {ms(s.total_us) / static_cast<double>(s.requests), {}};
-    case M::kMin: return {ms(s.times.min()), {}};
-    case M::kMax: return {ms(s.times.max()), {}};
+    case M::kPercentile:
+      return {ms(s.times.percentile(ref.fraction)), {}};
+    case M::kAvg:
+      return {ms(s.total_us) / static_cast<double>(s.requests), {}};
+    case M::kMin:
+      return {ms(s.times.min()), {}};
+    case M::kMax:
+      return {ms(s.times.max()), {}};
     case M::kRps:
       return {stats.seconds > 0 ? static_cast<double>(s.requests) / stats.seconds : 0.0, {}};
     case M::kFailRatio:
       return {static_cast<double>(s.failures) / static_cast<double>(s.requests), {}};
-    case M::kFailures: return {static_cast<double>(s.failures), {}};
-    case M::kRequests: return {static_cast<double>(s.requests), {}};
+    case M::kFailures:
+      return {static_cast<double>(s.failures), {}};
+    case M::kRequests:
+      return {static_cast<double>(s.requests), {}};
   }
   return {std::nullopt, "unknown metric"};
 }

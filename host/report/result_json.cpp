@@ -1,13 +1,13 @@
 #include "report/result_json.h"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
-#include "config/atomic_file.h"
 #include "stats/aggregator.h"
+#include "util/atomic_file.h"
 
 namespace nest::host {
 namespace json = boost::json;
@@ -49,7 +49,9 @@ json::object histogram_json(const Histogram& h) {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     if (counts[i]) buckets.push_back(json::array{static_cast<std::int64_t>(i), counts[i]});
   }
-  return {{"count", h.count()}, {"min_us", h.min()}, {"max_us", h.max()},
+  return {{"count", h.count()},
+          {"min_us", h.min()},
+          {"max_us", h.max()},
           {"buckets", std::move(buckets)}};
 }
 
@@ -60,10 +62,14 @@ json::object figures_json(const RowSummary& s) {
     percentiles[percentile_key(kReportedPercentiles[i])] = number(s.percentiles_ms[i]);
   }
   double ratio = s.requests ? static_cast<double>(s.failures) / static_cast<double>(s.requests) : 0;
-  return {{"avg_ms", number(s.avg_ms)},     {"min_ms", number(s.min_ms)},
-          {"max_ms", number(s.max_ms)},     {"median_ms", number(s.median_ms)},
-          {"avg_bytes", number(s.avg_bytes)}, {"rps", number(s.rps)},
-          {"fail_per_s", number(s.fail_per_s)}, {"fail_ratio", number(ratio)},
+  return {{"avg_ms", number(s.avg_ms)},
+          {"min_ms", number(s.min_ms)},
+          {"max_ms", number(s.max_ms)},
+          {"median_ms", number(s.median_ms)},
+          {"avg_bytes", number(s.avg_bytes)},
+          {"rps", number(s.rps)},
+          {"fail_per_s", number(s.fail_per_s)},
+          {"fail_ratio", number(ratio)},
           {"percentiles_ms", std::move(percentiles)}};
 }
 
@@ -91,9 +97,12 @@ json::object series_json(const Series& s, json::object into) {
 
 const char* outcome_name(ThresholdVerdict::Outcome o) {
   switch (o) {
-    case ThresholdVerdict::Outcome::kPass: return "pass";
-    case ThresholdVerdict::Outcome::kFail: return "fail";
-    case ThresholdVerdict::Outcome::kNoData: return "no_data";
+    case ThresholdVerdict::Outcome::kPass:
+      return "pass";
+    case ThresholdVerdict::Outcome::kFail:
+      return "fail";
+    case ThresholdVerdict::Outcome::kNoData:
+      return "no_data";
   }
   return "no_data";
 }
@@ -196,7 +205,8 @@ class Reader {
     s.bytes = count(o, "bytes", where);
     std::string hw = join(where, "histogram");
     s.times = histogram(object(field(o, "histogram", where), hw), hw);
-    if (s.times.count() != s.requests) fail(hw, "holds a different number of requests than the row");
+    if (s.times.count() != s.requests)
+      fail(hw, "holds a different number of requests than the row");
     if (s.failures > s.requests) fail(where, "more failures than requests");
     return s;
   }
@@ -221,8 +231,8 @@ json::value parse(const std::string& text, const std::string& origin) {
   std::size_t used = parser.write_some(text.data(), text.size(), ec);
   if (!ec) parser.finish(ec);
   if (ec) {
-    std::size_t line = 1 + static_cast<std::size_t>(
-                               std::count(text.begin(), text.begin() + static_cast<long>(used), '\n'));
+    std::size_t line = 1 + static_cast<std::size_t>(std::count(
+                               text.begin(), text.begin() + static_cast<long>(used), '\n'));
     throw ResultFileError(origin + ":" + std::to_string(line) + ": not valid JSON (" +
                           ec.message() + ")");
   }
@@ -241,23 +251,25 @@ std::string result_to_json(const RunResult& r) {
   // Figures from the elapsed time as the file holds it, so a result read back derives the same.
   double elapsed_s = twelve_digits(r.info.elapsed_s);
   Summary summary = summarize_totals(r.totals, r.total, elapsed_s);
-  json::object run{{"host", r.info.host},
-                   {"users", r.info.users},
-                   {"spawn_rate", number(r.info.spawn_rate)},
-                   {"run_time_s", r.info.run_time_s ? number(*r.info.run_time_s)
-                                                    : json::value(nullptr)},
-                   {"threads", r.info.threads},
-                   {"transport", r.info.transport},
-                   {"started_at", r.info.started_at},
-                   {"elapsed_s", elapsed_s},
-                   {"interrupted", r.info.interrupted},
-                   {"aborted_by", r.info.aborted_by},
-                   {"seed", r.info.seed}};
+  json::object run{
+      {"host", r.info.host},
+      {"users", r.info.users},
+      {"spawn_rate", number(r.info.spawn_rate)},
+      {"run_time_s", r.info.run_time_s ? number(*r.info.run_time_s) : json::value(nullptr)},
+      {"threads", r.info.threads},
+      {"transport", r.info.transport},
+      {"started_at", r.info.started_at},
+      {"elapsed_s", elapsed_s},
+      {"interrupted", r.info.interrupted},
+      {"aborted_by", r.info.aborted_by},
+      {"seed", r.info.seed}};
   json::array tasksets;
   for (const auto& t : r.tasksets) {
-    tasksets.push_back(json::object{
-        {"name", t.name}, {"weight", t.weight}, {"source", t.source}, {"plugin", t.plugin},
-        {"transport", t.transport}});
+    tasksets.push_back(json::object{{"name", t.name},
+                                    {"weight", t.weight},
+                                    {"source", t.source},
+                                    {"plugin", t.plugin},
+                                    {"transport", t.transport}});
   }
   json::array rows;
   for (const RowSummary& s : summary.rows) {
@@ -269,8 +281,10 @@ std::string result_to_json(const RunResult& r) {
         {"method", key.method}, {"name", key.name}, {"error", key.error}, {"occurrences", n}});
   }
   for (const auto& [key, n] : r.totals.exceptions) {
-    exceptions.push_back(json::object{{"taskset", key.taskset}, {"task", key.task},
-                                      {"message", key.message}, {"occurrences", n}});
+    exceptions.push_back(json::object{{"taskset", key.taskset},
+                                      {"task", key.task},
+                                      {"message", key.message},
+                                      {"occurrences", n}});
   }
   for (const auto& v : r.thresholds) {
     thresholds.push_back(json::object{{"threshold", v.text},
@@ -305,10 +319,11 @@ std::string result_to_json(const RunResult& r) {
       {"aggregated", row_json("", "Aggregated", r.total, summary.total)},
       {"connects", json::object{{"count", r.totals.connects.requests},
                                 {"total_us", r.totals.connects.total_us},
-                                {"figures", {{"avg_ms", number(summary.connects.avg_ms)},
-                                             {"median_ms", number(summary.connects.median_ms)},
-                                             {"p95_ms", number(summary.connects.p95_ms)},
-                                             {"max_ms", number(summary.connects.max_ms)}}},
+                                {"figures",
+                                 {{"avg_ms", number(summary.connects.avg_ms)},
+                                  {"median_ms", number(summary.connects.median_ms)},
+                                  {"p95_ms", number(summary.connects.p95_ms)},
+                                  {"max_ms", number(summary.connects.max_ms)}}},
                                 {"histogram", histogram_json(r.totals.connects.times)}}},
       {"failures", std::move(failures)},
       {"exceptions", std::move(exceptions)},
@@ -354,8 +369,7 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   for (std::size_t i = 0; i < tasksets.size(); ++i) {
     std::string where = "tasksets[" + std::to_string(i) + "]";
     const json::object& t = in.object(tasksets[i], where);
-    r.tasksets.push_back({in.text(t, "name", where),
-                          static_cast<int>(in.count(t, "weight", where)),
+    r.tasksets.push_back({in.text(t, "name", where), static_cast<int>(in.count(t, "weight", where)),
                           in.text(t, "source", where), in.text(t, "plugin", where),
                           in.text(t, "transport", where)});
   }
@@ -364,7 +378,8 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     std::string where = "rows[" + std::to_string(i) + "]";
     const json::object& o = in.object(rows[i], where);
     RowKey key{in.text(o, "method", where), in.text(o, "name", where)};
-    if (!r.totals.rows.emplace(key, in.row(o, where)).second) in.fail(where, "a second row of that name");
+    if (!r.totals.rows.emplace(key, in.row(o, where)).second)
+      in.fail(where, "a second row of that name");
   }
   r.total = in.row(in.object(in.field(doc, "aggregated", ""), "aggregated"), "aggregated");
   if (!(r.total == merge_rows(r.totals))) in.fail("aggregated", "is not the sum of the rows");
@@ -372,8 +387,9 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   const json::object& connects = in.object(in.field(doc, "connects", ""), "connects");
   r.totals.connects.requests = in.count(connects, "count", "connects");
   r.totals.connects.total_us = in.count(connects, "total_us", "connects");
-  r.totals.connects.times = in.histogram(
-      in.object(in.field(connects, "histogram", "connects"), "connects.histogram"), "connects.histogram");
+  r.totals.connects.times =
+      in.histogram(in.object(in.field(connects, "histogram", "connects"), "connects.histogram"),
+                   "connects.histogram");
   if (r.totals.connects.times.count() != r.totals.connects.requests) {
     in.fail("connects.histogram", "holds a different number of connections than count");
   }
@@ -399,10 +415,14 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     v.text = in.text(o, "threshold", where);
     v.source = in.text(o, "source", where);
     std::string outcome = in.text(o, "outcome", where);
-    if (outcome == "pass") v.outcome = ThresholdVerdict::Outcome::kPass;
-    else if (outcome == "fail") v.outcome = ThresholdVerdict::Outcome::kFail;
-    else if (outcome == "no_data") v.outcome = ThresholdVerdict::Outcome::kNoData;
-    else in.fail(where + ".outcome", "expected pass, fail or no_data, not '" + outcome + "'");
+    if (outcome == "pass")
+      v.outcome = ThresholdVerdict::Outcome::kPass;
+    else if (outcome == "fail")
+      v.outcome = ThresholdVerdict::Outcome::kFail;
+    else if (outcome == "no_data")
+      v.outcome = ThresholdVerdict::Outcome::kNoData;
+    else
+      in.fail(where + ".outcome", "expected pass, fail or no_data, not '" + outcome + "'");
     v.measured = in.real(o, "measured", where);
     v.measured_text = in.text(o, "measured_text", where);
     r.thresholds.push_back(std::move(v));

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cmath>
 
-#include "config/duration.h"
-#include "config/text.h"
+#include "util/duration.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
@@ -24,7 +24,8 @@ class Parser {
     t.source = source_;
     std::string_view rest = text_;
     // Grace: a trailing " for DURATION".
-    if (auto at = rest.rfind(" for "); at != std::string_view::npos && at > rest.find_first_of("<>")) {
+    if (auto at = rest.rfind(" for ");
+        at != std::string_view::npos && at > rest.find_first_of("<>")) {
       std::string grace = trim(rest.substr(at + 5));
       auto parsed = parse_duration(grace);
       if (!parsed) fail("'" + grace + "' after 'for' is not a duration (e.g. 30s, 2m)");
@@ -57,14 +58,20 @@ class Parser {
     std::string unit = trim(std::string_view(end, v.data() + v.size() - end));
     using M = MetricRef::Metric;
     if (t.what.is_time()) {
-      double scale = unit == "us" ? 0.001 : unit == "ms" || unit.empty() ? 1.0
-                   : unit == "s" ? 1000.0 : unit == "m" ? 60'000.0 : -1;
+      double scale = unit == "us"                   ? 0.001
+                     : unit == "ms" || unit.empty() ? 1.0
+                     : unit == "s"                  ? 1000.0
+                     : unit == "m"                  ? 60'000.0
+                                                    : -1;
       if (scale < 0) fail("'" + unit + "' is not a time unit: use us, ms, s or m");
       t.limit = number * scale;
     } else if (t.what.metric == M::kFailRatio) {
-      if (unit == "%") t.limit = number / 100;
-      else if (unit.empty() && number <= 1) t.limit = number;
-      else fail("a failure ratio is a percentage (1%) or a ratio from 0 to 1 (0.01)");
+      if (unit == "%")
+        t.limit = number / 100;
+      else if (unit.empty() && number <= 1)
+        t.limit = number;
+      else
+        fail("a failure ratio is a percentage (1%) or a ratio from 0 to 1 (0.01)");
     } else if (t.what.metric == M::kRps) {
       if (!unit.empty() && unit != "/s") fail("requests per second take no unit but '/s'");
       t.limit = number;
@@ -97,10 +104,18 @@ ThresholdVerdict evaluate(const Threshold& t, const StatsView& stats) {
   v.measured = *m.value;
   bool pass = false;
   switch (t.op) {
-    case Threshold::Op::kLess: pass = v.measured < t.limit; break;
-    case Threshold::Op::kLessEqual: pass = v.measured <= t.limit; break;
-    case Threshold::Op::kGreater: pass = v.measured > t.limit; break;
-    case Threshold::Op::kGreaterEqual: pass = v.measured >= t.limit; break;
+    case Threshold::Op::kLess:
+      pass = v.measured < t.limit;
+      break;
+    case Threshold::Op::kLessEqual:
+      pass = v.measured <= t.limit;
+      break;
+    case Threshold::Op::kGreater:
+      pass = v.measured > t.limit;
+      break;
+    case Threshold::Op::kGreaterEqual:
+      pass = v.measured >= t.limit;
+      break;
   }
   v.outcome = pass ? ThresholdVerdict::Outcome::kPass : ThresholdVerdict::Outcome::kFail;
   v.measured_text = measurement_text(t.what, v.measured);

@@ -15,14 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "nest/detail/host_hooks.h"
+
 namespace nest {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-namespace detail {
-class ResponseSink;
-class ResponseRecycler;
-}
 
 // Per-request options. Use designated initializers: client().get("/a", {.name = "/a/[id]"}).
 struct Options {
@@ -46,11 +43,11 @@ struct Request {
 // those calls do nothing. A Response must not outlive the task or hook that received it.
 class Response {
  public:
-  int status = 0;                     // HTTP status; 0 when no response arrived
-  std::string body;                   // the decoded body
-  Headers headers;                    // response headers in arrival order
+  int status = 0;                        // HTTP status; 0 when no response arrived
+  std::string body;                      // the decoded body
+  Headers headers;                       // response headers in arrival order
   std::chrono::microseconds elapsed{0};  // from sending the request to the last byte read
-  std::string error;                  // transport error text; empty when a response arrived
+  std::string error;                     // transport error text; empty when a response arrived
 
   // True when a response arrived with a status below 400.
   bool ok() const { return error.empty() && status > 0 && status < 400; }
@@ -68,47 +65,12 @@ class Response {
   Response& operator=(const Response&) = delete;
   ~Response();
 
-  // --- for the host ---
-  // Defers recording to `sink` until destruction (catch_response); `row` is the host's stats row.
-  void defer_to(detail::ResponseSink* sink, unsigned row) { sink_ = sink; row_ = row; }
-  unsigned deferred_row() const { return row_; }
-  // On destruction, hands the body's and headers' storage to `recycler` for the next Response.
-  void recycle_with(detail::ResponseRecycler* recycler) { recycler_ = recycler; }
-  bool marked_failed() const { return verdict_ == Verdict::kFailure; }
-  bool marked_succeeded() const { return verdict_ == Verdict::kSuccess; }
-  const std::string& failure_message() const { return failure_message_; }
-
  private:
-  enum class Verdict { kUndecided, kSuccess, kFailure };
-  void finish() noexcept;
-  detail::ResponseSink* sink_ = nullptr;
-  detail::ResponseRecycler* recycler_ = nullptr;
-  unsigned row_ = 0;
-  Verdict verdict_ = Verdict::kUndecided;
-  std::string failure_message_;
+  friend struct detail::ResponseAccess;
+  friend struct detail::AbiLayout;
+  void finish() noexcept;  // fires the host's hooks (recording, storage reuse), once
+  detail::ResponseControl control_;
 };
-
-namespace detail {
-// Implemented by the host: records a catch_response Response when it is destroyed.
-class ResponseSink {
- public:
-  virtual void record_deferred(const Response& response) noexcept = 0;
-
- protected:
-  ~ResponseSink() = default;
-};
-
-// Implemented by the host, alive as long as the process: takes the storage of a Response being
-// destroyed (its body's and header strings' capacity) for the next one, so a task's steady
-// request loop allocates nothing.
-class ResponseRecycler {
- public:
-  virtual void recycle(Response& response) noexcept = 0;
-
- protected:
-  ~ResponseRecycler() = default;
-};
-}  // namespace detail
 
 // The per-user HTTP session: its own cookie jar; keep-alive connections are reused.
 class Client {
@@ -156,10 +118,10 @@ inline std::string_view Response::header(std::string_view name) const {
 }
 
 inline void Response::failure(std::string message) {
-  verdict_ = Verdict::kFailure;
-  failure_message_ = std::move(message);
+  control_.verdict = detail::ResponseControl::Verdict::kFailure;
+  control_.failure_message = std::move(message);
 }
-inline void Response::success() { verdict_ = Verdict::kSuccess; }
+inline void Response::success() { control_.verdict = detail::ResponseControl::Verdict::kSuccess; }
 
 inline Response::Response(Response&& o) noexcept
     : status(o.status),
@@ -167,11 +129,7 @@ inline Response::Response(Response&& o) noexcept
       headers(std::move(o.headers)),
       elapsed(o.elapsed),
       error(std::move(o.error)),
-      sink_(std::exchange(o.sink_, nullptr)),
-      recycler_(std::exchange(o.recycler_, nullptr)),
-      row_(o.row_),
-      verdict_(o.verdict_),
-      failure_message_(std::move(o.failure_message_)) {}
+      control_(std::move(o.control_)) {}
 
 inline Response& Response::operator=(Response&& o) noexcept {
   if (this != &o) {
@@ -181,11 +139,7 @@ inline Response& Response::operator=(Response&& o) noexcept {
     headers = std::move(o.headers);
     elapsed = o.elapsed;
     error = std::move(o.error);
-    sink_ = std::exchange(o.sink_, nullptr);
-    recycler_ = std::exchange(o.recycler_, nullptr);
-    row_ = o.row_;
-    verdict_ = o.verdict_;
-    failure_message_ = std::move(o.failure_message_);
+    control_ = std::move(o.control_);
   }
   return *this;
 }
@@ -193,8 +147,15 @@ inline Response& Response::operator=(Response&& o) noexcept {
 inline Response::~Response() { finish(); }
 
 inline void Response::finish() noexcept {
-  if (sink_) std::exchange(sink_, nullptr)->record_deferred(*this);
-  if (recycler_) std::exchange(recycler_, nullptr)->recycle(*this);
+  if (auto* sink = std::exchange(control_.sink, nullptr)) sink->record_deferred(*this);
+  if (auto* recycler = std::exchange(control_.recycler, nullptr)) recycler->recycle(*this);
 }
+
+namespace detail {
+inline ResponseControl& ResponseAccess::control(Response& response) { return response.control_; }
+inline const ResponseControl& ResponseAccess::control(const Response& response) {
+  return response.control_;
+}
+}  // namespace detail
 
 }  // namespace nest

@@ -13,10 +13,8 @@
 // std::this_thread::sleep_for, blocking sockets or long CPU loops stall every user on it.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,41 +30,6 @@
 #endif
 
 namespace nest {
-
-namespace detail {
-
-// Per-user services the host provides while that user's code runs.
-class UserContext {
- public:
-  virtual Client& client() = 0;
-  virtual void sleep(std::chrono::nanoseconds duration) = 0;
-
- protected:
-  ~UserContext() = default;
-};
-
-// The host's entry points, handed to the plugin by the factory (see plugin.h).
-struct Host {
-  UserContext* (*current_user)();  // the user running on the calling thread, or null
-};
-
-// One per plugin (hidden visibility): set by every factory call, from any worker thread, so
-// atomic (always the same value; relaxed order is enough for a pointer to static data).
-inline std::atomic<const Host*>& host_slot() {
-  static std::atomic<const Host*> host{nullptr};
-  return host;
-}
-inline void install_host(const Host* host) { host_slot().store(host, std::memory_order_relaxed); }
-
-inline UserContext& current_user() {
-  const Host* host = host_slot().load(std::memory_order_relaxed);
-  UserContext* user = host ? host->current_user() : nullptr;
-  if (!user) throw std::logic_error("nest: client()/sleep() used outside a running user "
-                                    "(for example in a TaskSet constructor)");
-  return *user;
-}
-
-}  // namespace detail
 
 // Thrown by TaskSet::interrupt(); caught by the engine. Never catch it yourself (a
 // `catch (...)` in a task must rethrow), or the user cannot leave the taskset.
@@ -92,8 +55,8 @@ enum class Transport {
 class NEST_SDK_API TaskSet {
  public:
   struct Task {
-    int weight;                  // relative frequency; 0 = never picked
-    std::string name;            // shown in the exceptions report
+    int weight;        // relative frequency; 0 = never picked
+    std::string name;  // shown in the exceptions report
     std::function<void()> run;
   };
 
@@ -136,6 +99,7 @@ class NEST_SDK_API TaskSet {
   [[noreturn]] void interrupt(bool reschedule = true) { throw Interrupt{reschedule}; }
 
  private:
+  friend struct detail::AbiLayout;
   int weight_ = 1;
   WaitTime wait_;
   std::vector<Task> tasks_;

@@ -1,4 +1,4 @@
-#include "report/plan_table.h"
+#include "config/plan_table.h"
 
 #include <string>
 

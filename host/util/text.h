@@ -1,10 +1,12 @@
 // Small text helpers for what people type (flags, INI lines, thresholds) and for HTTP names.
+// Part of util/, the room every layer may use and that uses none.
 #pragma once
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nest::host {
 
@@ -23,5 +25,8 @@ inline bool iequals(std::string_view a, std::string_view b) {
                   std::tolower(static_cast<unsigned char>(y));
          });
 }
+
+// The valid key closest to `key` (edit distance at most 3), or empty: for "did you mean".
+std::string nearest(const std::string& key, const std::vector<std::string>& valid);
 
 }  // namespace nest::host

@@ -1,0 +1,76 @@
+#include "plugins/exports.h"
+
+#include <boost/dll/library_info.hpp>
+#include <cstring>
+#include <string_view>
+
+namespace nest::host {
+namespace {
+
+constexpr const char* kEntryPoint = "nest_plugin_tasksets";
+// ABI 1 and 2 exported `nest_taskset_<Class>` in the section "nest", a pointer to an export
+// whose first field is its version. Still recognised, so that such a plugin is refused naming
+// its version instead of looking like no plugin at all.
+constexpr std::string_view kLegacyPrefix = "nest_taskset_";
+
+std::string other_version(std::uint32_t version) {
+  return "built for Nest ABI version " + std::to_string(version) +
+         ", this nest-host runs version " + std::to_string(nest::kAbiVersion) +
+         ": rebuild it against this SDK";
+}
+
+}  // namespace
+
+PluginSymbols read_plugin_symbols(const std::filesystem::path& file) {
+  boost::dll::library_info info(file.string());
+  PluginSymbols symbols;
+  for (auto& symbol : info.symbols()) symbols.entry_point |= symbol == kEntryPoint;
+  for (auto& symbol : info.symbols("nest")) {
+    if (symbol.starts_with(kLegacyPrefix)) symbols.legacy.push_back(symbol);
+  }
+  return symbols;
+}
+
+PluginExports plugin_exports(const boost::dll::shared_library& library,
+                             const PluginSymbols& symbols) {
+  PluginExports out;
+  for (const auto& symbol : symbols.legacy) {
+    if (!library.has(symbol)) continue;
+    const auto* version = static_cast<const std::uint32_t*>(library.get<const void*>(symbol));
+    if (*version != nest::kAbiVersion) {
+      out.problem = other_version(*version);
+      return out;
+    }
+  }
+  if (!symbols.entry_point || !library.has(kEntryPoint)) {
+    out.problem = symbols.legacy.empty()
+                      ? "exports no Nest tasksets"
+                      : "exports tasksets in a form this nest-host does not know";
+    return out;
+  }
+  auto& entry_point =
+      library.get<std::uint32_t(const void* const**, const void* const**)>(kEntryPoint);
+  const void* const* begin = nullptr;
+  const void* const* end = nullptr;
+  if (std::uint32_t version = entry_point(&begin, &end); version != nest::kAbiVersion) {
+    out.problem = other_version(version);
+    return out;
+  }
+  for (auto it = begin; it != end; ++it) {
+    if (*it) out.tasksets.push_back(static_cast<const nest::detail::TasksetExport*>(*it));
+  }
+  if (out.tasksets.empty()) out.problem = "exports no Nest tasksets (no NEST_TASKSET in it)";
+  return out;
+}
+
+std::string incompatibility(const nest::detail::TasksetExport& entry) {
+  if (entry.abi_version != nest::kAbiVersion) return other_version(entry.abi_version);
+  if (std::strcmp(entry.runtime, nest::detail::kRuntime) != 0) {
+    return std::string("built for another C++ runtime: ") + entry.runtime + " (" + entry.compiler +
+           "), and this nest-host runs " + nest::detail::kRuntime + " (" + nest::detail::kCompiler +
+           "): rebuild it with the same standard library";
+  }
+  return {};
+}
+
+}  // namespace nest::host
