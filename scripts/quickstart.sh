@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target nest-host nest-demo-target example_model shop
+# Everything `cmake --install build` needs, so the README's next steps work in order.
+cmake --build build -j"$(nproc)" --target nest-host nest-demo-target nest-sdk example_model shop
 
 mkdir -p results
 log=results/demo-target.log

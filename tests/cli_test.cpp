@@ -189,6 +189,20 @@ TEST(Cli, FastTransportSaysWhatItCannotServe) {
   EXPECT_EQ(target.counts()["GET /items"], 0u);
 }
 
+TEST(Cli, DemoTargetSaysWhyItCannotListen) {
+  DemoTarget target;
+  auto busy =
+      run_process({NEST_BIN_DIR "/nest-demo-target", "--port", std::to_string(target.port())}, 20);
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_EQ(busy.err,
+            "nest-demo-target: cannot listen on 127.0.0.1:" + std::to_string(target.port()) +
+                " (bind): Address already in use: another program listens on that "
+                "port (try --port 0 for a free one)\n");
+  auto bad = run_process({NEST_BIN_DIR "/nest-demo-target", "--bind", "localhost"}, 20);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "nest-demo-target: --bind localhost: not an IP address\n");
+}
+
 TEST(Cli, ListShowsTasksetsAndTasks) {
   auto r = nest_host({"--taskset-dir", NEST_EXAMPLE_PLUGINS, "--list"});
   EXPECT_EQ(r.exit_code, 0);

@@ -141,7 +141,7 @@ Options parse_options(int argc, const char* const* argv) {
     ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
     ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
-    ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, about twice the requests per CPU); default curl")
+    ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, the most requests per CPU: docs/benchmarks.md); default curl")
     ("max-redirects", po::value(&o.run.transport.max_redirects)->default_value(10), "redirects followed at most per request; 0 = none (the 3xx is the response)")
     ("insecure", po::bool_switch(&o.run.transport.insecure), "do not check TLS certificates (self-signed test systems); both transports")
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")

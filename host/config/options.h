@@ -22,7 +22,7 @@ struct Options {
   std::vector<Threshold> thresholds;  // --threshold, then [thresholds] of the INI file
   bool abort_on_fail = false;         // stop the run once a threshold stays broken
   bool only_summary = false;
-  bool yes = false;               // -y: accepted; the confirmation comes with the workflow
+  bool yes = false;               // -y: run without asking "Run with these weights? [Y/n]"
   bool list = false;              // --list: print what was found and exit
   bool configure = false;         // --configure: ask for the weights and save them
   std::string config_path;        // --config as given (default nest.ini), whether or not it exists

@@ -306,15 +306,31 @@ int main(int argc, char** argv) {
   asio::io_context io(threads);
   Counts counts;
   tcp::acceptor acceptor(io);
-  try {
-    tcp::endpoint endpoint(asio::ip::make_address(bind), static_cast<unsigned short>(port));
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "nest-demo-target: cannot listen on %s:%d: %s\n", bind.c_str(), port,
-                 e.what());
+  // error_code overloads: the message says what went wrong (Boost's exception text would add
+  // its own source location).
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(bind, ec);
+  if (ec) {
+    std::fprintf(stderr, "nest-demo-target: --bind %s: not an IP address\n", bind.c_str());
+    return 2;
+  }
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  const char* step = "open a socket";
+  if (!acceptor.open(endpoint.protocol(), ec)) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    step = "bind";
+    if (!acceptor.bind(endpoint, ec)) {
+      step = "listen";
+      acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+  }
+  if (ec) {
+    std::string why = ec.message();
+    if (ec == asio::error::address_in_use)
+      why += ": another program listens on that port (try --port 0 for a free one)";
+    if (ec == asio::error::access_denied) why += ": ports below 1024 need privileges";
+    std::fprintf(stderr, "nest-demo-target: cannot listen on %s:%d (%s): %s\n", bind.c_str(), port,
+                 step, why.c_str());
     return 1;
   }
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -1,5 +1,6 @@
-// Results computed once from the merged samples; every renderer (console, CSV, later JSON and
-// HTML) reads only these plain structs. Times are in milliseconds, rates per second.
+// Figures computed once from merged samples by stats/aggregator.h: the console tables and the CSV
+// files render these plain structs. A saved result (stats/run_result.h) is summarized the same
+// way when it is shown again (nest-host report). Times are in milliseconds, rates per second.
 #pragma once
 
 #include <array>
@@ -19,10 +20,10 @@ struct RowSummary {
   std::uint64_t requests = 0;
   std::uint64_t failures = 0;
   double avg_ms = 0, min_ms = 0, max_ms = 0, median_ms = 0;
-  double avg_bytes = 0;          // average response body size
-  double rps = 0, fail_per_s = 0;            // over the whole run
-  double current_rps = 0, current_fail_per_s = 0;  // over the last few seconds
-  std::array<double, 11> percentiles_ms{};   // kReportedPercentiles, whole run
+  double avg_bytes = 0;                             // average response body size
+  double rps = 0, fail_per_s = 0;                   // over the whole run
+  double current_rps = 0, current_fail_per_s = 0;   // over the last few seconds
+  std::array<double, 11> percentiles_ms{};          // kReportedPercentiles, whole run
   std::array<double, 11> current_percentiles_ms{};  // kReportedPercentiles, last few seconds
 };
 

@@ -49,7 +49,7 @@ inline void sleep(std::chrono::nanoseconds duration) { detail::current_user().sl
 enum class Transport {
   kDefault,  // the run's choice: nest-host --transport (curl unless set)
   kCurl,     // libcurl: HTTP/1.1 and HTTP/2, proxies, every authentication scheme
-  kFast,     // Nest's HTTP/1.1 keep-alive client: several times the requests per CPU second
+  kFast,     // Nest's HTTP/1.1 keep-alive client: the most requests per CPU (docs/benchmarks.md)
 };
 
 class NEST_SDK_API TaskSet {
