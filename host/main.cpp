@@ -14,7 +14,7 @@
 #include "config/plan_table.h"
 #include "config/weights.h"
 #include "engine/fd_limit.h"
-#include "engine/runner.h"
+#include "engine/run.h"
 #include "plugins/loader.h"
 #include "report/console.h"
 #include "report/html_report.h"

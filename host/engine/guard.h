@@ -2,26 +2,25 @@
 // exception tagged with the taskset and task names; nothing escapes into the engine.
 #pragma once
 
+#include <nest/taskset.h>
+
 #include <boost/context/fiber.hpp>  // forced_unwind
 #include <exception>
 #include <string_view>
-
-#include <nest/taskset.h>
 
 #include "stats/recorder.h"
 
 namespace nest::host {
 
 enum class Outcome {
-  kDone,            // returned normally (or threw, and the exception was counted)
-  kInterrupt,       // interrupt(): leave the taskset now
-  kInterruptWait,   // interrupt(false): leave after the usual pause
-  kStopped,         // nest::UserStopped: the test is over for this user
+  kDone,           // returned normally (or threw, and the exception was counted)
+  kInterrupt,      // interrupt(): leave the taskset now
+  kInterruptWait,  // interrupt(false): leave after the usual pause
+  kStopped,        // nest::UserStopped: the test is over for this user
 };
 
 template <typename Fn>
-Outcome call_guarded(Recorder& recorder, std::string_view taskset, std::string_view task,
-                     Fn&& fn) {
+Outcome call_guarded(Recorder& recorder, std::string_view taskset, std::string_view task, Fn&& fn) {
   try {
     fn();
     return Outcome::kDone;

@@ -23,17 +23,22 @@ User::~User() = default;
 
 void User::run(boost::asio::yield_context yield) {
   yield_ = &yield;
-  t_current = this;
+  t_current = this;  // the coroutine starts; park() sets it again whenever it resumes
   while (!worker_.stopping()) run_taskset(worker_.taskset_picker().pick(worker_.rng()));
   phase_ = Phase::kIdle;
   finished_ = true;
   worker_.user_finished();
 }
 
-// Every call into plugin code: makes this user the current one, and guards.
+template <typename Start>
+void User::park(Start&& start) {
+  start(*yield_);
+  t_current = this;
+}
+
+// Every call into plugin code.
 template <typename Fn>
 Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn) {
-  t_current = this;
   return call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn));
 }
 
@@ -57,7 +62,7 @@ void User::run_taskset(std::size_t index) {
   Outcome outcome = guarded(type.name, "on_start", [&] { taskset->on_start(); });
   while (outcome == Outcome::kDone && !worker_.stopping() && !tasks.empty()) {
     const auto& task = taskset->tasks()[tasks.pick(worker_.rng())];
-    auto started = std::chrono::steady_clock::now();
+    auto started = EngineClock::now();
     phase_ = Phase::kTask;
     outcome = guarded(type.name, task.name, task.run);
     if (outcome != Outcome::kDone || worker_.stopping()) break;
@@ -68,12 +73,11 @@ void User::run_taskset(std::size_t index) {
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
   if (outcome == Outcome::kInterruptWait) {
-    wait_after_task(wait, std::chrono::steady_clock::now());
+    wait_after_task(wait, EngineClock::now());
   }
 }
 
-void User::wait_after_task(const nest::WaitTime& wait,
-                           std::chrono::steady_clock::time_point started) {
+void User::wait_after_task(const nest::WaitTime& wait, EngineClock::time_point started) {
   using Kind = nest::WaitTime::Kind;
   switch (wait.kind) {
     case Kind::kNone:
@@ -86,8 +90,8 @@ void User::wait_after_task(const nest::WaitTime& wait,
                    std::chrono::nanoseconds(static_cast<long long>(span * worker_.rng().unit())));
     }
     case Kind::kPacing: {
-      auto next = started + wait.low;
-      auto now = std::chrono::steady_clock::now();
+      auto next = started + std::chrono::duration_cast<EngineClock::duration>(wait.low);
+      auto now = EngineClock::now();
       if (next > now) pause(next - now);
       return;
     }
@@ -97,25 +101,30 @@ void User::wait_after_task(const nest::WaitTime& wait,
 void User::pause(std::chrono::nanoseconds duration) {
   if (duration <= std::chrono::nanoseconds::zero() || worker_.stopping()) return;
   phase_ = Phase::kWaiting;
-  timer_.expires_after(duration);
-  boost::system::error_code ec;
-  timer_.async_wait((*yield_)[ec]);
-  t_current = this;
+  wait_on_timer(duration);
 }
 
 void User::sleep(std::chrono::nanoseconds duration) {
   check_stopped();
-  timer_.expires_after(duration);
-  boost::system::error_code ec;
-  timer_.async_wait((*yield_)[ec]);
-  t_current = this;
+  wait_on_timer(duration);
   check_stopped();
 }
 
+void User::wait_on_timer(std::chrono::nanoseconds duration) {
+  timer_.expires_after(std::chrono::duration_cast<EngineClock::duration>(duration));
+  park([this](boost::asio::yield_context& yield) {
+    boost::system::error_code ec;  // cancelled by a stop: not an error
+    timer_.async_wait(yield[ec]);
+  });
+}
+
 void User::suspend() {
-  boost::asio::async_initiate<boost::asio::yield_context, void()>(
-      [this](ParkHandler handler) { parked_.emplace(std::move(handler)); }, *yield_);
-  t_current = this;
+  worker_.user_in_io(true);
+  park([this](boost::asio::yield_context& yield) {
+    boost::asio::async_initiate<boost::asio::yield_context, void()>(
+        [this](ParkHandler handler) { parked_.emplace(std::move(handler)); }, yield);
+  });
+  worker_.user_in_io(false);
 }
 
 void User::resume() {

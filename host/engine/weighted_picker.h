@@ -26,8 +26,8 @@ class WeightedPicker {
   // Precondition: !empty().
   std::size_t pick(Rng& rng) const {
     std::uint64_t r = rng.below(cumulative_.back());
-    return static_cast<std::size_t>(
-        std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin());
+    return static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), r) -
+                                    cumulative_.begin());
   }
 
  private:

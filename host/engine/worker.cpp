@@ -47,6 +47,8 @@ void Worker::start() {
   thread_ = std::thread([this] { io_.run(); });
 }
 
+std::size_t Worker::poll() { return io_.poll(); }
+
 void Worker::add_users(std::size_t n) {
   asio::post(io_, [this, n] {
     for (std::size_t i = 0; i < n && !stopping_; ++i) {
@@ -100,11 +102,8 @@ void Worker::check_idle() {
   if (on_idle_) on_idle_();
 }
 
-std::future<SampleSet> Worker::take_interval() {
-  auto promise = std::make_shared<std::promise<SampleSet>>();
-  auto future = promise->get_future();
-  asio::post(io_, [this, promise] { promise->set_value(take_locally()); });
-  return future;
+void Worker::take_interval(std::function<void(SampleSet&&)> done) {
+  asio::post(io_, [this, done = std::move(done)] { done(take_locally()); });
 }
 
 SampleSet Worker::take_locally() {

@@ -1,13 +1,16 @@
-// One worker thread: its own io_context, HTTP transport, recorder, random generator and users.
-// Nothing here is shared with other workers; the runner talks to a worker only through the
+// One worker thread: its own io_context, HTTP transports, recorder, random generator and users.
+// Nothing here is shared with other workers; the run talks to a worker only through the
 // thread-safe methods below, which post to its io_context.
+//
+// A worker normally runs its loop on its own thread (start()). A test may instead drive it from
+// its own thread with poll() (never both), to run the engine on a ManualTime step by step.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
-#include <future>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -25,19 +28,27 @@ class Worker {
  public:
   // `tasksets` (weights > 0) and `settings` must outlive the worker. `on_idle` runs on this
   // worker's thread once it is stopping and its last user has finished.
-  Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
-         std::uint64_t seed, std::function<void()> on_idle);
+  Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings, std::uint64_t seed,
+         std::function<void()> on_idle);
   ~Worker();
 
   // --- thread-safe ---
-  void start();                    // starts the thread
-  void add_users(std::size_t n);   // spawns n users
-  void stop_gracefully();          // users finish their current task, then on_stop
-  void stop_now();                 // requests and sleeps under way end at once, then on_stop
-  std::future<SampleSet> take_interval();  // what was recorded since the last call
-  void halt_and_join();            // stops the event loop where it is and joins the thread
+  void start();                   // starts the thread
+  void add_users(std::size_t n);  // spawns n users
+  void stop_gracefully();         // users finish their current task, then on_stop
+  void stop_now();                // requests and sleeps under way end at once, then on_stop
+  // Takes what was recorded since the last take and hands it to `done`, on this worker's
+  // thread.
+  void take_interval(std::function<void(SampleSet&&)> done);
+  void halt_and_join();  // stops the event loop where it is and joins the thread
   // After halt_and_join only: the last interval, read directly.
   SampleSet take_interval_after_halt();
+
+  // --- driven (a test's thread, when start() was not called) ---
+  // Runs the handlers that are ready, timers due on the EngineClock included; returns how many.
+  std::size_t poll();
+  // Users parked until their request completes (not on a timer): the engine is not at rest.
+  std::size_t users_in_io() const { return users_in_io_.load(std::memory_order_acquire); }
 
   // --- worker thread only (for users) ---
   boost::asio::io_context& io() { return io_; }
@@ -50,6 +61,10 @@ class Worker {
   const WeightedPicker& taskset_picker() const { return picker_; }
   bool stopping() const { return stopping_; }
   void user_finished();
+  // A user parks for its request / is running again.
+  void user_in_io(bool parked) {
+    users_in_io_.fetch_add(parked ? 1 : -1, std::memory_order_acq_rel);
+  }
 
  private:
   void watch_lag(std::chrono::steady_clock::time_point expected);
@@ -65,12 +80,13 @@ class Worker {
   std::unique_ptr<Transport> transports_[2];  // by TransportSettings::Kind; null until used
   Rng rng_;
   std::vector<std::unique_ptr<User>> users_;
-  std::size_t alive_ = 0;            // users started and not finished
+  std::size_t alive_ = 0;  // users started and not finished
+  std::atomic<std::size_t> users_in_io_{0};
   bool stopping_ = false;
   bool idle_reported_ = false;
   std::function<void()> on_idle_;
-  boost::asio::steady_timer lag_timer_;
-  std::uint64_t max_lag_us_ = 0;     // worst lag of the lag probe in this interval
+  boost::asio::steady_timer lag_timer_;  // real time: it measures the loop's lag
+  std::uint64_t max_lag_us_ = 0;         // worst lag of the lag probe in this interval
   std::thread thread_;
 };
 

@@ -20,11 +20,11 @@ struct CurlMulti::Socket {
   }
   asio::posix::stream_descriptor descriptor;
   curl_socket_t fd;
-  bool owned;          // we opened it, so we close it in close_socket
-  int wanted = 0;      // CURL_POLL_IN / OUT / INOUT as curl last asked; 0 = not watched
+  bool owned;            // we opened it, so we close it in close_socket
+  int wanted = 0;        // CURL_POLL_IN / OUT / INOUT as curl last asked; 0 = not watched
   bool reading = false;  // an async_wait for readability is pending
   bool writing = false;
-  bool closed = false;   // released: pending waits must not touch curl
+  bool closed = false;  // released: pending waits must not touch curl
 };
 
 CurlMulti::CurlMulti(asio::io_context& io) : io_(io), multi_(curl_multi_init()), timer_(io) {
@@ -120,8 +120,8 @@ void CurlMulti::watch(const std::shared_ptr<Socket>& socket) {
 
 void CurlMulti::arm(const std::shared_ptr<Socket>& socket, bool read) {
   (read ? socket->reading : socket->writing) = true;
-  auto kind = read ? asio::posix::descriptor_base::wait_read
-                   : asio::posix::descriptor_base::wait_write;
+  auto kind =
+      read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write;
   socket->descriptor.async_wait(kind, [this, socket, read](boost::system::error_code ec) {
     (read ? socket->reading : socket->writing) = false;
     if (socket->closed || ec == asio::error::operation_aborted) return;

@@ -9,21 +9,17 @@
 #include <stdexcept>
 
 #include "http/curl_transport.h"
-#include "http/record_response.h"
 #include "http/response_pool.h"
+#include "http/session_core.h"
 #include "stats/recorder.h"
 
 namespace nest::host {
 namespace {
 
-class CurlSession final : public Session, TransferObserver, nest::detail::ResponseSink {
+class CurlSession final : public SessionCore, TransferObserver {
  public:
   CurlSession(CurlMulti& multi, Recorder& recorder, const TransportSettings& settings, Fiber& fiber)
-      : multi_(multi),
-        recorder_(recorder),
-        settings_(settings),
-        fiber_(fiber),
-        easy_(curl_easy_init()) {
+      : SessionCore(recorder, settings, fiber), multi_(multi), easy_(curl_easy_init()) {
     if (!easy_) throw std::runtime_error("curl_easy_init failed");
     multi_.adopt(easy_);
     curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
@@ -49,8 +45,6 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
     curl_slist_free_all(base_headers_);
   }
 
-  nest::Response send(const nest::Request& request) override;
-
   void cancel() override {
     if (!in_flight_) return;
     multi_.abort(easy_);
@@ -66,28 +60,23 @@ class CurlSession final : public Session, TransferObserver, nest::detail::Respon
     fiber_.resume();
   }
 
-  void record_deferred(const nest::Response& response) noexcept override {
-    record_response(recorder_, control(response).row, response);
-  }
-
-  void prepare(const nest::Request& request);
-  std::string describe_error(const nest::Request& request) const;
+  Ending exchange(const nest::Request& request, std::chrono::milliseconds timeout,
+                  nest::Response& response) override;
+  void prepare(const nest::Request& request, std::chrono::milliseconds timeout);
+  std::string describe_error() const;
 
   static size_t on_body(char* data, size_t size, size_t count, void* self) {
-    static_cast<CurlSession*>(self)->pending_.body.append(data, size * count);
+    static_cast<CurlSession*>(self)->pending_->body.append(data, size * count);
     return size * count;
   }
   static size_t on_header(char* data, size_t size, size_t count, void* self_ptr);
 
   CurlMulti& multi_;
-  Recorder& recorder_;
-  const TransportSettings& settings_;
-  Fiber& fiber_;
   CURL* easy_;
   curl_slist* base_headers_ = nullptr;
   char error_buffer_[CURL_ERROR_SIZE] = {};
   std::string url_;
-  nest::Response pending_;  // the response being received (storage from ResponsePool)
+  nest::Response* pending_ = nullptr;  // the response being received, during exchange()
   bool in_flight_ = false;
   bool aborted_ = false;
   CURLcode result_ = CURLE_OK;
@@ -98,35 +87,25 @@ size_t CurlSession::on_header(char* data, size_t size, size_t count, void* self_
   std::string_view line(data, size * count);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.starts_with("HTTP/")) {  // a new response (after a redirect or 1xx): start over
-    ResponsePool::instance().clear_headers(self->pending_);
+    ResponsePool::instance().clear_headers(*self->pending_);
   } else if (auto colon = line.find(':'); colon != line.npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
       value.remove_prefix(1);
     }
-    ResponsePool::instance().add_header(self->pending_, line.substr(0, colon), value);
+    ResponsePool::instance().add_header(*self->pending_, line.substr(0, colon), value);
   }
   return size * count;
 }
 
-void CurlSession::prepare(const nest::Request& request) {
-  const std::string& path = request.path;
-  if (path.starts_with("http://") || path.starts_with("https://")) {
-    url_ = path;
+void CurlSession::prepare(const nest::Request& request, std::chrono::milliseconds timeout) {
+  url_.clear();
+  if (is_absolute_url(request.path)) {
+    url_ = request.path;
   } else {
-    url_ = settings_.base_url;
-    if (!path.starts_with('/')) url_ += '/';
-    url_ += path;
+    append_path(url_, settings_.base_url, request.path);
   }
-  char separator = url_.find('?') == std::string::npos ? '?' : '&';
-  for (const auto& [key, value] : request.options.query) {
-    char* k = curl_easy_escape(easy_, key.data(), static_cast<int>(key.size()));
-    char* v = curl_easy_escape(easy_, value.data(), static_cast<int>(value.size()));
-    url_.append(1, separator).append(k).append(1, '=').append(v);
-    separator = '&';
-    curl_free(k);
-    curl_free(v);
-  }
+  append_query(url_, request.options.query);
   curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
 
   const std::string& method = request.method;
@@ -144,24 +123,17 @@ void CurlSession::prepare(const nest::Request& request) {
     curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, request.body.data());
     if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
-  auto timeout =
-      request.options.timeout.count() > 0 ? request.options.timeout : settings_.request_timeout;
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
 }
 
 // Failure texts group failures in the reports, so they carry no per-request numbers (curl's
 // own buffer says "after 3 ms"); they name the cause in the words of the OS where there is one.
-std::string CurlSession::describe_error(const nest::Request& request) const {
+std::string CurlSession::describe_error() const {
   long os_errno = 0;
   curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
   std::string cause = os_errno ? std::string(" (") + std::strerror(static_cast<int>(os_errno)) + ")"
                                : std::string();
   switch (result_) {
-    case CURLE_OPERATION_TIMEDOUT: {
-      auto timeout =
-          request.options.timeout.count() > 0 ? request.options.timeout : settings_.request_timeout;
-      return "timed out after " + std::to_string(timeout.count()) + " ms";
-    }
     case CURLE_COULDNT_CONNECT:
       return "could not connect" + cause;
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -172,11 +144,10 @@ std::string CurlSession::describe_error(const nest::Request& request) const {
   }
 }
 
-nest::Response CurlSession::send(const nest::Request& request) {
-  fiber_.check_stopped();
-  const std::string& name = request.options.name.empty() ? request.path : request.options.name;
-  unsigned row = recorder_.row(request.method, name);
-  prepare(request);
+SessionCore::Ending CurlSession::exchange(const nest::Request& request,
+                                          std::chrono::milliseconds timeout,
+                                          nest::Response& response) {
+  prepare(request, timeout);
 
   curl_slist* headers = base_headers_;
   curl_slist* extra = nullptr;
@@ -197,7 +168,7 @@ nest::Response CurlSession::send(const nest::Request& request) {
   }
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
 
-  ResponsePool::instance().prepare(pending_);
+  pending_ = &response;  // curl's callbacks fill it
   error_buffer_[0] = '\0';
   aborted_ = false;
   in_flight_ = true;
@@ -205,9 +176,9 @@ nest::Response CurlSession::send(const nest::Request& request) {
   while (in_flight_) fiber_.suspend();
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, base_headers_);
   curl_slist_free_all(extra);
-  if (aborted_) throw nest::UserStopped{};
+  pending_ = nullptr;
+  if (aborted_) return Ending::kStopped;
 
-  nest::Response response = std::move(pending_);
   long status = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   // As the fast transport and wrk: the response time runs from just before the request is
@@ -225,18 +196,14 @@ nest::Response CurlSession::send(const nest::Request& request) {
   if (new_connections > 0 && connect_us > 0) {
     recorder_.connected(static_cast<std::uint64_t>(set_up_us - lookup_us));
   }
+  if (result_ == CURLE_OPERATION_TIMEDOUT) return Ending::kTimedOut;
   response.elapsed = std::chrono::microseconds(set_up_us > 0 ? total_us - set_up_us : total_us);
   if (result_ == CURLE_OK) {
     response.status = static_cast<int>(status);
   } else {
-    response.error = describe_error(request);
+    response.error = describe_error();
   }
-  if (request.options.catch_response) {
-    defer_recording(response, this, row);  // recorded when the task lets go of it
-  } else {
-    record_response(recorder_, row, response);
-  }
-  return response;
+  return Ending::kDone;
 }
 
 }  // namespace

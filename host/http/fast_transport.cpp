@@ -37,6 +37,7 @@ FastTransport::FastTransport(boost::asio::io_context& io, Recorder& recorder,
   static const unsigned char kAlpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
   SSL_CTX_set_alpn_protos(tls_.native_handle(), kAlpn, sizeof kAlpn);
   if (auto url = parse_url(settings_.base_url)) base_ = std::move(*url);
+  base_path_ = base_.target == "/" ? std::string() : base_.target;
 }
 
 FastTransport::~FastTransport() = default;

@@ -44,8 +44,10 @@ class FastTransport final : public Transport {
   const std::string& proxy() const { return proxy_; }
   boost::asio::ssl::context& tls() { return tls_; }
   Inflater& inflater() { return inflater_; }
-  // --host as a URL (its target is the base path, "/" when none).
+  // --host as a URL (its target is the base path, "/" when none), and that path without a
+  // trailing slash ("" for "/"), to join request paths to.
   const Url& base() const { return base_; }
+  const std::string& base_path() const { return base_path_; }
   // Addresses of host:port resolved earlier (this worker resolves each name once), or null.
   const boost::asio::ip::tcp::resolver::results_type* cached(const Origin& origin) const;
   void remember(const Origin& origin, boost::asio::ip::tcp::resolver::results_type results);
@@ -66,6 +68,7 @@ class FastTransport final : public Transport {
   boost::asio::ssl::context tls_;
   Inflater inflater_;
   Url base_;
+  std::string base_path_;
   std::map<std::pair<std::string, std::uint16_t>, boost::asio::ip::tcp::resolver::results_type>
       resolved_;
   FastSession* watched_ = nullptr;  // intrusive list of sessions in flight

@@ -32,7 +32,8 @@ std::string Inflater::run(std::string_view in, int window_bits, std::string& out
     rc = inflate(&zs_, Z_NO_FLUSH);
     out.resize(out.size() - zs_.avail_out);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-      return "Error while processing content unencoding: " + std::string(zs_.msg ? zs_.msg : "invalid data");
+      return "Error while processing content unencoding: " +
+             std::string(zs_.msg ? zs_.msg : "invalid data");
     }
     if (rc == Z_BUF_ERROR && zs_.avail_in == 0) break;  // truncated input
   } while (rc != Z_STREAM_END);

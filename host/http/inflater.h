@@ -3,10 +3,10 @@
 // once per thread, not once per user.
 #pragma once
 
+#include <zlib.h>
+
 #include <string>
 #include <string_view>
-
-#include <zlib.h>
 
 namespace nest::host {
 

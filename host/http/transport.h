@@ -2,11 +2,11 @@
 // thread and makes one Session per user; the engine never knows which transport it has.
 #pragma once
 
+#include <nest/http.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <nest/http.h>
 
 namespace nest::host {
 
@@ -37,11 +37,11 @@ class Session : public nest::Client {
 
 struct TransportSettings {
   enum class Kind { kCurl, kFast };
-  Kind kind = Kind::kCurl;                       // --transport
-  std::string base_url;                          // --host, no trailing slash
+  Kind kind = Kind::kCurl;                           // --transport
+  std::string base_url;                              // --host, no trailing slash
   std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
-  bool insecure = false;                         // --insecure: no TLS certificate checks
-  int max_redirects = 10;                        // --max-redirects: 0 = do not follow
+  bool insecure = false;                             // --insecure: no TLS certificate checks
+  int max_redirects = 10;                            // --max-redirects: 0 = do not follow
 };
 
 // "curl" or "fast", as --transport spells it.

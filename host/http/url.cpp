@@ -31,8 +31,10 @@ std::optional<Url> parse_url(std::string_view text) {
     if (close == std::string_view::npos) return std::nullopt;
     url.origin.host = std::string(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(':')) port = after.substr(1);
-    else if (!after.empty()) return std::nullopt;
+    if (after.starts_with(':'))
+      port = after.substr(1);
+    else if (!after.empty())
+      return std::nullopt;
   } else {
     auto colon = authority.rfind(':');
     url.origin.host = std::string(authority.substr(0, colon));

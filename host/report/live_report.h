@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/runner.h"
+#include "engine/run.h"
 #include "report/csv_report.h"
 #include "report/progress_line.h"
 #include "report/thresholds.h"

@@ -8,7 +8,12 @@ interleaved; the medians and their ratios are printed, and with --markdown as a 
 
 Nest runs twice: with the fast transport (Beast) and with the curl transport.
 
+With --baseline OTHER_BUILD, the fast transport of another build (an earlier commit, built in
+its own tree) runs in the same rounds too, and the ratio of the two is printed: a change must
+not cost the fast transport more than its stated margin (see docs/benchmarks.md).
+
 Usage: scripts/bench/throughput.py [--seconds 10] [--repeat 3] [--users 50] [--build build]
+                                   [--baseline OTHER_BUILD] [--no-locust] [--no-curl]
 Needs: nginx, wrk, python3-locust, python3-geventhttpclient (scripts/bench/run.sh installs them).
 """
 import argparse
@@ -85,13 +90,19 @@ def main():
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--build", default=f"{ROOT}/build")
     ap.add_argument("--no-locust", action="store_true", help="skip the two Locust runs")
+    ap.add_argument("--no-curl", action="store_true", help="skip Nest's curl transport")
+    ap.add_argument("--baseline", help="another build whose fast transport runs beside")
     args = ap.parse_args()
 
     tools = {
         "wrk": lambda url: wrk(url, args.seconds, args.users),
         "nest (fast)": lambda url: nest(url, args.seconds, args.users, args.build, "fast"),
-        "nest (curl)": lambda url: nest(url, args.seconds, args.users, args.build, "curl"),
     }
+    if args.baseline:
+        tools["baseline (fast)"] = lambda url: nest(url, args.seconds, args.users, args.baseline,
+                                                    "fast")
+    if not args.no_curl:
+        tools["nest (curl)"] = lambda url: nest(url, args.seconds, args.users, args.build, "curl")
     if not args.no_locust:
         tools["locust FastHttpUser"] = lambda url: locust(url, args.seconds, args.users, "Fast")
         tools["locust HttpUser"] = lambda url: locust(url, args.seconds, args.users, "Slow")
@@ -113,8 +124,14 @@ def main():
     print("| --- | ---: | ---: | ---: |")
     for name, rate in med.items():
         fast = med["nest (fast)"] / rate if rate else 0
-        curl = med["nest (curl)"] / rate if rate else 0
-        print(f"| {name} | {rate:,.0f} | {fast:.2f} | {curl:.2f} |")
+        curl = f"{med['nest (curl)'] / rate:.2f}" if rate and "nest (curl)" in med else "-"
+        print(f"| {name} | {rate:,.0f} | {fast:.2f} | {curl} |")
+    if args.baseline:
+        per_round = [new / old for new, old in zip(results["nest (fast)"],
+                                                    results["baseline (fast)"]) if old]
+        print(f"\nfast transport, this build ÷ baseline: median of rates "
+              f"{med['nest (fast)'] / med['baseline (fast)']:.3f}; per round "
+              + ", ".join(f"{r:.2f}" for r in per_round))
 
 
 if __name__ == "__main__":

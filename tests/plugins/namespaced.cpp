@@ -6,7 +6,10 @@ namespace shop {
 class Buyer : public nest::TaskSet {
  public:
   Buyer() {
-    task(1, "buy", [this] { client().get("/items/1"); });
+    task(1, "buy", [this] {
+      client().get("/items/1");
+      interrupt();  // pick a taskset again: every user visits all three
+    });
   }
 };
 }  // namespace shop
@@ -15,7 +18,10 @@ namespace mobile {
 class Buyer : public nest::TaskSet {
  public:
   Buyer() {
-    task(1, "buy", [this] { client().get("/items/2"); });
+    task(1, "buy", [this] {
+      client().get("/items/2");
+      interrupt();  // pick a taskset again: every user visits all three
+    });
   }
 };
 }  // namespace mobile
@@ -24,7 +30,10 @@ namespace {
 class Browser : public nest::TaskSet {
  public:
   Browser() {
-    task(1, "browse", [this] { client().get("/items/3"); });
+    task(1, "browse", [this] {
+      client().get("/items/3");
+      interrupt();  // pick a taskset again: every user visits all three
+    });
   }
 };
 }  // namespace

@@ -1,0 +1,29 @@
+// Warns once when the load generator, not the target, is likely the bottleneck: CPU above 90 %
+// of the threads it may use, or event-loop lag of 100 ms or more, in 3 of the last 5 seconds.
+// Reads real time and the process's real CPU use (not the engine's clock): it describes the
+// machine.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace nest::host {
+
+class OverloadWatch {
+ public:
+  explicit OverloadWatch(unsigned threads);
+
+  // Called once a second with the worst lag of the workers' loops in that second; returns a
+  // warning the first time the generator looks saturated, else an empty string.
+  std::string check(std::uint64_t max_lag_us);
+
+ private:
+  unsigned cores_;
+  std::chrono::steady_clock::time_point last_wall_;
+  double last_cpu_;
+  unsigned recent_ = 0;  // a bit per second, newest lowest: saturated or not
+  bool warned_ = false;
+};
+
+}  // namespace nest::host
