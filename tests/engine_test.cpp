@@ -75,11 +75,10 @@ TEST(Engine, InterruptLeavesThroughOnStopAndPicksAgain) {
 TEST(Engine, InterruptFalseWaitsBeforePickingAgain) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 1, 1, 2s, 1);
-  run_folder(NEST_TEST_PLUGINS "/leave_later", settings);
-  // One visit per 300 ms pause: 7 in 2 s (6 to 8 at the edges); without the pause, hundreds.
-  std::uint64_t visits = target.count("GET /");
-  EXPECT_GE(visits, 6u);
-  EXPECT_LE(visits, 8u);
+  simulate_folder(NEST_TEST_PLUGINS "/leave_later", settings);
+  // One visit, then the 300 ms pause: visits at 0, 300, ..., 1800 ms of engine time; the one
+  // due at 2100 ms comes after the end. Without the pause, every visit would be at 0 ms.
+  EXPECT_EQ(target.count("GET /"), 7u);
 }
 
 TEST(Engine, TasksetWeightsShareTheUsers) {
@@ -111,32 +110,33 @@ TEST(Engine, ConstantPacingKeepsItsPeriodWhenTheTaskIsSlow) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 1, 1, 3s, 1);
   settings.stop_timeout = 2s;
-  run_folder(NEST_TEST_PLUGINS "/pacing", settings);
-  // 250 ms tasks started every 400 ms for 3 s: 8 starts (7 if the edges fall badly). A wait of
-  // 400 ms after each task would give about 5.
-  std::uint64_t n = target.count("GET /slow");
-  EXPECT_GE(n, 7u);
-  EXPECT_LE(n, 9u);
+  simulate_folder(NEST_TEST_PLUGINS "/pacing", settings);
+  // 250 ms tasks started every 400 ms for 3 s: starts at 0, 400, ..., 2800 ms, and the last
+  // task finishes after the end (the stop lets it). A pause of 400 ms after each task would
+  // start them 650 ms apart: 5.
+  EXPECT_EQ(target.count("GET /"), 8u);
 }
 
 TEST(Engine, SpawnRateReachesAllUsersAfterUsersOverRate) {
   DemoTarget target;
   auto settings = quick_settings(target.url(), 8, 2, 6s);
-  EngineRun run = run_folder(NEST_TEST_PLUGINS "/sleeping", settings);
-  // 8 users at 2/s: the first at once, then 2 a second -> all 8 from about 3.5 s.
-  ASSERT_GE(run.intervals.size(), 5u);
+  EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/sleeping", settings);
+  // 8 users at 2/s: the first at once, then one every 500 ms: 1 + 2t users at t seconds, all 8
+  // from 3.5 s. One interval a second, at exactly 1 s, 2 s, ... of engine time.
+  std::vector<double> at;
+  std::vector<std::uint64_t> users;
   for (const auto& i : run.intervals) {
-    if (i.elapsed_s < 1.5) {
-      EXPECT_LE(i.users, 4u) << "at " << i.elapsed_s;
-    }
-    if (i.elapsed_s > 2.5 && i.elapsed_s < 3.2) {
-      EXPECT_GE(i.users, 5u);
-      EXPECT_LE(i.users, 8u);
-    }
-    if (i.elapsed_s > 4.5 && i.elapsed_s < 5.9) {
-      EXPECT_EQ(i.users, 8u) << "at " << i.elapsed_s;
-    }
+    at.push_back(i.elapsed_s);
+    users.push_back(i.users);
   }
+  // Six ticks, then the final interval once the tasks under way at 6 s (200 ms naps) are done.
+  ASSERT_EQ(at.size(), 7u);
+  EXPECT_EQ(std::vector<double>(at.begin(), at.begin() + 6),
+            (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_GE(at[6], 6.0);
+  EXPECT_LE(at[6], 6.2);
+  EXPECT_EQ(std::vector<std::uint64_t>(users.begin(), users.begin() + 5),
+            (std::vector<std::uint64_t>{3, 5, 7, 8, 8}));
 }
 
 TEST(Engine, SleepParksTheUserNotTheThread) {
@@ -211,10 +211,10 @@ TEST_P(EngineOnTransport, StopTimeoutLetsTheCurrentTaskFinish) {
   settings.stop_timeout = 5s;
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
   auto server = target.counts();
-  EXPECT_EQ(requests(run, "GET", "/slow"), 3u) << "the 1.5 s tasks under way completed";
+  EXPECT_EQ(requests(run, "GET", "/slow"), 3u) << "the 3 s tasks under way completed";
   EXPECT_EQ(server["GET /slow"], 3u);
   EXPECT_EQ(server["POST /logout"], 3u) << "on_stop ran";
-  EXPECT_GT(run.outcome.elapsed.count(), 1.4);
+  EXPECT_GT(run.outcome.elapsed.count(), 2.9);
 }
 
 TEST_P(EngineOnTransport, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
@@ -223,7 +223,7 @@ TEST_P(EngineOnTransport, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopR
   settings.stop_timeout = 0s;
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
   EXPECT_EQ(requests(run, "GET", "/slow"), 0u) << "cancelled requests are not recorded";
-  EXPECT_LT(run.outcome.elapsed.count(), 1.4) << "did not wait for the 1.5 s responses";
+  EXPECT_LT(run.outcome.elapsed.count(), 2.5) << "did not wait for the 3 s responses";
   EXPECT_EQ(requests(run, "POST", "/logout"), 3u) << "on_stop ran for every user";
   EXPECT_EQ(target.counts()["POST /logout"], 3u);
 }

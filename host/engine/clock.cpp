@@ -18,7 +18,7 @@ EngineClock::time_point EngineClock::now() noexcept {
 
 EngineClock::duration EngineWaitTraits::to_wait_duration(const EngineClock::duration& d) {
   if (!g_manual.load(std::memory_order_relaxed)) return d;
-  return std::min<EngineClock::duration>(d, std::chrono::milliseconds(1));
+  return EngineClock::duration::zero();
 }
 
 EngineClock::duration EngineWaitTraits::to_wait_duration(const EngineClock::time_point& t) {

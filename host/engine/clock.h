@@ -21,7 +21,8 @@ struct EngineClock {
 };
 
 // How long an event loop may sleep until a timer is due: that long on real time; under a
-// ManualTime at most 1 ms, so that a loop running on its own thread sees a move of the clock.
+// ManualTime not at all, so that every poll of the loop checks its timers against the clock
+// (the loop's own wake-up timer runs on real time and knows nothing of a moved clock).
 struct EngineWaitTraits {
   static EngineClock::duration to_wait_duration(const EngineClock::duration& d);
   static EngineClock::duration to_wait_duration(const EngineClock::time_point& t);

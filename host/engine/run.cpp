@@ -24,6 +24,7 @@ Run::Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
     : tasksets_(tasksets),
       settings_(settings),
       observer_(observer),
+      work_(io_.get_executor()),
       signals_(io_),
       spawn_timer_(io_),
       tick_timer_(io_),
@@ -100,6 +101,9 @@ std::uint64_t Run::spawn_target() const {
   return std::min<std::uint64_t>(settings_.users, static_cast<std::uint64_t>(due));
 }
 
+// Starts the users due by now and sets the timer for the next. User k (from 0) is due k /
+// spawn_rate seconds after the start, on the engine's clock, so the schedule does not drift;
+// the timer waits at least 10 ms (at high rates, the users due meanwhile start together).
 void Run::spawn_tick() {
   if (stopping_) return;
   std::uint64_t target = spawn_target();
@@ -110,9 +114,10 @@ void Run::spawn_tick() {
     if (batch[i]) workers_[i]->add_users(batch[i]);
   }
   if (spawned_ >= settings_.users) return;
-  auto step = std::chrono::duration<double>(1.0 / settings_.spawn_rate);
-  auto wait = std::max<std::chrono::duration<double>>(step, std::chrono::milliseconds(10));
-  spawn_timer_.expires_after(std::chrono::duration_cast<EngineClock::duration>(wait));
+  // Rounded up, so that spawn_target() counts the user as due when the timer fires.
+  auto due = started_ + std::chrono::ceil<EngineClock::duration>(std::chrono::duration<double>(
+                            static_cast<double>(spawned_) / settings_.spawn_rate));
+  spawn_timer_.expires_at(std::max(due, EngineClock::now() + std::chrono::milliseconds(10)));
   spawn_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) spawn_tick();
   });
@@ -145,6 +150,7 @@ void Run::tick(EngineClock::time_point next) {
   tick_timer_.expires_at(next);
   tick_timer_.async_wait([this, next](boost::system::error_code ec) {
     if (ec || finishing_) return;
+    spawn_tick();  // users due at this very moment count in it, whichever timer fired first
     collect([this](SampleSet&& interval) {
       if (overload_) {
         std::string warning = overload_->check(interval.max_lag_us);
@@ -190,6 +196,7 @@ void Run::finish() {
     for (auto& w : workers_) w->halt_and_join();
     workers_.clear();
     signals_.cancel();
+    work_.reset();
     io_.stop();
     finished_ = true;
   });
@@ -216,6 +223,7 @@ void Run::halt() {
   for (auto& w : workers_) w.release();  // deliberately leaked: see above
   workers_.clear();
   signals_.cancel();
+  work_.reset();
   io_.stop();
   finished_ = true;
 }

@@ -8,6 +8,7 @@
 // once: the event loops stop where they are and the last interval is still delivered.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
@@ -88,6 +89,9 @@ class Run {
   const RunSettings& settings_;
   RunObserver& observer_;
   boost::asio::io_context io_{1};
+  // Keeps the loop going while it only waits for the workers (a take under way): released at
+  // the end.
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::signal_set signals_;
   EngineTimer spawn_timer_, tick_timer_, end_timer_, stop_timer_;
   std::unique_ptr<OverloadWatch> overload_;  // null when driven

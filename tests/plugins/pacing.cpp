@@ -1,4 +1,4 @@
-// Test taskset: a 250 ms task paced at one start every 400 ms.
+// Test taskset: a 250 ms task (a nest::sleep, then one request) paced at one start every 400 ms.
 #include <nest/nest.h>
 
 using namespace std::chrono_literals;
@@ -7,7 +7,10 @@ class Pacing : public nest::TaskSet {
  public:
   Pacing() {
     wait_time(nest::constant_pacing(400ms));
-    task(1, "slow", [this] { client().get("/slow?ms=250", {.name = "/slow"}); });
+    task(1, "slow", [this] {
+      nest::sleep(250ms);
+      client().get("/");
+    });
   }
 };
 NEST_TASKSET(Pacing)
