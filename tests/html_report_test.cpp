@@ -13,8 +13,13 @@ namespace {
 // Runs the browser check on `html`; the screenshot lands beside it.
 ProcessResult check_in_chromium(const std::string& html, int charts,
                                 const std::vector<std::string>& texts) {
-  std::vector<std::string> args = {"/usr/bin/env", "node", NEST_SOURCE_DIR "/tests/html/check_report.mjs",
-                                   html, html + ".png", "--charts", std::to_string(charts)};
+  std::vector<std::string> args = {"/usr/bin/env",
+                                   "node",
+                                   NEST_SOURCE_DIR "/tests/html/check_report.mjs",
+                                   html,
+                                   html + ".png",
+                                   "--charts",
+                                   std::to_string(charts)};
   for (const auto& t : texts) {
     args.push_back("--expect");
     args.push_back(t);
@@ -25,16 +30,16 @@ ProcessResult check_in_chromium(const std::string& html, int charts,
 TEST(HtmlReport, RunReportDrawsEveryChartOffline) {
   DemoTarget target;
   std::string dir = temp_dir();
-  auto run = nest_run({"--taskset-dir", NEST_EXAMPLE_PLUGINS, "-H", target.url(), "-u", "10",
-                       "-r", "10", "-t", "4s", "--only-summary", "--json", dir + "/run.json",
-                       "--html", dir + "/run.html", "--threshold", "p95<10s", "--threshold",
-                       "GET /nowhere:p99<1s"});
+  auto run =
+      nest_run({"--taskset-dir", NEST_EXAMPLE_PLUGINS, "-H", target.url(), "-u", "10", "-r", "10",
+                "-t", "4s", "--only-summary", "--json", dir + "/run.json", "--html",
+                dir + "/run.html", "--threshold", "p95<10s", "--threshold", "GET /nowhere:p99<1s"});
   ASSERT_EQ(run.exit_code, 3) << run.out << run.err;
-  auto check = check_in_chromium(dir + "/run.html", 4,
-                                 {"FAILED: 1 of 2 thresholds broken", "Requests per second",
-                                  "Response time distribution", "Response time percentiles (ms)",
-                                  "no request named 'GET /nowhere' was made", "WindowShopper",
-                                  "Aggregated", target.url()});
+  auto check = check_in_chromium(
+      dir + "/run.html", 4,
+      {"FAILED: 1 of 2 thresholds broken", "Requests per second", "Response time distribution",
+       "Response time percentiles (ms)", "no request named 'GET /nowhere' was made",
+       "WindowShopper", "Aggregated", target.url()});
   EXPECT_EQ(check.exit_code, 0) << check.err << check.out;
 
   // The same result, saved and rendered again, is the same page to the byte.
@@ -48,9 +53,9 @@ TEST(HtmlReport, CompareOverlaysBothRuns) {
   DemoTarget target;
   std::string dir = temp_dir();
   for (const char* name : {"base", "new"}) {
-    auto run = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(),
-                         "-u", "2", "-r", "10", "-t", "3s", "--only-summary", "--json",
-                         dir + "/" + name + ".json"});
+    auto run =
+        nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u", "2",
+                  "-r", "10", "-t", "3s", "--only-summary", "--json", dir + "/" + name + ".json"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
   auto compare = nest_host({"compare", dir + "/base.json", dir + "/new.json", "--html",
@@ -76,8 +81,8 @@ TEST(HtmlReport, NamesCannotBreakOutOfThePage) {
   host::SampleSet second;
   second.rows[{"GET", hostile}] = s;
   second.users = 1;
-  r.timeline.add(second, 1.0);
-  r.timeline.add(second, 2.0);
+  r.timeline.add(second, 1.0, 2);
+  r.timeline.add(second, 2.0, 2);
   std::string dir = temp_dir();
   host::write_result_file(dir + "/hostile.json", r);
   auto report = nest_host({"report", dir + "/hostile.json", "--html", dir + "/hostile.html"});

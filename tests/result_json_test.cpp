@@ -1,13 +1,15 @@
 // The JSON result: a real run written, read back and found equal; broken files rejected with
 // the file and the field named.
+#include "report/result_json.h"
+
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 
 #include "demo_target.h"
 #include "engine_run.h"
 #include "process.h"
-#include "report/result_json.h"
 #include "stats/aggregator.h"
 
 namespace nest::test {
@@ -41,10 +43,10 @@ RunResult real_result() {
     s.requests = i.requests;
     for (std::uint64_t k = 0; k < i.requests; ++k) s.times.record(100 + k);
     fake.rows[{"GET", "/items"}] = s;
-    r.timeline.add(fake, i.elapsed_s);
+    r.timeline.add(fake, i.elapsed_s, 5);
   }
-  r.thresholds.push_back({"p95<300ms", "--threshold", host::ThresholdVerdict::Outcome::kPass,
-                          12.5, "12.5 ms"});
+  r.thresholds.push_back(
+      {"p95<300ms", "--threshold", host::ThresholdVerdict::Outcome::kPass, 12.5, "12.5 ms"});
   r.thresholds.push_back({"GET /x:p99<1s", "nest.ini:9", host::ThresholdVerdict::Outcome::kNoData,
                           std::nan(""), "no request named 'GET /x' was made"});
   return r;
@@ -98,7 +100,7 @@ TEST(ResultJson, TimelinePercentilesWithoutRequestsAreNull) {
   RunResult r;
   host::SampleSet quiet;
   quiet.users = 3;
-  r.timeline.add(quiet, 1.0);
+  r.timeline.add(quiet, 1.0, 3);
   std::string text = host::result_to_json(r);
   EXPECT_NE(text.find("\"p95_ms\":[null]"), std::string::npos) << text;
   RunResult back = host::result_from_json(text, "quiet.json");
@@ -137,8 +139,9 @@ TEST(ResultJson, BrokenFilesNameTheFieldThatIsWrong) {
   EXPECT_EQ(error_of("[1]"), "run.json: expected an object");
   EXPECT_EQ(error_of(tampered("\"schema\":\"nest-result\"", "\"schema\":\"k6\"")),
             "run.json: schema: not a Nest result");
-  EXPECT_EQ(error_of(tampered("\"schema_version\":1", "\"schema_version\":99")),
-            "run.json: schema_version: is 99; this nest-host reads 1");
+  EXPECT_EQ(error_of(tampered("\"schema_version\":2", "\"schema_version\":99")),
+            "run.json: schema_version: is 99; this nest-host reads 1 to 2");
+  EXPECT_EQ(error_of(tampered("\"dropped\":0,", "")), "run.json: sessions: missing \"dropped\"");
   EXPECT_EQ(error_of(tampered("\"requests\":2", "\"requests\":\"2\"")),
             "run.json: rows[0].requests: expected a whole number, 0 or more");
   EXPECT_EQ(error_of(tampered("\"requests\":2", "\"requests\":3")),
@@ -148,6 +151,34 @@ TEST(ResultJson, BrokenFilesNameTheFieldThatIsWrong) {
   EXPECT_EQ(error_of(tampered("\"method\":\"GET\",", "")), "run.json: rows[0]: missing \"method\"");
   EXPECT_EQ(error_of(tampered("\"users\":[]", "\"users\":[1]")),
             "run.json: timeline.users: has a different length than timeline.t");
+}
+
+TEST(ResultJson, AVersion1FileIsStillRead) {
+  // What nest-host wrote before load plans: no model, plan, sessions, nor the timeline's plan
+  // figures.
+  RunResult r;
+  host::SampleSet second;
+  second.users = 2;
+  second.rows[{"GET", "/a"}].requests = 1;
+  second.rows[{"GET", "/a"}].times.record(1500);
+  r.totals = second;
+  r.total = host::merge_rows(second);
+  r.timeline.add(second, 1.0, 2);
+  auto doc = boost::json::parse(host::result_to_json(r)).as_object();
+  doc["schema_version"] = 1;
+  doc["run"].as_object().erase("model");
+  doc["run"].as_object().erase("plan");
+  doc.erase("sessions");
+  auto& timeline = doc["timeline"].as_object();
+  for (const char* key :
+       {"target", "started_per_s", "dropped_per_s", "start_lag_p99_ms", "marks"}) {
+    timeline.erase(key);
+  }
+  RunResult back = host::result_from_json(boost::json::serialize(doc), "old.json");
+  EXPECT_EQ(back.info.model, "closed");
+  EXPECT_EQ(back.totals.rows, r.totals.rows);
+  EXPECT_EQ(back.timeline.t, r.timeline.t);
+  EXPECT_TRUE(back.timeline.target.empty());
 }
 
 TEST(ResultJson, MissingFileIsNamed) {

@@ -1,9 +1,12 @@
-// nest-host's subcommands besides running a test. Each takes the arguments after its name and
-// returns the process's exit code: 0 fine, 2 bad usage or unreadable file, 3 (compare) a
-// --fail-on rule broke.
+// nest-host's commands. Each takes its arguments and returns the process's exit code: 0 fine,
+// 1 a request failed or a task threw (run), 2 bad usage or an unreadable file, 3 a threshold
+// (run) or a --fail-on rule (compare) broke.
 #pragma once
 
 namespace nest::host {
+
+// nest-host [options]: runs a load test (all of argv, argv[0] included). README's options.
+int run_command(int argc, const char* const* argv);
 
 // nest-host report RESULT.json [--html FILE]: the final tables (and thresholds) of a saved
 // result, and optionally its HTML report.

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "config/load_plan.h"
+#include "engine/schedule.h"
 #include "util/duration.h"
 #include "util/text.h"
 
@@ -31,7 +33,7 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   for (const auto& option : desc.options()) {
     const std::string& name = option->long_name();
     if (name != "help" && name != "version" && name != "config" && name != "list" &&
-        name != "configure" && name != "threshold") {
+        name != "configure" && name != "threshold" && name != "stages") {
       keys.push_back(name);
     }
   }
@@ -115,6 +117,106 @@ std::vector<Threshold> read_thresholds(const std::vector<std::string>& flags,
   return out;
 }
 
+// The [stages] section of the INI file (label = DURATION:TARGET, in order): users, or rates
+// when its targets carry a unit (/s, /m). Empty when there is none.
+std::vector<Stage> read_ini_stages(const std::optional<IniFile>& ini, bool& rates) {
+  std::vector<Stage> stages;
+  if (!ini) return stages;
+  std::optional<bool> kind;
+  for (const auto& e : ini->entries) {
+    if (e.section != "stages") continue;
+    bool rate = is_rate_stage(e.value.substr(e.value.find(':') + 1));
+    if (kind && *kind != rate) {
+      throw UsageError(ini->where(e) +
+                       ": [stages] mixes users and arrival rates: one plan has one model");
+    }
+    kind = rate;
+    stages.push_back(parse_stage(e.value, rate, ini->where(e)));
+  }
+  rates = kind.value_or(false);
+  return stages;
+}
+
+// "-u, -t" of the flags in `names` the user gave (on the command line or in [nest]).
+std::string given(const po::variables_map& vm, std::initializer_list<const char*> names) {
+  std::string out;
+  for (const char* name : names) {
+    if (!vm.count(name) || vm[name].defaulted()) continue;
+    std::string flag = std::string(name) == "users"        ? "-u"
+                       : std::string(name) == "spawn-rate" ? "-r"
+                       : std::string(name) == "run-time"   ? "-t"
+                                                           : "--" + std::string(name);
+    out += (out.empty() ? "" : ", ") + flag;
+  }
+  return out;
+}
+
+// The load plan: closed (-u/-r, --stages, --shape) or open (--arrival-rate, --rate-stages),
+// and the flags that cannot go together, named.
+void read_load_plan(const po::variables_map& vm, const std::optional<IniFile>& ini, Options& o) {
+  auto text = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+  };
+  std::string stages = text("stages"), rate_stages = text("rate-stages");
+  std::string arrival_rate = text("arrival-rate"), arrivals = text("arrivals");
+  o.shape = text("shape");
+  bool ini_rates = false;
+  std::vector<Stage> ini_stages = read_ini_stages(ini, ini_rates);
+  auto conflict = [](const std::string& flag, const std::string& others, const std::string& why) {
+    if (!others.empty()) throw UsageError(flag + " " + why + ": drop " + others);
+  };
+  if (!stages.empty()) {
+    conflict("--stages",
+             given(vm, {"users", "spawn-rate", "run-time", "shape", "arrival-rate", "rate-stages"}),
+             "sets the users and the run time");
+    o.run.stages = parse_stages(stages, false, "--stages");
+  } else if (!rate_stages.empty()) {
+    conflict("--rate-stages",
+             given(vm, {"users", "spawn-rate", "run-time", "shape", "arrival-rate"}),
+             "sets the arrival rate and the run time");
+    o.run.stages = parse_stages(rate_stages, true, "--rate-stages");
+    o.run.model = LoadModel::kOpen;
+  } else if (!o.shape.empty()) {
+    conflict("--shape", given(vm, {"users", "spawn-rate", "run-time", "arrival-rate"}),
+             "sets the users and the run time");
+  } else if (!arrival_rate.empty()) {
+    conflict("--arrival-rate", given(vm, {"users", "spawn-rate"}),
+             "starts sessions on a schedule (the open model); -u and -r are the closed model's");
+    auto rate = parse_rate(arrival_rate);
+    if (!rate || *rate <= 0) {
+      throw UsageError("--arrival-rate: '" + arrival_rate +
+                       "' is not a rate (use 200/s, 90/m, or 200 for per second)");
+    }
+    o.run.model = LoadModel::kOpen;
+    o.run.arrival_rate = *rate;
+  } else if (!ini_stages.empty()) {
+    std::string others = given(vm, {"users", "spawn-rate", "run-time"});
+    if (!others.empty()) {
+      throw UsageError("[stages] of " + ini->path + " sets the " +
+                       (ini_rates ? "arrival rate" : "users") + " and the run time: drop " +
+                       others + " (or the [stages] section)");
+    }
+    o.run.stages = std::move(ini_stages);
+    if (ini_rates) o.run.model = LoadModel::kOpen;
+  }
+  if (!o.run.stages.empty()) o.run.run_time = stages_length(o.run.stages);
+  bool open = o.run.model == LoadModel::kOpen;
+  if (!open && (vm.count("max-users") || !arrivals.empty())) {
+    throw UsageError(std::string(vm.count("max-users") ? "--max-users" : "--arrivals") +
+                     " is for the open model: give --arrival-rate or --rate-stages");
+  }
+  if (arrivals == "poisson") {
+    o.run.arrivals = Arrivals::kPoisson;
+  } else if (!arrivals.empty() && arrivals != "constant") {
+    throw UsageError("--arrivals: '" + arrivals + "' is not constant or poisson");
+  }
+  if (vm.count("max-users")) {
+    long long cap = vm["max-users"].as<long long>();
+    if (cap < 1) throw UsageError("--max-users must be at least 1");
+    o.run.max_users = static_cast<std::uint64_t>(cap);
+  }
+}
+
 }  // namespace
 
 Options parse_options(int argc, const char* const* argv) {
@@ -138,6 +240,12 @@ Options parse_options(int argc, const char* const* argv) {
     ("users,u", po::value(&users)->default_value(1), "number of users to reach")
     ("spawn-rate,r", po::value(&o.run.spawn_rate)->default_value(1), "users started per second, over all threads")
     ("run-time,t", po::value(&run_time), "stop after this long, counted from the first spawn: 90 (s), 30s, 5m, 1h30m; default: until Ctrl-C")
+    ("stages", po::value<std::string>(), "closed model, ramps of users: '30s:100, 2m:100, 30s:0' goes to 100 users in 30 s, holds 2 min, back to 0 in 30 s, then stops (also [stages] in the INI file); instead of -u, -r, -t")
+    ("shape", po::value<std::string>(), "closed model, a load shape in code (NEST_SHAPE in a plugin) by name: it says how many users, second by second; instead of -u, -r, -t")
+    ("arrival-rate", po::value<std::string>(), "open model: new sessions per second, whatever the system's answers: 200/s, 90/m; each is one visit to one taskset, which ends with interrupt()")
+    ("rate-stages", po::value<std::string>(), "open model, ramps of the arrival rate: '1m:50/s, 5m:400/s'; instead of --arrival-rate and -t")
+    ("arrivals", po::value<std::string>(), "open model: constant (evenly spaced, the default) or poisson (exponential gaps)")
+    ("max-users", po::value<long long>(), "open model: sessions running at once at most; an arrival that finds no room is dropped and counted (default: no cap)")
     ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
     ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
@@ -194,7 +302,18 @@ Options parse_options(int argc, const char* const* argv) {
   o.run.users = static_cast<std::uint64_t>(users);
   o.run.threads = static_cast<unsigned>(threads);
   if (!(o.run.spawn_rate > 0)) throw UsageError("--spawn-rate must be more than 0");
-  if (o.run.threads > o.run.users) o.run.threads = static_cast<unsigned>(o.run.users);
+  read_load_plan(vm, o.config, o);
+  // No more threads than users can ever be running (a closed model's most).
+  std::uint64_t most = o.run.users;
+  if (!o.run.stages.empty() && o.run.model == LoadModel::kClosed) {
+    most = 1;
+    for (const auto& stage : o.run.stages) {
+      most = std::max(most, static_cast<std::uint64_t>(stage.target));
+    }
+  }
+  if (o.run.model == LoadModel::kClosed && o.shape.empty() && o.run.threads > most) {
+    o.run.threads = static_cast<unsigned>(most);
+  }
   if (o.run.seed == 0) {
     o.run.seed =
         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());

@@ -13,7 +13,8 @@
 namespace nest::host {
 
 struct Options {
-  RunSettings run;  // -u -r -t --threads --stop-timeout --request-timeout -H
+  RunSettings run;    // -u -r -t --threads --stop-timeout --request-timeout -H, the load plan
+  std::string shape;  // --shape: a load shape from the plugins, by name; empty = none
   std::string taskset_dir = "tasksets";
   std::string csv_prefix;  // --csv: empty = no CSV files
   bool csv_full_history = false;

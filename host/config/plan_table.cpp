@@ -1,5 +1,6 @@
 #include "config/plan_table.h"
 
+#include <cmath>
 #include <string>
 
 #include "report/table_format.h"
@@ -39,14 +40,34 @@ void print_weights_table(std::FILE* out, const WeightResolution& weights, const 
   }
 }
 
+std::string describe_load_plan(const Options& o) {
+  const RunSettings& r = o.run;
+  if (!o.shape.empty()) return "load shape " + o.shape;
+  std::string stages;
+  for (const auto& s : r.stages) {
+    stages += (stages.empty() ? "" : ", ") + fixed(s.duration.count() / 1000.0, 0) +
+              "s:" + fixed(s.target, s.target == std::floor(s.target) ? 0 : 2) +
+              (r.model == LoadModel::kOpen ? "/s" : "");
+  }
+  if (r.model == LoadModel::kClosed) {
+    if (!stages.empty()) return "stages " + stages;
+    return std::to_string(r.users) + " users at " + fixed(r.spawn_rate, 2) + "/s";
+  }
+  std::string how = r.arrivals == Arrivals::kPoisson ? "poisson" : "constant";
+  std::string cap =
+      r.max_users ? ", at most " + std::to_string(*r.max_users) + " at once" : std::string();
+  if (!stages.empty()) return "sessions arriving by stages " + stages + " (" + how + cap + ")";
+  return "sessions arriving " + fixed(r.arrival_rate, 2) + "/s (" + how + cap + ")";
+}
+
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
   print_weights_table(out, weights, &o.run);
   const auto& r = o.run;
-  std::string run_time =
-      r.run_time ? fixed(r.run_time->count() / 1000.0, 1) + " s" : "until Ctrl-C";
-  std::fprintf(out, "\nHost %s, %llu users at %s/s, run time %s, %u threads\n\n",
-               r.transport.base_url.c_str(), static_cast<unsigned long long>(r.users),
-               fixed(r.spawn_rate, 2).c_str(), run_time.c_str(), r.threads);
+  std::string run_time = r.run_time        ? fixed(r.run_time->count() / 1000.0, 1) + " s"
+                         : o.shape.empty() ? "until Ctrl-C"
+                                           : "as the shape says";
+  std::fprintf(out, "\nHost %s, %s, run time %s, %u threads\n\n", r.transport.base_url.c_str(),
+               describe_load_plan(o).c_str(), run_time.c_str(), r.threads);
 }
 
 }  // namespace nest::host

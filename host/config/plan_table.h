@@ -14,6 +14,9 @@ void print_discovery(std::FILE* out, const Discovery& discovery);
 // `run`, also the transport its users get.
 void print_weights_table(std::FILE* out, const WeightResolution& weights,
                          const RunSettings* run = nullptr);
+// The load plan in words: "50 users at 10.00/s", "stages 30s:100, 2m:100, 30s:0", "load shape
+// Spike", "sessions arriving 200.00/s (constant)".
+std::string describe_load_plan(const Options& options);
 // The weights table, then the run settings.
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& options);
 

@@ -9,6 +9,17 @@
 
 namespace nest::host {
 namespace asio = boost::asio;
+using Seconds = std::chrono::duration<double>;
+
+namespace {
+
+// `seconds` after `start`, rounded up to the clock's tick, so that a timer set for a moment
+// counts the moment as come when it fires.
+EngineClock::time_point after(EngineClock::time_point start, double seconds) {
+  return start + std::chrono::ceil<EngineClock::duration>(Seconds(seconds));
+}
+
+}  // namespace
 
 // One take of every worker's interval under way: the parts are merged as the workers hand
 // them over (on their threads), and `done` runs on the run's thread once all are in.
@@ -20,13 +31,16 @@ struct Run::Collection {
 };
 
 Run::Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
-         RunObserver& observer)
+         RunObserver& observer, std::unique_ptr<Schedule> schedule)
     : tasksets_(tasksets),
       settings_(settings),
       observer_(observer),
+      schedule_(schedule ? std::move(schedule) : make_schedule(settings)),
       work_(io_.get_executor()),
       signals_(io_),
+      schedule_timer_(io_),
       spawn_timer_(io_),
+      arrival_timer_(io_),
       tick_timer_(io_),
       end_timer_(io_),
       stop_timer_(io_) {}
@@ -43,11 +57,14 @@ void Run::start_driven() { start(false); }
 
 void Run::start(bool threads) {
   prepare_transports();
+  bool open = settings_.model == LoadModel::kOpen;
   for (unsigned i = 0; i < settings_.threads; ++i) {
-    workers_.push_back(
-        std::make_unique<Worker>(tasksets_, settings_, settings_.seed * 1000003 + i,
-                                 [this] { asio::post(io_, [this] { worker_idle(); }); }));
+    workers_.push_back(std::make_unique<Worker>(
+        tasksets_, settings_, settings_.seed * 1000003 + i,
+        [this] { asio::post(io_, [this] { worker_idle(); }); }, open ? &sessions_ : nullptr));
   }
+  worker_users_.assign(workers_.size(), 0);
+  if (open) arrivals_ = std::make_unique<ArrivalPlan>(settings_.arrivals, settings_.seed + 7);
   if (threads) {
     overload_ = std::make_unique<OverloadWatch>(settings_.threads);
     for (auto& w : workers_) w->start();
@@ -56,7 +73,8 @@ void Run::start(bool threads) {
     wait_signal();
   }
   started_ = EngineClock::now();
-  spawn_tick();
+  ramp_start_ = started_;
+  follow_schedule();
   tick(started_ + std::chrono::seconds(1));
   if (settings_.run_time) {
     end_timer_.expires_at(started_ +
@@ -79,7 +97,7 @@ std::size_t Run::users_in_io() const {
   return users;
 }
 
-std::chrono::duration<double> Run::elapsed() const { return EngineClock::now() - started_; }
+Seconds Run::elapsed() const { return EngineClock::now() - started_; }
 
 void Run::wait_signal() {
   signals_.async_wait([this](boost::system::error_code ec, int) {
@@ -95,33 +113,159 @@ void Run::wait_signal() {
   });
 }
 
-// Users to have started by now: the first at once, then spawn_rate per second.
-std::uint64_t Run::spawn_target() const {
-  double due = std::floor(elapsed().count() * settings_.spawn_rate) + 1;
-  return std::min<std::uint64_t>(settings_.users, static_cast<std::uint64_t>(due));
+void Run::set_target(const LoadTarget& target) {
+  asio::post(io_, [this, target] {
+    if (!stopping_) apply(target);
+  });
 }
 
-// Starts the users due by now and sets the timer for the next. User k (from 0) is due k /
-// spawn_rate seconds after the start, on the engine's clock, so the schedule does not drift;
-// the timer waits at least 10 ms (at high rates, the users due meanwhile start together).
-void Run::spawn_tick() {
+void Run::stop() {
+  asio::post(io_, [this] {
+    if (stopping_) return;
+    outcome_.interrupted = true;
+    begin_stop();
+  });
+}
+
+// Asks the schedule what to aim at now, and sets the timer for its next step.
+void Run::follow_schedule() {
   if (stopping_) return;
-  std::uint64_t target = spawn_target();
-  // Round-robin over workers so each thread gets an even share of users.
+  Schedule::Step step = schedule_->at(elapsed());
+  if (!step.mark.empty()) results_.mark(elapsed().count(), step.mark);
+  if (!step.problem.empty()) {
+    observer_.on_notice(step.problem + ": the run stops");
+    outcome_.ended_by = step.problem;
+    begin_stop();
+    return;
+  }
+  if (step.target) apply(*step.target);
+  if (step.end) {
+    begin_stop();
+    return;
+  }
+  if (!step.next) return;
+  schedule_timer_.expires_at(after(started_, step.next->count()));
+  schedule_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) follow_schedule();
+  });
+}
+
+void Run::apply(const LoadTarget& target) {
+  bool open = settings_.model == LoadModel::kOpen;
+  if (const auto* users = std::get_if<UsersTarget>(&target)) {
+    if (open) {
+      observer_.on_notice("a user count was asked of an open-model run: ignored");
+      return;
+    }
+    users_target_ = *users;
+    ramp_from_ = users_;
+    ramp_start_ = EngineClock::now();
+    adjust_users();
+    return;
+  }
+  const auto& rate = std::get<ArrivalTarget>(target);
+  if (!open) {
+    observer_.on_notice("an arrival rate was asked of a closed-model run: ignored");
+    return;
+  }
+  arrive();  // the arrivals due under the old rate first
+  arrival_rate_target_ = rate.rate;
+  arrivals_->aim(elapsed().count(), rate.rate, rate.ramp.count());
+  arrive();
+}
+
+// Closed model: starts or removes the users due by now on the ramp toward the aim, and sets
+// the timer for the next. User k of a ramp is due k / spawn_rate seconds after its start (the
+// first at once), so the ramp does not drift; the timer waits at least 10 ms (at high rates,
+// the users due meanwhile move together).
+void Run::adjust_users() {
+  if (stopping_) return;
+  std::uint64_t from = ramp_from_, to = users_target_.users;
+  std::uint64_t distance = to > from ? to - from : from - to;
+  double rate = users_target_.spawn_rate;
+  std::uint64_t due = distance;
+  if (rate > 0 && std::isfinite(rate)) {
+    double moved = std::floor(Seconds(EngineClock::now() - ramp_start_).count() * rate) + 1;
+    due = std::min<std::uint64_t>(distance, static_cast<std::uint64_t>(moved));
+  }
+  std::uint64_t wanted = to >= from ? from + due : from - due;
+  if (wanted > users_) add_to_workers(wanted - users_);
+  if (wanted < users_) remove_from_workers(users_ - wanted);
+  if (due >= distance) return;
+  auto next = after(ramp_start_, static_cast<double>(due) / rate);
+  spawn_timer_.expires_at(std::max(next, EngineClock::now() + std::chrono::milliseconds(10)));
+  spawn_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) adjust_users();
+  });
+}
+
+// New users go to the workers with the fewest, so threads stay even.
+void Run::add_to_workers(std::uint64_t n) {
   std::vector<std::size_t> batch(workers_.size(), 0);
-  for (; spawned_ < target; ++spawned_) ++batch[spawned_ % workers_.size()];
+  for (std::uint64_t k = 0; k < n; ++k) {
+    std::size_t least = 0;
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+      if (worker_users_[i] < worker_users_[least]) least = i;
+    }
+    ++worker_users_[least];
+    ++batch[least];
+  }
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     if (batch[i]) workers_[i]->add_users(batch[i]);
   }
-  if (spawned_ >= settings_.users) return;
-  // Rounded up, so that spawn_target() counts the user as due when the timer fires.
-  auto due = started_ + std::chrono::ceil<EngineClock::duration>(std::chrono::duration<double>(
-                            static_cast<double>(spawned_) / settings_.spawn_rate));
-  spawn_timer_.expires_at(std::max(due, EngineClock::now() + std::chrono::milliseconds(10)));
-  spawn_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) spawn_tick();
+  users_ += n;
+}
+
+// Users leave the workers with the most; each worker picks who, keeping the taskset mix.
+void Run::remove_from_workers(std::uint64_t n) {
+  std::vector<std::size_t> batch(workers_.size(), 0);
+  for (std::uint64_t k = 0; k < n; ++k) {
+    std::size_t most = 0;
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+      if (worker_users_[i] > worker_users_[most]) most = i;
+    }
+    if (worker_users_[most] == 0) break;
+    --worker_users_[most];
+    ++batch[most];
+  }
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    if (batch[i]) workers_[i]->remove_users(batch[i]);
+  }
+  users_ -= std::min(users_, n);
+}
+
+// Open model: starts the sessions due by now (each on the next worker in turn), or drops and
+// counts those that find --max-users sessions running; then sets the timer for the next one.
+void Run::arrive() {
+  if (stopping_ || !arrivals_) return;
+  double now = elapsed().count();
+  std::vector<std::vector<EngineClock::time_point>> batches(workers_.size());
+  for (auto at = arrivals_->next(); at && *at <= now; at = arrivals_->next()) {
+    arrivals_->consume();
+    if (settings_.max_users && sessions_.load(std::memory_order_acquire) >= *settings_.max_users) {
+      ++dropped_;
+      continue;
+    }
+    sessions_.fetch_add(1, std::memory_order_acq_rel);
+    batches[next_worker_++ % workers_.size()].push_back(after(started_, *at));
+  }
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    if (!batches[i].empty()) workers_[i]->start_sessions(std::move(batches[i]));
+  }
+  auto next = arrivals_->next();
+  if (!next) return;
+  arrival_timer_.expires_at(after(started_, *next));
+  arrival_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) arrive();
   });
 }
+
+double Run::aim() const {
+  if (arrivals_) return arrivals_->rate_at(elapsed().count());
+  return static_cast<double>(users_target_.users);
+}
+
+bool Run::spawning() const { return !arrivals_ && !stopping_ && users_ != users_target_.users; }
 
 void Run::collect(std::function<void(SampleSet&&)> done) {
   auto collection = std::make_shared<Collection>();
@@ -150,14 +294,29 @@ void Run::tick(EngineClock::time_point next) {
   tick_timer_.expires_at(next);
   tick_timer_.async_wait([this, next](boost::system::error_code ec) {
     if (ec || finishing_) return;
-    spawn_tick();  // users due at this very moment count in it, whichever timer fired first
+    // What is due at this very moment counts in it, whichever timer fired first.
+    if (arrivals_) {
+      arrive();
+    } else {
+      adjust_users();
+    }
     collect([this](SampleSet&& interval) {
+      interval.dropped += std::exchange(dropped_, 0);
       if (overload_) {
         std::string warning = overload_->check(interval.max_lag_us);
         if (!warning.empty()) observer_.on_notice(warning);
       }
-      if (observer_.on_interval(std::move(interval), elapsed(), spawned_ < settings_.users,
-                                false)) {
+      for (const auto& name : interval.lingering) {
+        observer_.on_notice("taskset " + name +
+                            ": a session has run for over 30 s. In the open "
+                            "model a session ends when a task calls interrupt(); without it, "
+                            "sessions pile up" +
+                            (settings_.max_users ? " to --max-users" : std::string()));
+      }
+      Seconds at = elapsed();
+      results_.add(SampleSet(interval), at.count(), aim());
+      if (observer_.on_interval(
+              {interval, results_, at, settings_.model, aim(), spawning(), false})) {
         begin_stop();
       }
     });
@@ -168,7 +327,9 @@ void Run::tick(EngineClock::time_point next) {
 void Run::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
+  schedule_timer_.cancel();
   spawn_timer_.cancel();
+  arrival_timer_.cancel();
   end_timer_.cancel();
   for (auto& w : workers_) w->stop_gracefully();
   stop_timer_.expires_after(settings_.stop_timeout);
@@ -187,7 +348,9 @@ void Run::worker_idle() {
 void Run::finish() {
   if (finishing_) return;
   finishing_ = true;
+  schedule_timer_.cancel();
   spawn_timer_.cancel();
+  arrival_timer_.cancel();
   tick_timer_.cancel();
   end_timer_.cancel();
   stop_timer_.cancel();
@@ -229,8 +392,10 @@ void Run::halt() {
 }
 
 void Run::report_final(SampleSet&& last) {
+  last.dropped += std::exchange(dropped_, 0);
   outcome_.elapsed = elapsed();
-  observer_.on_interval(std::move(last), outcome_.elapsed, false, true);
+  results_.add(SampleSet(last), outcome_.elapsed.count(), aim());
+  observer_.on_interval({last, results_, outcome_.elapsed, settings_.model, aim(), false, true});
 }
 
 RunOutcome run_load(const std::vector<TasksetType>& tasksets, const RunSettings& settings,

@@ -1,6 +1,9 @@
-// A load test as it runs: starts the workers, spawns users at the spawn rate, stops on time or
-// on a signal, and hands one merged interval of samples to the observer every second. Times
-// that decide what happens come from EngineClock (engine/clock.h).
+// A load test as it runs. The run follows a schedule (engine/schedule.h: fixed users, stages, a
+// load shape) and can be steered while it goes through its control surface; it starts and
+// removes users (closed model) or starts sessions as they arrive (open model), stops on time,
+// at the end of its plan or on a signal, and hands the observer every second's merged interval
+// along with everything measured so far. Times that decide what happens come from EngineClock
+// (engine/clock.h).
 //
 // Stop sequence: the first SIGINT/SIGTERM (or the run time) stops gracefully — no new tasks,
 // pauses cut short, on_stop runs — and after --stop-timeout what still runs is cancelled
@@ -8,6 +11,7 @@
 // once: the event loops stop where they are and the last interval is still delivered.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -18,22 +22,34 @@
 #include <string>
 #include <vector>
 
+#include "engine/arrival_plan.h"
 #include "engine/clock.h"
+#include "engine/load_target.h"
 #include "engine/overload_watch.h"
 #include "engine/run_plan.h"
-#include "stats/sample_set.h"
+#include "engine/schedule.h"
+#include "stats/live_results.h"
 
 namespace nest::host {
 
 class Worker;
 
+// One second of the run, as the observer receives it.
+struct IntervalReport {
+  const SampleSet& interval;              // what the workers recorded in it, merged
+  const LiveResults& results;             // everything so far, this interval included
+  std::chrono::duration<double> elapsed;  // from the first spawn
+  LoadModel model;                        // closed: users; open: arrivals
+  double target;                          // the aim: users (closed) or arrivals per second (open)
+  bool spawning;                          // closed model: users are still being started or removed
+  bool final;                             // the last one: the run is over
+};
+
 class RunObserver {
  public:
-  // Called on the run's thread about once a second, and once more at the end (final=true).
-  // `elapsed` counts from the first spawn; `spawning` is false once every user was started.
+  // Called on the run's thread about once a second, and once more at the end (final).
   // Returns true to stop the run as a Ctrl-C would (e.g. a threshold broke for too long).
-  virtual bool on_interval(SampleSet&& interval, std::chrono::duration<double> elapsed,
-                           bool spawning, bool final) = 0;
+  virtual bool on_interval(const IntervalReport& report) = 0;
   // A message for the person running the test (stop requested, generator overloaded, ...).
   virtual void on_notice(const std::string& message) = 0;
 
@@ -42,15 +58,18 @@ class RunObserver {
 };
 
 struct RunOutcome {
-  bool interrupted = false;  // stopped by a signal before the run time ended
+  bool interrupted = false;  // stopped by a signal or stop() before its plan or run time ended
   bool halted = false;       // second signal: users were not torn down; exit the process soon
   std::chrono::duration<double> elapsed{0};
+  std::string ended_by;  // why it ended early: a load shape that threw, say; else empty
 };
 
 class Run {
  public:
-  // `tasksets` (all with weight > 0, at least one), `settings` and `observer` must outlive it.
-  Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings, RunObserver& observer);
+  // `tasksets` (all with weight > 0, at least one), `settings` and `observer` must outlive
+  // it. `schedule`: the plan to follow; null: the plan of `settings` (make_schedule).
+  Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings, RunObserver& observer,
+      std::unique_ptr<Schedule> schedule = nullptr);
   ~Run();
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
@@ -58,6 +77,16 @@ class Run {
   // Runs the test: each worker on a thread of its own, the run on the calling thread, which
   // also takes SIGINT and SIGTERM. Returns when it is over.
   RunOutcome go();
+
+  // --- the control surface: safe from any thread while the run goes ---
+  // A new aim, in the run's model (closed: users; open: arrivals); the schedule's next step,
+  // if it has one, replaces it. Ignored once the run stops.
+  void set_target(const LoadTarget& target);
+  // Stops the run as Ctrl-C does.
+  void stop();
+  // Everything measured so far (totals with histograms, the timeline).
+  LiveResults::Snapshot snapshot() const { return results_.snapshot(); }
+  const LiveResults& results() const { return results_; }
 
   // --- driven, for tests: no threads, no signals, no overload warnings ---
   // Starts the run; the caller then calls poll() (on one thread) until finished().
@@ -70,11 +99,19 @@ class Run {
   const RunOutcome& outcome() const { return outcome_; }
 
  private:
+  struct Collection;
+
   void start(bool threads);
   std::chrono::duration<double> elapsed() const;
   void wait_signal();
-  std::uint64_t spawn_target() const;
-  void spawn_tick();
+  void follow_schedule();
+  void apply(const LoadTarget& target);
+  void adjust_users();
+  void arrive();
+  void add_to_workers(std::uint64_t n);
+  void remove_from_workers(std::uint64_t n);
+  double aim() const;
+  bool spawning() const;
   // Takes every worker's interval and hands the merge to `done`, on the run's thread.
   void collect(std::function<void(SampleSet&&)> done);
   void tick(EngineClock::time_point next);
@@ -84,21 +121,37 @@ class Run {
   void finish();
   void report_final(SampleSet&& last);
 
-  struct Collection;
   const std::vector<TasksetType>& tasksets_;
   const RunSettings& settings_;
   RunObserver& observer_;
+  std::unique_ptr<Schedule> schedule_;
   boost::asio::io_context io_{1};
   // Keeps the loop going while it only waits for the workers (a take under way): released at
   // the end.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::signal_set signals_;
-  EngineTimer spawn_timer_, tick_timer_, end_timer_, stop_timer_;
+  EngineTimer schedule_timer_, spawn_timer_, arrival_timer_, tick_timer_, end_timer_, stop_timer_;
   std::unique_ptr<OverloadWatch> overload_;  // null when driven
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::shared_ptr<Collection>> collecting_;  // takes under way, oldest first
+  LiveResults results_;
   EngineClock::time_point started_;
-  std::uint64_t spawned_ = 0;
+
+  // Closed model: the aim, and the ramp toward it (user k of the ramp is due k / rate after
+  // its start, the first at once).
+  UsersTarget users_target_;
+  EngineClock::time_point ramp_start_;
+  std::uint64_t ramp_from_ = 0;
+  std::uint64_t users_ = 0;                  // users started and not removed
+  std::vector<std::uint64_t> worker_users_;  // the same, per worker
+
+  // Open model.
+  std::unique_ptr<ArrivalPlan> arrivals_;
+  double arrival_rate_target_ = 0;
+  std::atomic<std::uint64_t> sessions_{0};  // running, over all workers
+  std::uint64_t next_worker_ = 0;           // round-robin for sessions
+  std::uint64_t dropped_ = 0;               // this interval
+
   std::size_t idle_workers_ = 0;
   bool stopping_ = false;
   bool finishing_ = false;

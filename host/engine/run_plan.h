@@ -12,10 +12,35 @@
 
 namespace nest::host {
 
+// How load is made. Closed: a number of users, each running tasksets one after another, so
+// new requests wait for answers (Locust's model). Open: sessions arrive on a schedule of their
+// own, whatever the system's answers (k6's arrival-rate executors); docs/load-shapes.md.
+enum class LoadModel { kClosed, kOpen };
+
+// When open-model sessions arrive under a rate: evenly spaced, or with exponential gaps.
+enum class Arrivals { kConstant, kPoisson };
+
+// One stage of a plan (k6's stages): over `duration`, move linearly from where the previous
+// stage ended (0 before the first) to `target`: users (closed) or arrivals per second (open).
+struct Stage {
+  std::chrono::milliseconds duration{0};
+  double target = 0;
+  bool operator==(const Stage&) const = default;
+};
+
 struct RunSettings {
-  std::uint64_t users = 1;  // -u: users to reach
-  double spawn_rate = 1;    // -r: users started per second, all threads
-  // -t: from the first spawn; none = until Ctrl-C
+  LoadModel model = LoadModel::kClosed;
+  std::uint64_t users = 1;                  // -u: users to reach (closed)
+  double spawn_rate = 1;                    // -r: users started per second, all threads (closed)
+  double arrival_rate = 0;                  // --arrival-rate: sessions per second (open)
+  Arrivals arrivals = Arrivals::kConstant;  // --arrivals (open)
+  // --max-users (open): sessions running at once at most; an arrival beyond it is dropped
+  // and counted. None: no cap.
+  std::optional<std::uint64_t> max_users;
+  // --stages / --rate-stages: the plan, instead of users and spawn rate (closed) or arrival
+  // rate (open); the run ends with its last stage.
+  std::vector<Stage> stages;
+  // -t: from the first spawn; none = until Ctrl-C (or the end of the stages)
   std::optional<std::chrono::milliseconds> run_time;
   unsigned threads = 1;                       // worker threads
   std::chrono::milliseconds stop_timeout{0};  // time users get to finish their task at stop

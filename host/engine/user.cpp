@@ -17,18 +17,30 @@ const nest::detail::Host kHost{&current_user};
 
 const nest::detail::Host* User::host_services() { return &kHost; }
 
-User::User(Worker& worker) : worker_(worker), timer_(worker.io()) {}
+User::User(Worker& worker, Kind kind, EngineClock::time_point scheduled)
+    : worker_(worker), kind_(kind), scheduled_(scheduled), timer_(worker.io()) {}
 
 User::~User() = default;
 
 void User::run(boost::asio::yield_context yield) {
   yield_ = &yield;
   t_current = this;  // the coroutine starts; park() sets it again whenever it resumes
-  while (!worker_.stopping()) run_taskset(worker_.taskset_picker().pick(worker_.rng()));
+  if (kind_ == Kind::kSession) {
+    auto lag =
+        std::chrono::duration_cast<std::chrono::microseconds>(EngineClock::now() - scheduled_);
+    worker_.recorder().session_started(
+        static_cast<std::uint64_t>(std::max<long long>(0, lag.count())));
+  }
+  while (!ending()) {
+    run_taskset(worker_.taskset_picker().pick(worker_.rng()));
+    if (kind_ == Kind::kSession) break;
+  }
   phase_ = Phase::kIdle;
   finished_ = true;
-  worker_.user_finished();
+  worker_.user_finished(*this);
 }
+
+bool User::ending() const { return worker_.stopping() || leaving_; }
 
 template <typename Start>
 void User::park(Start&& start) {
@@ -54,25 +66,29 @@ void User::run_taskset(std::size_t index) {
     pause(std::chrono::seconds(1));
     return;
   }
+  visiting_ = static_cast<int>(index);
+  visit_began_ = EngineClock::now();
   std::vector<int> weights;
   for (const auto& task : taskset->tasks()) weights.push_back(task.weight);
   WeightedPicker tasks(weights);
 
   phase_ = Phase::kOnStart;
   Outcome outcome = guarded(type.name, "on_start", [&] { taskset->on_start(); });
-  while (outcome == Outcome::kDone && !worker_.stopping() && !tasks.empty()) {
+  while (outcome == Outcome::kDone && !ending() && !tasks.empty()) {
     const auto& task = taskset->tasks()[tasks.pick(worker_.rng())];
     auto started = EngineClock::now();
     phase_ = Phase::kTask;
     outcome = guarded(type.name, task.name, task.run);
-    if (outcome != Outcome::kDone || worker_.stopping()) break;
+    if (outcome != Outcome::kDone || ending()) break;
     wait_after_task(taskset->wait_policy(), started);
   }
   phase_ = Phase::kOnStop;
   guarded(type.name, "on_stop", [&] { taskset->on_stop(); });
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
-  if (outcome == Outcome::kInterruptWait) {
+  visiting_ = -1;
+  // A session ends with its visit: no pause after it.
+  if (outcome == Outcome::kInterruptWait && kind_ == Kind::kUser) {
     wait_after_task(wait, EngineClock::now());
   }
 }
@@ -99,7 +115,7 @@ void User::wait_after_task(const nest::WaitTime& wait, EngineClock::time_point s
 }
 
 void User::pause(std::chrono::nanoseconds duration) {
-  if (duration <= std::chrono::nanoseconds::zero() || worker_.stopping()) return;
+  if (duration <= std::chrono::nanoseconds::zero() || ending()) return;
   phase_ = Phase::kWaiting;
   wait_on_timer(duration);
 }
@@ -141,6 +157,12 @@ void User::check_stopped() {
 
 void User::stop_gracefully() {
   if (phase_ == Phase::kWaiting) timer_.cancel();
+}
+
+void User::leave(EngineClock::time_point deadline) {
+  leaving_ = true;
+  leave_deadline_ = deadline;
+  stop_gracefully();
 }
 
 void User::stop_now() {

@@ -1,8 +1,9 @@
 // One simulated user: a stackful coroutine that runs tasksets as Locust's User does.
 //
 // Loop: pick a taskset by weight → create it → on_start → { pick a task by weight → run it →
-// wait } until interrupt() or stop → on_stop → again. Every call into plugin code goes through
-// call_guarded (engine/guard.h). Lives on one worker thread; all methods run there.
+// wait } until interrupt() or stop → on_stop → again. An open-model session is one turn of the
+// loop: it ends after its visit. Every call into plugin code goes through call_guarded
+// (engine/guard.h). Lives on one worker thread; all methods run there.
 #pragma once
 
 #include <nest/taskset.h>
@@ -21,7 +22,12 @@ class Worker;
 
 class User final : public Fiber, public nest::detail::UserContext {
  public:
-  explicit User(Worker& worker);
+  enum class Kind {
+    kUser,     // closed model: runs tasksets until stopped or removed
+    kSession,  // open model: one visit to one taskset, then it ends
+  };
+  // `scheduled`: when a session was due to start (its start lag is measured from it).
+  User(Worker& worker, Kind kind, EngineClock::time_point scheduled);
   ~User();
 
   // The coroutine body; returns when the user has stopped.
@@ -31,7 +37,19 @@ class User final : public Fiber, public nest::detail::UserContext {
   void stop_gracefully();
   // Stop now: the request or sleep under way throws nest::UserStopped; on_stop still runs.
   void stop_now();
+  // Removed from the run (fewer users wanted): a graceful stop of this user alone, to be made
+  // a stop now at `deadline` (--stop-timeout).
+  void leave(EngineClock::time_point deadline);
+  bool leaving() const { return leaving_; }
+  EngineClock::time_point leave_deadline() const { return leave_deadline_; }
   bool finished() const { return finished_; }
+  Kind kind() const { return kind_; }
+  // The taskset this user is in now (an index into the worker's tasksets), or -1 between two.
+  int visiting() const { return visiting_; }
+  // When its current visit began (engine time).
+  EngineClock::time_point visit_began() const { return visit_began_; }
+
+  std::size_t slot = 0;  // its place in the worker's list
 
   // Fiber
   void suspend() override;
@@ -57,7 +75,11 @@ class User final : public Fiber, public nest::detail::UserContext {
   Outcome guarded(const std::string& taskset, std::string_view what, Fn&& fn);
   void wait_after_task(const nest::WaitTime& wait, EngineClock::time_point started);
 
+  bool ending() const;  // stopping, leaving: no new task, no pause
+
   Worker& worker_;
+  Kind kind_;
+  EngineClock::time_point scheduled_;
   // One session per transport kind, made when a taskset first needs it, so cookies and
   // connections carry over between tasksets on the same transport.
   std::unique_ptr<Session> sessions_[2];
@@ -71,6 +93,10 @@ class User final : public Fiber, public nest::detail::UserContext {
   boost::asio::yield_context* yield_ = nullptr;
   Phase phase_ = Phase::kIdle;
   bool cancelled_ = false;  // stop_now() was called
+  bool leaving_ = false;    // leave() was called
+  EngineClock::time_point leave_deadline_;
+  int visiting_ = -1;
+  EngineClock::time_point visit_began_;
   bool finished_ = false;
 };
 

@@ -4,8 +4,8 @@
 #include <boost/asio/spawn.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <cstdio>
+#include <optional>
 
-#include "engine/user.h"
 #include "http/transport_factory.h"
 
 namespace nest::host {
@@ -18,16 +18,22 @@ std::vector<int> weights_of(const std::vector<TasksetType>& tasksets) {
   return weights;
 }
 constexpr auto kLagProbe = std::chrono::milliseconds(100);
+// An open-model session this old is named: in the open model a session ends when a task calls
+// interrupt(), so a taskset that never does makes sessions pile up to --max-users.
+constexpr auto kLingering = std::chrono::seconds(30);
 
 }  // namespace
 
 Worker::Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
-               std::uint64_t seed, std::function<void()> on_idle)
+               std::uint64_t seed, std::function<void()> on_idle,
+               std::atomic<std::uint64_t>* sessions)
     : tasksets_(tasksets),
       settings_(settings),
       picker_(weights_of(tasksets)),
       work_(io_.get_executor()),
       rng_(seed),
+      sessions_(sessions),
+      leave_timer_(io_),
       on_idle_(std::move(on_idle)),
       lag_timer_(io_) {}
 
@@ -51,24 +57,123 @@ std::size_t Worker::poll() { return io_.poll(); }
 
 void Worker::add_users(std::size_t n) {
   asio::post(io_, [this, n] {
-    for (std::size_t i = 0; i < n && !stopping_; ++i) {
-      users_.push_back(std::make_unique<User>(*this));
-      User* user = users_.back().get();
-      ++alive_;
-      asio::spawn(
-          io_, std::allocator_arg, boost::context::protected_fixedsize_stack(settings_.stack_size),
-          [user](asio::yield_context yield) { user->run(yield); },
-          [](std::exception_ptr error) {
-            if (!error) return;
-            try {
-              std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-              std::fprintf(stderr, "nest-host: a user ended with an engine error: %s\n", e.what());
-            } catch (...) {
-              std::fprintf(stderr, "nest-host: a user ended with an unknown engine error\n");
-            }
-          });
+    for (std::size_t i = 0; i < n && !stopping_; ++i) spawn(User::Kind::kUser, EngineClock::now());
+  });
+}
+
+void Worker::start_sessions(std::vector<EngineClock::time_point> due) {
+  asio::post(io_, [this, due = std::move(due)] {
+    for (auto at : due) {
+      if (stopping_) {
+        if (sessions_) sessions_->fetch_sub(1, std::memory_order_acq_rel);  // never started
+        continue;
+      }
+      spawn(User::Kind::kSession, at);
     }
+  });
+}
+
+void Worker::spawn(User::Kind kind, EngineClock::time_point due) {
+  users_.push_back(std::make_unique<User>(*this, kind, due));
+  User* user = users_.back().get();
+  user->slot = users_.size() - 1;
+  ++alive_;
+  asio::spawn(
+      io_, std::allocator_arg, boost::context::protected_fixedsize_stack(settings_.stack_size),
+      [user](asio::yield_context yield) { user->run(yield); },
+      [this, user](std::exception_ptr error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "nest-host: a user ended with an engine error: %s\n", e.what());
+          } catch (...) {
+            std::fprintf(stderr, "nest-host: a user ended with an unknown engine error\n");
+          }
+        }
+        release(user);
+      });
+}
+
+// The coroutine has returned and its stack is gone: the user (its sessions, connections,
+// cookie jar) goes too, so users that leave free what they held.
+void Worker::release(User* user) {
+  std::size_t slot = user->slot;
+  if (slot >= users_.size() || users_[slot].get() != user) return;
+  if (slot + 1 != users_.size()) {
+    std::swap(users_[slot], users_.back());
+    users_[slot]->slot = slot;
+  }
+  users_.pop_back();
+}
+
+void Worker::remove_users(std::size_t n) {
+  asio::post(io_, [this, n] {
+    if (stopping_) return;
+    // The users that may leave, by taskset (index tasksets_.size(): between two visits).
+    std::size_t kinds = tasksets_.size() + 1;
+    std::vector<std::size_t> count(kinds, 0);
+    for (auto& user : users_) {
+      if (user->finished() || user->leaving() || user->kind() != User::Kind::kUser) continue;
+      int at = user->visiting();
+      ++count[at < 0 ? tasksets_.size() : static_cast<std::size_t>(at)];
+    }
+    // Who leaves: first those between visits, then one at a time from the taskset furthest
+    // above its weight's share of the users that stay (as Locust stops users by class).
+    double weights = 0;
+    for (const auto& t : tasksets_) weights += t.weight;
+    std::vector<std::size_t> leave(kinds, 0);
+    std::size_t in_tasksets = 0;
+    for (std::size_t i = 0; i + 1 < kinds; ++i) in_tasksets += count[i];
+    std::size_t wanted = n;
+    leave.back() = std::min(wanted, count.back());
+    wanted -= leave.back();
+    for (; wanted > 0 && in_tasksets > 0; --wanted, --in_tasksets) {
+      std::size_t best = 0;
+      double best_surplus = -1e300;
+      for (std::size_t i = 0; i + 1 < kinds; ++i) {
+        std::size_t left = count[i] - leave[i];
+        if (left == 0) continue;
+        double surplus = static_cast<double>(left) -
+                         static_cast<double>(in_tasksets) * tasksets_[i].weight / weights;
+        if (surplus > best_surplus) {
+          best_surplus = surplus;
+          best = i;
+        }
+      }
+      ++leave[best];
+    }
+    // The newest users of each kind leave first.
+    auto deadline = EngineClock::now() + settings_.stop_timeout;
+    for (auto it = users_.rbegin(); it != users_.rend(); ++it) {
+      User& user = **it;
+      if (user.finished() || user.leaving() || user.kind() != User::Kind::kUser) continue;
+      int at = user.visiting();
+      std::size_t& quota = leave[at < 0 ? tasksets_.size() : static_cast<std::size_t>(at)];
+      if (quota == 0) continue;
+      --quota;
+      user.leave(deadline);
+    }
+    arm_leave_timer();
+  });
+}
+
+// At the earliest --stop-timeout deadline of the users leaving, those past theirs stop now.
+void Worker::arm_leave_timer() {
+  std::optional<EngineClock::time_point> earliest;
+  auto now = EngineClock::now();
+  for (auto& user : users_) {
+    if (!user->leaving() || user->finished()) continue;
+    if (user->leave_deadline() <= now) {
+      user->stop_now();
+    } else if (!earliest || user->leave_deadline() < *earliest) {
+      earliest = user->leave_deadline();
+    }
+  }
+  if (!earliest) return;
+  leave_timer_.expires_at(*earliest);
+  leave_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) arm_leave_timer();
   });
 }
 
@@ -90,8 +195,11 @@ void Worker::stop_now() {
   });
 }
 
-void Worker::user_finished() {
+void Worker::user_finished(User& user) {
   --alive_;
+  if (user.kind() == User::Kind::kSession && sessions_) {
+    sessions_->fetch_sub(1, std::memory_order_acq_rel);
+  }
   check_idle();
 }
 
@@ -108,6 +216,14 @@ void Worker::take_interval(std::function<void(SampleSet&&)> done) {
 
 SampleSet Worker::take_locally() {
   SampleSet set = recorder_.take();
+  auto now = EngineClock::now();
+  for (auto& user : users_) {
+    if (user->kind() != User::Kind::kSession || user->visiting() < 0) continue;
+    const std::string& name = tasksets_[static_cast<std::size_t>(user->visiting())].name;
+    if (now - user->visit_began() > kLingering && lingering_named_.insert(name).second) {
+      set.lingering.insert(name);
+    }
+  }
   set.users = alive_;
   set.max_lag_us = std::exchange(max_lag_us_, 0);
   return set;

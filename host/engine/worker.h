@@ -12,31 +12,39 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "engine/clock.h"
 #include "engine/rng.h"
 #include "engine/run_plan.h"
+#include "engine/user.h"
 #include "engine/weighted_picker.h"
 #include "stats/recorder.h"
 
 namespace nest::host {
 
-class User;
-
 class Worker {
  public:
   // `tasksets` (weights > 0) and `settings` must outlive the worker. `on_idle` runs on this
-  // worker's thread once it is stopping and its last user has finished.
+  // worker's thread once it is stopping and its last user has finished. `sessions` (open
+  // model) counts the sessions running over all workers: the worker takes one off as each of
+  // its sessions ends.
   Worker(const std::vector<TasksetType>& tasksets, const RunSettings& settings, std::uint64_t seed,
-         std::function<void()> on_idle);
+         std::function<void()> on_idle, std::atomic<std::uint64_t>* sessions = nullptr);
   ~Worker();
 
   // --- thread-safe ---
   void start();                   // starts the thread
   void add_users(std::size_t n);  // spawns n users
-  void stop_gracefully();         // users finish their current task, then on_stop
-  void stop_now();                // requests and sleeps under way end at once, then on_stop
+  // Removes n users (or as many as it has), keeping the mix of tasksets of those that stay in
+  // proportion to the weights; each finishes its task within --stop-timeout, then on_stop.
+  void remove_users(std::size_t n);
+  // Starts one open-model session for each moment it was due at.
+  void start_sessions(std::vector<EngineClock::time_point> due);
+  void stop_gracefully();  // users finish their current task, then on_stop
+  void stop_now();         // requests and sleeps under way end at once, then on_stop
   // Takes what was recorded since the last take and hands it to `done`, on this worker's
   // thread.
   void take_interval(std::function<void(SampleSet&&)> done);
@@ -60,7 +68,7 @@ class Worker {
   const std::vector<TasksetType>& tasksets() const { return tasksets_; }
   const WeightedPicker& taskset_picker() const { return picker_; }
   bool stopping() const { return stopping_; }
-  void user_finished();
+  void user_finished(User& user);
   // A user parks for its request / is running again.
   void user_in_io(bool parked) {
     users_in_io_.fetch_add(parked ? 1 : -1, std::memory_order_acq_rel);
@@ -70,6 +78,9 @@ class Worker {
   void watch_lag(std::chrono::steady_clock::time_point expected);
   void check_idle();
   SampleSet take_locally();
+  void spawn(User::Kind kind, EngineClock::time_point due);
+  void release(User* user);  // its coroutine has returned: frees it
+  void arm_leave_timer();
 
   const std::vector<TasksetType>& tasksets_;
   const RunSettings& settings_;
@@ -79,8 +90,12 @@ class Worker {
   Recorder recorder_;
   std::unique_ptr<Transport> transports_[2];  // by TransportSettings::Kind; null until used
   Rng rng_;
-  std::vector<std::unique_ptr<User>> users_;
-  std::size_t alive_ = 0;  // users started and not finished
+  std::vector<std::unique_ptr<User>> users_;  // each user's `slot` is its index here
+  std::size_t alive_ = 0;                     // users started and not finished
+  std::atomic<std::uint64_t>* sessions_;      // the run's count of open-model sessions, or null
+  EngineTimer leave_timer_;                   // the --stop-timeout of removed users
+  // Tasksets that had a session running longer than kLingering (open model): named once.
+  std::set<std::string> lingering_named_;
   std::atomic<std::size_t> users_in_io_{0};
   bool stopping_ = false;
   bool idle_reported_ = false;

@@ -3,11 +3,13 @@
 #include <boost/dll/library_info.hpp>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace nest::host {
 namespace {
 
-constexpr const char* kEntryPoint = "nest_plugin_tasksets";
+constexpr const char* kTasksetsEntry = "nest_plugin_tasksets";
+constexpr const char* kShapesEntry = "nest_plugin_shapes";
 // ABI 1 and 2 exported `nest_taskset_<Class>` in the section "nest", a pointer to an export
 // whose first field is its version. Still recognised, so that such a plugin is refused naming
 // its version instead of looking like no plugin at all.
@@ -24,7 +26,10 @@ std::string other_version(std::uint32_t version) {
 PluginSymbols read_plugin_symbols(const std::filesystem::path& file) {
   boost::dll::library_info info(file.string());
   PluginSymbols symbols;
-  for (auto& symbol : info.symbols()) symbols.entry_point |= symbol == kEntryPoint;
+  for (auto& symbol : info.symbols()) {
+    symbols.tasksets |= symbol == kTasksetsEntry;
+    symbols.shapes |= symbol == kShapesEntry;
+  }
   for (auto& symbol : info.symbols("nest")) {
     if (symbol.starts_with(kLegacyPrefix)) symbols.legacy.push_back(symbol);
   }
@@ -42,31 +47,38 @@ PluginExports plugin_exports(const boost::dll::shared_library& library,
       return out;
     }
   }
-  if (!symbols.entry_point || !library.has(kEntryPoint)) {
-    out.problem = symbols.legacy.empty()
-                      ? "exports no Nest tasksets"
-                      : "exports tasksets in a form this nest-host does not know";
+  if (!symbols.tasksets && !symbols.shapes) {
+    out.problem = "exports tasksets in a form this nest-host does not know";
     return out;
   }
-  auto& entry_point =
-      library.get<std::uint32_t(const void* const**, const void* const**)>(kEntryPoint);
-  const void* const* begin = nullptr;
-  const void* const* end = nullptr;
-  if (std::uint32_t version = entry_point(&begin, &end); version != nest::kAbiVersion) {
-    out.problem = other_version(version);
-    return out;
+  // Calls an entry point; false (and `problem` set) when its version is not ours.
+  auto read = [&](const char* name, auto& into) {
+    using Export = std::remove_const_t<
+        std::remove_pointer_t<typename std::decay_t<decltype(into)>::value_type>>;
+    if (!library.has(name)) return true;
+    auto& entry_point = library.get<std::uint32_t(const void* const**, const void* const**)>(name);
+    const void* const* begin = nullptr;
+    const void* const* end = nullptr;
+    if (std::uint32_t version = entry_point(&begin, &end); version != nest::kAbiVersion) {
+      out.problem = other_version(version);
+      return false;
+    }
+    for (auto it = begin; it != end; ++it) {
+      if (*it) into.push_back(static_cast<const Export*>(*it));
+    }
+    return true;
+  };
+  if (!read(kTasksetsEntry, out.tasksets) || !read(kShapesEntry, out.shapes)) return out;
+  if (out.tasksets.empty() && out.shapes.empty()) {
+    out.problem = "exports no Nest tasksets (no NEST_TASKSET in it)";
   }
-  for (auto it = begin; it != end; ++it) {
-    if (*it) out.tasksets.push_back(static_cast<const nest::detail::TasksetExport*>(*it));
-  }
-  if (out.tasksets.empty()) out.problem = "exports no Nest tasksets (no NEST_TASKSET in it)";
   return out;
 }
 
-std::string incompatibility(const nest::detail::TasksetExport& entry) {
-  if (entry.abi_version != nest::kAbiVersion) return other_version(entry.abi_version);
-  if (std::strcmp(entry.runtime, nest::detail::kRuntime) != 0) {
-    return std::string("built for another C++ runtime: ") + entry.runtime + " (" + entry.compiler +
+std::string incompatibility(std::uint32_t abi_version, const char* runtime, const char* compiler) {
+  if (abi_version != nest::kAbiVersion) return other_version(abi_version);
+  if (std::strcmp(runtime, nest::detail::kRuntime) != 0) {
+    return std::string("built for another C++ runtime: ") + runtime + " (" + compiler +
            "), and this nest-host runs " + nest::detail::kRuntime + " (" + nest::detail::kCompiler +
            "): rebuild it with the same standard library";
   }

@@ -14,25 +14,33 @@
 namespace nest::host {
 
 struct PluginSymbols {
-  bool entry_point = false;         // nest_plugin_tasksets (ABI 3 on)
+  bool tasksets = false;            // nest_plugin_tasksets (ABI 3 on)
+  bool shapes = false;              // nest_plugin_shapes (ABI 3 on)
   std::vector<std::string> legacy;  // nest_taskset_<Class> (ABI 1 and 2): refused, with version
-  bool empty() const { return !entry_point && legacy.empty(); }
+  bool empty() const { return !tasksets && !shapes && legacy.empty(); }
 };
 
 // Reads `file`'s symbol table. Throws std::exception when it is not a shared library.
 PluginSymbols read_plugin_symbols(const std::filesystem::path& file);
 
 struct PluginExports {
-  std::vector<const nest::detail::TasksetExport*> tasksets;  // when `problem` is empty
+  // When `problem` is empty:
+  std::vector<const nest::detail::TasksetExport*> tasksets;
+  std::vector<const nest::detail::ShapeExport*> shapes;
   std::string problem;  // why none may be used (another ABI version), naming both sides
 };
 
-// The taskset exports of a loaded `library`. Calls its nest_plugin_tasksets (plugin code that
-// only returns the bounds of its exports), and reads them only if its ABI version is ours.
+// The exports of a loaded `library`. Calls its entry points (plugin code that only returns the
+// bounds of its exports), and reads the exports only if its ABI version is ours.
 PluginExports plugin_exports(const boost::dll::shared_library& library,
                              const PluginSymbols& symbols);
 
-// Why this nest-host must not use `entry` (another C++ runtime), naming both sides, or empty.
-std::string incompatibility(const nest::detail::TasksetExport& entry);
+// Why this nest-host must not use an export (another ABI version or C++ runtime), naming both
+// sides, or empty.
+std::string incompatibility(std::uint32_t abi_version, const char* runtime, const char* compiler);
+template <typename Export>
+std::string incompatibility(const Export& entry) {
+  return incompatibility(entry.abi_version, entry.runtime, entry.compiler);
+}
 
 }  // namespace nest::host

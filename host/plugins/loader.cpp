@@ -118,8 +118,25 @@ void load_plugin(const fs::path& file, Discovery& into) {
     }
     found.push_back(std::move(taskset));
   }
+  std::vector<ShapeType> shapes;
+  for (const nest::detail::ShapeExport* entry : exports.shapes) {
+    std::string why = incompatibility(*entry);
+    if (why.empty()) why = name_problem(entry->name);
+    if (why.empty()) {
+      try {
+        std::unique_ptr<nest::LoadShape>(entry->create());
+      } catch (const std::exception& e) {
+        why = std::string("its constructor threw: ") + e.what();
+      } catch (...) {
+        why = "its constructor threw a non-standard exception";
+      }
+    }
+    if (!why.empty()) return fail(std::string("load shape ") + entry->name + ": " + why);
+    shapes.push_back({entry->name, file.string(), entry->create});
+  }
   registry().push_back(std::move(library));
   for (auto& t : found) into.tasksets.push_back(std::move(t));
+  for (auto& s : shapes) into.shapes.push_back(std::move(s));
 }
 
 Discovery discover_plugins(const fs::path& dir) {
@@ -143,6 +160,15 @@ Discovery discover_plugins(const fs::path& dir) {
     const auto& b = discovery.tasksets[i].type;
     if (a.name == b.name) {
       discovery.duplicates.push_back(a.name + ": " + a.plugin + " and " + b.plugin);
+    }
+  }
+  std::sort(discovery.shapes.begin(), discovery.shapes.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (std::size_t i = 1; i < discovery.shapes.size(); ++i) {
+    const auto& a = discovery.shapes[i - 1];
+    const auto& b = discovery.shapes[i];
+    if (a.name == b.name) {
+      discovery.duplicates.push_back("load shape " + a.name + ": " + a.plugin + " and " + b.plugin);
     }
   }
   return discovery;

@@ -35,9 +35,11 @@ struct PluginProblem {
 
 struct Discovery {
   std::vector<DiscoveredTaskset> tasksets;  // sorted by name
+  std::vector<ShapeType> shapes;            // load shapes (NEST_SHAPE), sorted by name
   std::vector<PluginProblem> problems;      // skipped files, with reasons
-  std::vector<std::string> duplicates;      // "Name: a.so and b.so" (an error for the caller)
-  std::size_t libraries_seen = 0;           // shared libraries examined
+  // "Name: a.so and b.so", tasksets and shapes alike (an error for the caller)
+  std::vector<std::string> duplicates;
+  std::size_t libraries_seen = 0;  // shared libraries examined
 };
 
 // Examines one file.

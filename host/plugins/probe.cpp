@@ -40,9 +40,14 @@ constexpr int kLoadThrew = 4;     // child exit code: an exception escaped loadi
   }
   int code = 0;
   try {
-    for (const nest::detail::TasksetExport* entry : plugin_exports(library, symbols).tasksets) {
+    PluginExports exports = plugin_exports(library, symbols);
+    for (const nest::detail::TasksetExport* entry : exports.tasksets) {
       if (!incompatibility(*entry).empty()) continue;  // reported by the host
       std::unique_ptr<nest::TaskSet>(entry->create(discovery_host()));
+    }
+    for (const nest::detail::ShapeExport* entry : exports.shapes) {
+      if (!incompatibility(*entry).empty()) continue;
+      std::unique_ptr<nest::LoadShape>(entry->create());
     }
   } catch (...) {
     code = kFactoryThrew;

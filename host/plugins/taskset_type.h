@@ -1,4 +1,5 @@
-// A taskset class found in a loaded plugin: what the loader learned of it and how to build one.
+// The classes a loaded plugin exports: taskset classes and load shapes, with what the loader
+// learned of them and how to build one.
 #pragma once
 
 #include <nest/plugin.h>
@@ -15,6 +16,13 @@ struct TasksetType {
   int weight = 1;      // resolved weight (> 0 to take part)
   nest::Transport transport = nest::Transport::kDefault;  // the taskset's choice in code
   nest::TaskSet* (*create)(const nest::detail::Host*) = nullptr;
+};
+
+// One load shape class (NEST_SHAPE) from a loaded plugin, for --shape.
+struct ShapeType {
+  std::string name;    // the name --shape takes
+  std::string plugin;  // path of the plugin file it came from
+  nest::LoadShape* (*create)() = nullptr;
 };
 
 }  // namespace nest::host

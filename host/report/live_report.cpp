@@ -7,16 +7,16 @@
 
 namespace nest::host {
 
-bool LiveReport::on_interval(SampleSet&& interval, std::chrono::duration<double> elapsed,
-                             bool spawning, bool final) {
-  std::uint64_t users = interval.users;
-  timeline_.add(interval, elapsed.count());
-  aggregator_.add(std::move(interval), elapsed.count());
+bool LiveReport::on_interval(const IntervalReport& report) {
+  std::uint64_t users = report.interval.users;
+  auto elapsed = report.elapsed;
+  bool spawning = report.spawning;
+  const Aggregator& aggregator = report.results.aggregator();
   ++intervals_;
-  Summary summary = aggregator_.summarize();
+  Summary summary = aggregator.summarize();
   if (csv_) csv_->add_history(summary, static_cast<long long>(std::time(nullptr)));
-  if (final) return false;
-  if (!spawning && !spawn_reported_) {
+  if (report.final) return false;
+  if (report.model == LoadModel::kClosed && !spawning && !spawn_reported_) {
     spawn_reported_ = true;
     progress_.clear();
     std::fprintf(stdout, "All users spawned: %llu running (%.1f s)\n",
@@ -24,8 +24,13 @@ bool LiveReport::on_interval(SampleSet&& interval, std::chrono::duration<double>
   }
   if (!only_summary_ && intervals_ % 2 == 0) {
     progress_.clear();
-    std::fprintf(stdout, "%.0f s, %llu users%s\n", elapsed.count(),
-                 static_cast<unsigned long long>(users), spawning ? " (spawning)" : "");
+    if (report.model == LoadModel::kOpen) {
+      std::fprintf(stdout, "%.0f s, %llu sessions running, arriving %.2f/s\n", elapsed.count(),
+                   static_cast<unsigned long long>(users), report.target);
+    } else {
+      std::fprintf(stdout, "%.0f s, %llu users%s\n", elapsed.count(),
+                   static_cast<unsigned long long>(users), spawning ? " (spawning)" : "");
+    }
     print_request_table(stdout, summary, true);
   }
   progress_.update({elapsed.count(), users, spawning, summary.total.current_rps,
@@ -36,7 +41,7 @@ bool LiveReport::on_interval(SampleSet&& interval, std::chrono::duration<double>
     watch_.reset();
     return false;
   }
-  Aggregator::Recent recent = aggregator_.recent();
+  Aggregator::Recent recent = aggregator.recent();
   auto broken = watch_.check({recent.rows, recent.total, recent.seconds}, elapsed);
   if (!broken || !aborted_by_.empty()) return false;
   aborted_by_ = broken->text;
@@ -51,9 +56,9 @@ void LiveReport::on_notice(const std::string& message) {
   std::fprintf(stderr, "nest-host: %s\n", message.c_str());
 }
 
-Summary LiveReport::finish() {
+Summary LiveReport::finish(const LiveResults& results) {
   progress_.clear();
-  Summary summary = aggregator_.summarize();
+  Summary summary = results.aggregator().summarize();
   std::fprintf(stdout, "\nFinal results after %.1f s\n", summary.elapsed_s);
   print_request_table(stdout, summary, false);
   print_percentile_table(stdout, summary);
@@ -63,14 +68,6 @@ Summary LiveReport::finish() {
   std::fflush(stdout);
   if (csv_) csv_->write_final(summary);
   return summary;
-}
-
-void LiveReport::fill(RunResult& result) {
-  result.totals = aggregator_.totals();
-  result.total = aggregator_.total();
-  result.info.elapsed_s = aggregator_.elapsed_s();
-  result.info.aborted_by = aborted_by_;
-  result.timeline = std::move(timeline_);
 }
 
 }  // namespace nest::host

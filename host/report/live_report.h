@@ -1,7 +1,7 @@
-// The RunObserver nest-host uses: merges every interval, keeps the per-second timeline, shows
-// progress each second and the live table every 2 s (unless --only-summary), appends the CSV
-// history row each second, and with --abort-on-fail stops the run once a threshold stays
-// broken for its grace period.
+// The RunObserver nest-host uses: shows progress each second and the live table every 2 s
+// (unless --only-summary), appends the CSV history row each second, and with --abort-on-fail
+// stops the run once a threshold stays broken for its grace period. It reads what the run
+// measured (LiveResults); it keeps none of it.
 #pragma once
 
 #include <memory>
@@ -12,8 +12,7 @@
 #include "report/csv_report.h"
 #include "report/progress_line.h"
 #include "report/thresholds.h"
-#include "stats/aggregator.h"
-#include "stats/run_result.h"
+#include "stats/live_results.h"
 
 namespace nest::host {
 
@@ -22,24 +21,23 @@ class LiveReport final : public RunObserver {
   // `csv` may be null (no --csv). `abort_on` is empty unless --abort-on-fail.
   LiveReport(bool only_summary, std::unique_ptr<CsvReport> csv, ProgressLine progress,
              std::vector<Threshold> abort_on)
-      : only_summary_(only_summary), csv_(std::move(csv)), progress_(std::move(progress)),
+      : only_summary_(only_summary),
+        csv_(std::move(csv)),
+        progress_(std::move(progress)),
         watch_(std::move(abort_on)) {}
 
-  bool on_interval(SampleSet&& interval, std::chrono::duration<double> elapsed, bool spawning,
-                   bool final) override;
+  bool on_interval(const IntervalReport& report) override;
   void on_notice(const std::string& message) override;
 
-  // The final results: tables on stdout, CSV files; returns them. Call once, after the run.
-  // Throws std::runtime_error when a CSV file cannot be written (the tables are out by then).
-  Summary finish();
+  // The final results of `results`: tables on stdout, CSV files; returns them. Call once,
+  // after the run. Throws std::runtime_error when a CSV file cannot be written (the tables
+  // are out by then).
+  Summary finish(const LiveResults& results);
 
-  // Moves what was measured (totals, Aggregated row, timeline) into `result`, and the
-  // threshold that stopped the run, if one did. Call after finish().
-  void fill(RunResult& result);
+  // The threshold that stopped the run (--abort-on-fail), or empty.
+  const std::string& aborted_by() const { return aborted_by_; }
 
  private:
-  Aggregator aggregator_;
-  Timeline timeline_;
   bool only_summary_;
   std::unique_ptr<CsvReport> csv_;
   ProgressLine progress_;

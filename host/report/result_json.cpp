@@ -253,6 +253,8 @@ std::string result_to_json(const RunResult& r) {
   Summary summary = summarize_totals(r.totals, r.total, elapsed_s);
   json::object run{
       {"host", r.info.host},
+      {"model", r.info.model},
+      {"plan", r.info.plan},
       {"users", r.info.users},
       {"spawn_rate", number(r.info.spawn_rate)},
       {"run_time_s", r.info.run_time_s ? number(*r.info.run_time_s) : json::value(nullptr)},
@@ -302,6 +304,27 @@ std::string result_to_json(const RunResult& r) {
   json::object timeline =
       series_json(r.timeline.total, {{"t", numbers(r.timeline.t)}, {"users", std::move(users)}});
   timeline["rows"] = std::move(row_series);
+  timeline["target"] = numbers(r.timeline.target);
+  timeline["started_per_s"] = numbers(r.timeline.started_per_s);
+  timeline["dropped_per_s"] = numbers(r.timeline.dropped_per_s);
+  timeline["start_lag_p99_ms"] = numbers(r.timeline.start_lag_p99_ms);
+  json::array marks;
+  for (const auto& m : r.timeline.marks) {
+    marks.push_back(json::object{{"t", number(m.t)}, {"label", m.label}});
+  }
+  timeline["marks"] = std::move(marks);
+  const RowStats& lag = r.totals.start_lag;
+  json::object sessions{
+      {"started", lag.requests},
+      {"dropped", r.totals.dropped},
+      {"start_lag",
+       json::object{{"count", lag.requests},
+                    {"total_us", lag.total_us},
+                    {"figures",
+                     {{"median_ms", number(static_cast<double>(lag.times.percentile(0.5)) / 1000)},
+                      {"p99_ms", number(static_cast<double>(lag.times.percentile(0.99)) / 1000)},
+                      {"max_ms", number(static_cast<double>(lag.times.max()) / 1000)}}},
+                    {"histogram", histogram_json(lag.times)}}}};
 
   json::object doc{
       {"schema", kSchemaName},
@@ -325,6 +348,7 @@ std::string result_to_json(const RunResult& r) {
                                   {"p95_ms", number(summary.connects.p95_ms)},
                                   {"max_ms", number(summary.connects.max_ms)}}},
                                 {"histogram", histogram_json(r.totals.connects.times)}}},
+      {"sessions", std::move(sessions)},
       {"failures", std::move(failures)},
       {"exceptions", std::move(exceptions)},
       {"thresholds", std::move(thresholds)},
@@ -338,8 +362,8 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   const json::object& doc = in.object(parsed, "");
   if (in.text(doc, "schema", "") != kSchemaName) in.fail("schema", "not a Nest result");
   std::uint64_t version = in.count(doc, "schema_version", "");
-  if (version != RunResult::kSchemaVersion) {
-    in.fail("schema_version", "is " + std::to_string(version) + "; this nest-host reads " +
+  if (version < 1 || version > RunResult::kSchemaVersion) {
+    in.fail("schema_version", "is " + std::to_string(version) + "; this nest-host reads 1 to " +
                                   std::to_string(RunResult::kSchemaVersion));
   }
   const json::object& layout = in.object(in.field(doc, "histogram_layout", ""), "histogram_layout");
@@ -353,6 +377,10 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   r.info.nest_version = in.text(doc, "nest_version", "");
   const json::object& run = in.object(in.field(doc, "run", ""), "run");
   r.info.host = in.text(run, "host", "run");
+  if (version >= 2) {
+    r.info.model = in.text(run, "model", "run");
+    r.info.plan = in.text(run, "plan", "run");
+  }
   r.info.users = in.count(run, "users", "run");
   r.info.spawn_rate = in.real(run, "spawn_rate", "run");
   double run_time = in.real(run, "run_time_s", "run");
@@ -444,6 +472,30 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     const json::object& o = in.object(series[i], where);
     r.timeline.rows[{in.text(o, "method", where), in.text(o, "name", where)}] =
         in.series(o, where, n);
+  }
+  if (version >= 2) {  // the load plan's figures (version 1 had none)
+    r.timeline.target = in.reals(tl, "target", "timeline", n);
+    r.timeline.started_per_s = in.reals(tl, "started_per_s", "timeline", n);
+    r.timeline.dropped_per_s = in.reals(tl, "dropped_per_s", "timeline", n);
+    r.timeline.start_lag_p99_ms = in.reals(tl, "start_lag_p99_ms", "timeline", n);
+    const json::array& marks = in.array(in.field(tl, "marks", "timeline"), "timeline.marks");
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+      std::string where = "timeline.marks[" + std::to_string(i) + "]";
+      const json::object& o = in.object(marks[i], where);
+      r.timeline.marks.push_back({in.real(o, "t", where), in.text(o, "label", where)});
+    }
+    const json::object& sessions = in.object(in.field(doc, "sessions", ""), "sessions");
+    r.totals.dropped = in.count(sessions, "dropped", "sessions");
+    const json::object& lag =
+        in.object(in.field(sessions, "start_lag", "sessions"), "sessions.start_lag");
+    r.totals.start_lag.requests = in.count(lag, "count", "sessions.start_lag");
+    r.totals.start_lag.total_us = in.count(lag, "total_us", "sessions.start_lag");
+    r.totals.start_lag.times = in.histogram(
+        in.object(in.field(lag, "histogram", "sessions.start_lag"), "sessions.start_lag.histogram"),
+        "sessions.start_lag.histogram");
+    if (r.totals.start_lag.times.count() != r.totals.start_lag.requests) {
+      in.fail("sessions.start_lag.histogram", "holds a different number of sessions than count");
+    }
   }
   r.info.elapsed_s = std::max(r.info.elapsed_s, 0.0);
   return r;

@@ -31,6 +31,12 @@ void Recorder::connected(std::uint64_t micros) {
   connects_.times.record(micros);
 }
 
+void Recorder::session_started(std::uint64_t micros) {
+  ++start_lag_.requests;
+  start_lag_.total_us += micros;
+  start_lag_.times.record(micros);
+}
+
 void Recorder::exception(std::string_view taskset, std::string_view task,
                          std::string_view message) {
   ++exceptions_[ExceptionKey{std::string(taskset), std::string(task), std::string(message)}];
@@ -48,6 +54,8 @@ SampleSet Recorder::take() {
   failures_.clear();
   out.connects = std::move(connects_);
   connects_ = RowStats{};
+  out.start_lag = std::move(start_lag_);
+  start_lag_ = RowStats{};
   exceptions_.clear();
   return out;
 }

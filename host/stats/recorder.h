@@ -23,6 +23,8 @@ class Recorder {
            std::string_view error);
   // A new connection took `micros` to set up (connect, TLS handshake).
   void connected(std::uint64_t micros);
+  // An open-model session started `micros` after its scheduled moment.
+  void session_started(std::uint64_t micros);
   // An exception escaped task code.
   void exception(std::string_view taskset, std::string_view task, std::string_view message);
 
@@ -40,6 +42,7 @@ class Recorder {
   std::map<FailureKey, std::uint64_t> failures_;
   std::map<ExceptionKey, std::uint64_t> exceptions_;
   RowStats connects_;
+  RowStats start_lag_;
 };
 
 }  // namespace nest::host

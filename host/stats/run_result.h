@@ -16,42 +16,46 @@ namespace nest::host {
 struct RunInfo {
   std::string nest_version;
   std::string host;
+  std::string model = "closed";  // "closed" (users) or "open" (arrivals)
+  std::string plan;              // the load plan in words: "50 users at 10/s", "stages ..."
   std::uint64_t users = 0;
   double spawn_rate = 0;
   std::optional<double> run_time_s;  // none: until Ctrl-C
   unsigned threads = 0;
-  std::string transport = "curl";   // --transport: for tasksets that do not choose in code
-  std::string started_at;            // UTC, ISO 8601, e.g. 2026-11-23T10:15:00Z
-  double elapsed_s = 0;              // from the first spawn to the end
-  bool interrupted = false;          // stopped by Ctrl-C/SIGTERM before the run time
-  std::string aborted_by;            // the threshold that stopped the run (--abort-on-fail)
+  std::string transport = "curl";  // --transport: for tasksets that do not choose in code
+  std::string started_at;          // UTC, ISO 8601, e.g. 2026-11-23T10:15:00Z
+  double elapsed_s = 0;            // from the first spawn to the end
+  bool interrupted = false;        // stopped by Ctrl-C/SIGTERM before the run time
+  std::string aborted_by;          // the threshold that stopped the run (--abort-on-fail)
   std::uint64_t seed = 0;
 };
 
 struct TasksetShare {
   std::string name;
   int weight = 0;
-  std::string source;  // "nest.ini:7" or "plugin default"
-  std::string plugin;  // file it came from
+  std::string source;     // "nest.ini:7" or "plugin default"
+  std::string plugin;     // file it came from
   std::string transport;  // "curl" or "fast": the taskset's choice in code, else the run's
 };
 
 // One threshold's verdict at the end of the run.
 struct ThresholdVerdict {
   enum class Outcome { kPass, kFail, kNoData };
-  std::string text;       // as written, e.g. "GET /login:p99<1s"
-  std::string source;     // "--threshold" or "nest.ini:14"
+  std::string text;    // as written, e.g. "GET /login:p99<1s"
+  std::string source;  // "--threshold" or "nest.ini:14"
   Outcome outcome = Outcome::kNoData;
-  double measured = 0;    // in the metric's own unit (ms, ratio, req/s, count)
+  double measured = 0;        // in the metric's own unit (ms, ratio, req/s, count)
   std::string measured_text;  // e.g. "312 ms", "0.52%", "no request named 'GET /x'"
 };
 
 struct RunResult {
-  static constexpr int kSchemaVersion = 1;
+  // 2: the load model and plan, open-model sessions (started, dropped, start lag), and the
+  // timeline's target, session figures and marks. Version 1 files are still read.
+  static constexpr int kSchemaVersion = 2;
   RunInfo info;
   std::vector<TasksetShare> tasksets;
-  SampleSet totals;    // every row with its full histogram; failures; exceptions
-  RowStats total;      // all rows merged (the Aggregated row)
+  SampleSet totals;  // every row with its full histogram; failures; exceptions
+  RowStats total;    // all rows merged (the Aggregated row)
   Timeline timeline;
   std::vector<ThresholdVerdict> thresholds;
 };

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -53,8 +54,14 @@ struct SampleSet {
   // New connections and their set-up times (TCP connect, and TLS handshake where there is one),
   // as k6's http_req_connecting: kept apart from response times. `requests` counts them.
   RowStats connects;
-  std::uint64_t users = 0;        // users alive at the end of the interval (summed over workers)
-  std::uint64_t max_lag_us = 0;   // worst event-loop lag seen (max over workers)
+  // Open model: the sessions that started, each with how late it started after its scheduled
+  // moment (the generator's lateness, not the system's), as requests and times in µs.
+  RowStats start_lag;
+  std::uint64_t dropped = 0;  // open model: arrivals not started (--max-users sessions ran)
+  // Open model: tasksets with a session that has run for over 30 s (no interrupt()?).
+  std::set<std::string> lingering;
+  std::uint64_t users = 0;       // users (sessions) alive at the end of the interval, summed
+  std::uint64_t max_lag_us = 0;  // worst event-loop lag seen (max over workers)
 
   void merge(SampleSet&& other);
 };
@@ -62,12 +69,17 @@ struct SampleSet {
 inline void SampleSet::merge(SampleSet&& other) {
   for (auto& [key, stats] : other.rows) {
     auto [it, inserted] = rows.try_emplace(key);
-    if (inserted) it->second = std::move(stats);
-    else it->second.merge(stats);
+    if (inserted)
+      it->second = std::move(stats);
+    else
+      it->second.merge(stats);
   }
   for (auto& [key, n] : other.failures) failures[key] += n;
   for (auto& [key, n] : other.exceptions) exceptions[key] += n;
   connects.merge(other.connects);
+  start_lag.merge(other.start_lag);
+  dropped += other.dropped;
+  lingering.merge(other.lingering);
   users += other.users;
   max_lag_us = std::max(max_lag_us, other.max_lag_us);
 }

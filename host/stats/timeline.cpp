@@ -21,7 +21,7 @@ void push(Series& s, const RowStats& stats, double seconds) {
 
 }  // namespace
 
-void Timeline::add(const SampleSet& interval, double elapsed_s) {
+void Timeline::add(const SampleSet& interval, double elapsed_s, double aim) {
   double seconds = elapsed_s - (t.empty() ? 0.0 : t.back());
   if (seconds < 0.05) return;
   const RowStats empty;
@@ -39,6 +39,12 @@ void Timeline::add(const SampleSet& interval, double elapsed_s) {
   push(total, all, seconds);
   t.push_back(elapsed_s);
   users.push_back(interval.users);
+  target.push_back(aim);
+  const RowStats& lag = interval.start_lag;
+  started_per_s.push_back(static_cast<double>(lag.requests) / seconds);
+  dropped_per_s.push_back(static_cast<double>(interval.dropped) / seconds);
+  start_lag_p99_ms.push_back(lag.requests ? static_cast<double>(lag.times.percentile(0.99)) / 1000.0
+                                          : kNoData);
 }
 
 }  // namespace nest::host

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "stats/sample_set.h"
@@ -18,14 +19,27 @@ struct Series {
 };
 
 struct Timeline {
-  std::vector<double> t;               // seconds since the first spawn, at each interval's end
-  std::vector<std::uint64_t> users;    // users running at that moment
-  Series total;                        // all rows merged
-  std::map<RowKey, Series> rows;       // every row, aligned with t (0 req/s before it appeared)
+  std::vector<double> t;             // seconds since the first spawn, at each interval's end
+  std::vector<std::uint64_t> users;  // users (open model: sessions) running at that moment
+  std::vector<double> target;        // the aim then: users (closed), arrivals/s (open)
+  Series total;                      // all rows merged
+  std::map<RowKey, Series> rows;     // every row, aligned with t (0 req/s before it appeared)
+  // Open model, aligned with t: sessions started and arrivals dropped per second, and the
+  // 99th percentile of start lag (NaN when no session started).
+  std::vector<double> started_per_s, dropped_per_s, start_lag_p99_ms;
 
-  // Appends one interval that ended `elapsed_s` after the start. An interval shorter than
-  // 50 ms (the last, cut short by the stop) is left out: its rates would mean nothing.
-  void add(const SampleSet& interval, double elapsed_s);
+  // Where each part of the plan began: a stage, a load shape's new aim.
+  struct Mark {
+    double t;
+    std::string label;
+    bool operator==(const Mark&) const = default;
+  };
+  std::vector<Mark> marks;
+
+  // Appends one interval that ended `elapsed_s` after the start, when the run aimed at
+  // `target`. An interval shorter than 50 ms (the last, cut short by the stop) is left out:
+  // its rates would mean nothing.
+  void add(const SampleSet& interval, double elapsed_s, double target);
 };
 
 }  // namespace nest::host

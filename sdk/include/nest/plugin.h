@@ -33,6 +33,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "nest/shape.h"
 #include "nest/taskset.h"
 
 static_assert(__cplusplus >= 202002L, "the Nest SDK needs C++20 or later (CMAKE_CXX_STANDARD 20)");
@@ -44,7 +45,8 @@ namespace nest {
 // to the layouts it stands for: see the guard at the end of this file.
 //   2: TaskSet::transport(), Response recycling
 //   3: TasksetExport names its runtime and compiler and a display name (namespaced classes);
-//      the host's part of Response moved into detail::ResponseControl
+//      the host's part of Response moved into detail::ResponseControl; load shapes
+//      (nest/shape.h, NEST_SHAPE)
 inline constexpr std::uint32_t kAbiVersion = 3;
 
 namespace detail {
@@ -108,6 +110,20 @@ TaskSet* create_taskset(const Host* host) {
   return new T();
 }
 
+// What NEST_SHAPE records, once per load shape class: as TasksetExport, with its factory.
+struct ShapeExport {
+  std::uint32_t abi_version;  // kAbiVersion the plugin was built with
+  const char* runtime;        // its kRuntime
+  const char* compiler;       // its kCompiler
+  const char* name;           // the name --shape takes
+  LoadShape* (*create)();     // never returns null; may throw
+};
+
+template <typename T>
+LoadShape* create_shape() {
+  return new T();
+}
+
 }  // namespace detail
 }  // namespace nest
 
@@ -127,25 +143,36 @@ extern const nest::detail::TasksetExport* const __start_nest_tasksets[]
     __attribute__((weak, visibility("hidden")));
 extern const nest::detail::TasksetExport* const __stop_nest_tasksets[]
     __attribute__((weak, visibility("hidden")));
+extern const nest::detail::ShapeExport* const __start_nest_shapes[]
+    __attribute__((weak, visibility("hidden")));
+extern const nest::detail::ShapeExport* const __stop_nest_shapes[]
+    __attribute__((weak, visibility("hidden")));
 
-// The plugin's one entry point. Its signature is the same in every ABI version: it returns the
-// version, and the bounds of the exports as untyped pointers, which nest-host reads only when
-// the version is its own. Inline: every file with a NEST_TASKSET has a copy and the linker keeps
-// one (a function, not an inline variable, which GCC would make one object for the process).
+// The plugin's entry points, one for tasksets and one for load shapes (section nest_shapes,
+// NEST_SHAPE). Their signature is the same in every ABI version: each returns the version, and
+// the bounds of the exports as untyped pointers, which nest-host reads only when the version
+// is its own. Inline: every file with a NEST_TASKSET (NEST_SHAPE) has a copy and the linker
+// keeps one (functions, not inline variables, which GCC would make one object for the process).
 __attribute__((visibility("default"))) inline std::uint32_t nest_plugin_tasksets(
     const void* const** begin, const void* const** end) noexcept {
   *begin = reinterpret_cast<const void* const*>(__start_nest_tasksets);
   *end = reinterpret_cast<const void* const*>(__stop_nest_tasksets);
   return nest::kAbiVersion;
 }
+__attribute__((visibility("default"))) inline std::uint32_t nest_plugin_shapes(
+    const void* const** begin, const void* const** end) noexcept {
+  *begin = reinterpret_cast<const void* const*>(__start_nest_shapes);
+  *end = reinterpret_cast<const void* const*>(__stop_nest_shapes);
+  return nest::kAbiVersion;
+}
 }
 
 // Exports `Class` (a nest::TaskSet with a default constructor) from this plugin, under the
 // display name `"Name"` when given, else the class name without its namespaces.
-#define NEST_TASKSET(...)                                                                  \
-  NEST_DETAIL_TASKSET_PICK(__VA_ARGS__, NEST_DETAIL_TASKSET_NAMED, NEST_DETAIL_TASKSET_, ) \
+#define NEST_TASKSET(...)                                                          \
+  NEST_DETAIL_PICK(__VA_ARGS__, NEST_DETAIL_TASKSET_NAMED, NEST_DETAIL_TASKSET_, ) \
   (__VA_ARGS__)
-#define NEST_DETAIL_TASKSET_PICK(a, b, macro, ...) macro
+#define NEST_DETAIL_PICK(a, b, macro, ...) macro
 #define NEST_DETAIL_TASKSET_(Class) \
   NEST_DETAIL_TASKSET_NAMED(Class, ::nest::detail::unqualified(#Class))
 #define NEST_DETAIL_TASKSET_NAMED(Class, Name) NEST_DETAIL_TASKSET_AT(Class, Name, __COUNTER__)
@@ -167,14 +194,33 @@ __attribute__((visibility("default"))) inline std::uint32_t nest_plugin_tasksets
   __attribute__((used)) static auto* const NEST_DETAIL_CAT(nest_detail_entry_point_, id) =         \
       &nest_plugin_tasksets;
 
+// Exports `Class` (a nest::LoadShape with a default constructor) from this plugin, for
+// nest-host --shape NAME: NAME is `"Name"` when given, else the class name without its
+// namespaces. See nest/shape.h.
+#define NEST_SHAPE(...) \
+  NEST_DETAIL_PICK(__VA_ARGS__, NEST_DETAIL_SHAPE_NAMED, NEST_DETAIL_SHAPE_, )(__VA_ARGS__)
+#define NEST_DETAIL_SHAPE_(Class) \
+  NEST_DETAIL_SHAPE_NAMED(Class, ::nest::detail::unqualified(#Class))
+#define NEST_DETAIL_SHAPE_NAMED(Class, Name) NEST_DETAIL_SHAPE_AT(Class, Name, __COUNTER__)
+#define NEST_DETAIL_SHAPE_AT(Class, Name, id)                                                    \
+  static_assert(std::is_base_of_v<::nest::LoadShape, Class>,                                     \
+                #Class " must derive from nest::LoadShape");                                     \
+  static const ::nest::detail::ShapeExport NEST_DETAIL_CAT(nest_detail_shape_, id) = {           \
+      ::nest::kAbiVersion, ::nest::detail::kRuntime, ::nest::detail::kCompiler, Name,            \
+      &::nest::detail::create_shape<Class>};                                                     \
+  __attribute__((section("nest_shapes"), used)) static const ::nest::detail::ShapeExport* const  \
+      NEST_DETAIL_CAT(nest_detail_shape_entry_, id) = &NEST_DETAIL_CAT(nest_detail_shape_, id);  \
+  __attribute__((used)) static auto* const NEST_DETAIL_CAT(nest_detail_shape_entry_point_, id) = \
+      &nest_plugin_shapes;
+
 // ---- The guard: kAbiVersion and the layouts it stands for ----
 //
 // What crosses the boundary: objects one side builds and the other reads, moves or destroys
 // (TaskSet and its Tasks, WaitTime, Request and Options, Response and its ResponseControl, the
-// exceptions, the Host table and TasksetExport). Their sizes, alignments and member offsets are
-// recorded below for each version, on the platform nest-host is built for (LP64 Linux with
-// libstdc++'s C++11 ABI; elsewhere the runtime check above refuses mismatches). A change to any
-// of them fails here until kAbiVersion is bumped and a row for the new version is added. Rows
+// Host table, TasksetExport, LoadShape's Step and ShapeExport). Their sizes, alignments and member
+// offsets are recorded below for each version, on the platform nest-host is built for (LP64 Linux
+// with libstdc++'s C++11 ABI; elsewhere the runtime check above refuses mismatches). A change to
+// any of them fails here until kAbiVersion is bumped and a row for the new version is added. Rows
 // are never edited: a layout that changed is a new version. (The order of virtual functions in
 // TaskSet, Client, UserContext, ResponseSink and ResponseRecycler is part of the ABI too; the
 // compiler cannot see it: add new virtual functions last, and bump.)
@@ -189,7 +235,7 @@ struct Layout {
 
 struct AbiLayouts {
   Layout task_set, task, wait_time, options, request, response, response_control, host,
-      taskset_export;
+      taskset_export, shape_step, shape_export;
   constexpr bool operator==(const AbiLayouts&) const = default;
 };
 
@@ -222,6 +268,8 @@ struct AbiLayout {
     using R = Response;
     using C = ResponseControl;
     using E = TasksetExport;
+    using S = LoadShape::Step;
+    using X = ShapeExport;
     return {
         row<T>({NEST_DETAIL_M(T, weight_), NEST_DETAIL_M(T, wait_), NEST_DETAIL_M(T, tasks_),
                 NEST_DETAIL_M(T, transport_)}),
@@ -238,6 +286,9 @@ struct AbiLayout {
         row<Host>({NEST_DETAIL_M(Host, current_user)}),
         row<E>({NEST_DETAIL_M(E, abi_version), NEST_DETAIL_M(E, runtime),
                 NEST_DETAIL_M(E, compiler), NEST_DETAIL_M(E, name), NEST_DETAIL_M(E, create)}),
+        row<S>({NEST_DETAIL_M(S, users), NEST_DETAIL_M(S, spawn_rate)}),
+        row<X>({NEST_DETAIL_M(X, abi_version), NEST_DETAIL_M(X, runtime),
+                NEST_DETAIL_M(X, compiler), NEST_DETAIL_M(X, name), NEST_DETAIL_M(X, create)}),
     };
   }
 };
@@ -263,6 +314,8 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {56, 8, {0, 8, 16, 20, 24}, {8, 8, 4, 4, 32}},              // ResponseControl
         {8, 8, {0}, {8}},                                           // Host
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
+        {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
     },
 };
 static_assert(kAbiVersion < std::size(kRecordedLayouts),
@@ -283,6 +336,8 @@ NEST_DETAIL_GUARD(response, "nest::Response")
 NEST_DETAIL_GUARD(response_control, "nest::detail::ResponseControl")
 NEST_DETAIL_GUARD(host, "nest::detail::Host")
 NEST_DETAIL_GUARD(taskset_export, "nest::detail::TasksetExport")
+NEST_DETAIL_GUARD(shape_step, "nest::LoadShape::Step")
+NEST_DETAIL_GUARD(shape_export, "nest::detail::ShapeExport")
 #undef NEST_DETAIL_GUARD
 #endif
 
@@ -290,5 +345,7 @@ NEST_DETAIL_GUARD(taskset_export, "nest::detail::TasksetExport")
 static_assert(std::is_same_v<decltype(&nest_plugin_tasksets),
                              std::uint32_t (*)(const void* const**, const void* const**) noexcept>,
               "nest_plugin_tasksets must keep its signature in every ABI version");
+static_assert(std::is_same_v<decltype(&nest_plugin_shapes), decltype(&nest_plugin_tasksets)>,
+              "nest_plugin_shapes must keep its signature in every ABI version");
 
 }  // namespace nest::detail

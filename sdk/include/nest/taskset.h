@@ -19,15 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "nest/detail/visibility.h"
 #include "nest/http.h"
 #include "nest/wait.h"
-
-#if defined(_WIN32)
-#define NEST_SDK_API
-#else
-// Exceptions and polymorphic types must keep one identity across plugin and host.
-#define NEST_SDK_API __attribute__((visibility("default")))
-#endif
 
 namespace nest {
 
