@@ -143,6 +143,100 @@ TEST(Cli, WithoutATerminalItRefusesUnlessYes) {
   EXPECT_NE(r.out.find("Counting"), std::string::npos) << "the table was still shown";
 }
 
+TEST(Cli, LoadPlanFlagsThatCollideAreNamed) {
+  std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--stages", "10s:5", "-u", "3", "-t", "1m"},
+       "--stages sets the users and the run time: drop -u, -t"},
+      {{"--arrival-rate", "20/s", "-u", "3"},
+       "--arrival-rate starts sessions on a schedule (the open model); -u and -r are the closed "
+       "model's: drop -u"},
+      {{"--rate-stages", "10s:5/s", "-t", "5s"},
+       "--rate-stages sets the arrival rate and the run time: drop -t"},
+      {{"--shape", "Steps", "-r", "5"}, "--shape sets the users and the run time: drop -r"},
+      {{"--max-users", "5"},
+       "--max-users is for the open model: give --arrival-rate or "
+       "--rate-stages"},
+      {{"--stages", "10s:5/s"},
+       "--stages: stage '10s:5/s' is a rate: arrival rates go in "
+       "--rate-stages (the open model)"},
+      {{"--stages", "10x:5"}, "--stages: stage '10x:5' has a duration that is not one ('10x')"},
+      {{"--arrival-rate", "fast"}, "--arrival-rate: 'fast' is not a rate"},
+      {{"--arrival-rate", "5/s", "--arrivals", "bursty"},
+       "--arrivals: 'bursty' is not constant or poisson"},
+  };
+  for (auto& [args, message] : cases) {
+    args.insert(args.end(), {"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", "http://x"});
+    auto r = nest_run(args);
+    EXPECT_EQ(r.exit_code, 2) << message;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+  auto unknown = nest_run(
+      {"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", "http://x", "--shape", "Stpes"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--shape: no load shape named 'Stpes' under '" NEST_TEST_PLUGINS
+                             "/shapes' (found: Steps, Thrower)"),
+            std::string::npos)
+      << unknown.err;
+}
+
+TEST(Cli, StagesFromTheIniFileRunAndShowInTheResult) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  std::ofstream(dir + "/nest.ini")
+      << "[nest]\nhost = " << target.url() << "\n[stages]\nup = 2s:4\ndown = 1s:0\n";
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/mix", "--config", dir + "/nest.ini",
+                     "--only-summary", "--json", dir + "/r.json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("stages 2s:4, 1s:0, run time 3.0 s"), std::string::npos) << r.out;
+  std::string json = read_file(dir + "/r.json");
+  EXPECT_NE(json.find("\"plan\":\"stages 2s:4, 1s:0\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"label\":\"stage 2/2: 4 to 0 users in 1 s\""), std::string::npos);
+
+  std::ofstream(dir + "/nest.ini") << "[stages]\nup = 2s:4\n";
+  auto both = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/mix", "--config", dir + "/nest.ini",
+                        "-H", target.url(), "-u", "3"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("[stages] of " + dir +
+                          "/nest.ini sets the users and the run time: "
+                          "drop -u (or the [stages] section)"),
+            std::string::npos)
+      << both.err;
+}
+
+TEST(Cli, AThrowingLoadShapeEndsTheRunWithResultsWritten) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", target.url(), "--shape",
+                     "Thrower", "--only-summary", "--json", dir + "/r.json", "--csv", dir + "/r"},
+                    60);
+  EXPECT_EQ(r.exit_code, 1) << "a run its plan could not finish is not a success";
+  EXPECT_NE(r.err.find("load shape Thrower: tick() threw: no plan after 2 s: the run stops"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("Final results"), std::string::npos);
+  std::string json = read_file(dir + "/r.json");
+  EXPECT_NE(json.find("\"aborted_by\":\"load shape Thrower: tick() threw: no plan after 2 s\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(read_file(dir + "/r_stats.csv").find("GET,/paced,"), std::string::npos);
+}
+
+TEST(Cli, AnOpenModelRunSaysWhatItDid) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto r =
+      nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/visit", "-H", target.url(), "--arrival-rate",
+                "600/m", "-t", "2s", "--max-users", "50", "--json", dir + "/r.json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sessions arriving 10.00/s (constant, at most 50 at once)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Open model: 10.00/s wanted"), std::string::npos) << r.out;
+  std::string json = read_file(dir + "/r.json");
+  EXPECT_NE(json.find("\"model\":\"open\""), std::string::npos);
+  EXPECT_NE(json.find("\"dropped\":0"), std::string::npos);
+}
+
 TEST(Cli, IniWeightsAndOptionsDriveTheRun) {
   DemoTarget target;
   std::string dir = temp_dir();

@@ -32,12 +32,15 @@ int report_command(int argc, const char* const* argv) {
     return subcommand_error("report", e.what());
   }
   Summary summary = summarize_totals(result.totals, result.total, result.info.elapsed_s);
-  std::printf("%s: %s, %llu users, %.1f s, started %s\n\n", file.c_str(), result.info.host.c_str(),
-              static_cast<unsigned long long>(result.info.users), result.info.elapsed_s,
-              result.info.started_at.c_str());
+  std::printf("%s: %s, %s, %.1f s, started %s\n\n", file.c_str(), result.info.host.c_str(),
+              result.info.plan.empty() ? (std::to_string(result.info.users) + " users").c_str()
+                                       : result.info.plan.c_str(),
+              result.info.elapsed_s, result.info.started_at.c_str());
   print_request_table(stdout, summary, false);
   print_percentile_table(stdout, summary);
   print_connections(stdout, summary);
+  print_load_model(stdout, result.info.model, result.totals, result.timeline,
+                   result.info.elapsed_s);
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   print_thresholds(stdout, result.thresholds);

@@ -221,7 +221,7 @@ int RunCommand::run_and_report() {
 
   int code = 0;
   try {
-    Summary summary = report.finish(run.results());
+    Summary summary = report.finish(run.results(), options_.run.model);
     if (summary.total.failures > 0 || !summary.exceptions.empty()) {
       code = options_.exit_code_on_error;
     }

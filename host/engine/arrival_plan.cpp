@@ -26,47 +26,42 @@ double ArrivalPlan::draw() {
 }
 
 void ArrivalPlan::aim(double now, double rate, double ramp) {
-  double current = rate_at(now);  // 0 before the first aim
   if (!aimed_) {
     aimed_ = true;
     // Constant spacing starts with an arrival at once; a Poisson process after its first gap.
-    need_ = kind_ == Arrivals::kConstant ? 0 : draw();
+    level_ = kind_ == Arrivals::kConstant ? 0 : draw();
   } else {
-    need_ = std::max(0.0, need_ - area(since_, now));
+    base_ += area(t0_, now);
   }
-  since_ = now;
+  double current = rate_at(now);  // 0 before the first aim
   t0_ = now;
   r0_ = ramp > 0 ? current : rate;
   t1_ = now + std::max(0.0, ramp);
   r1_ = std::max(0.0, rate);
 }
 
+// Solved from the start of the segment, not from the last arrival: times are as exact as the
+// plan (k / rate for a constant rate), and errors do not pile up over a long run.
 std::optional<double> ArrivalPlan::next() const {
   if (!aimed_) return std::nullopt;
-  double t = since_;
-  double need = need_;
-  if (t < t1_) {
-    double rate = rate_at(t);
-    double to_end = area(t, t1_);
+  double need = level_ - base_;
+  if (need <= 0) return t0_;
+  if (t0_ < t1_) {
+    double to_end = area(t0_, t1_);
     if (to_end >= need) {
       double slope = (r1_ - r0_) / (t1_ - t0_);
-      if (need <= 0) return t;
-      if (std::abs(slope) < 1e-12) return t + need / rate;
-      // rate * x + slope / 2 * x^2 = need
-      double x = (-rate + std::sqrt(std::max(0.0, rate * rate + 2 * slope * need))) / slope;
-      return t + x;
+      if (std::abs(slope) < 1e-12) return t0_ + need / r0_;
+      // r0 * x + slope / 2 * x^2 = need
+      double x = (-r0_ + std::sqrt(std::max(0.0, r0_ * r0_ + 2 * slope * need))) / slope;
+      return t0_ + x;
     }
-    need -= to_end;
-    t = t1_;
+    if (r1_ <= 0) return std::nullopt;
+    return t1_ + (need - to_end) / r1_;
   }
-  if (need <= 0) return t;
   if (r1_ <= 0) return std::nullopt;
-  return t + need / r1_;
+  return t0_ + need / r1_;
 }
 
-void ArrivalPlan::consume() {
-  if (auto at = next()) since_ = *at;
-  need_ = draw();
-}
+void ArrivalPlan::consume() { level_ += draw(); }
 
 }  // namespace nest::host

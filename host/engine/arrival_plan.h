@@ -18,7 +18,8 @@ class ArrivalPlan {
   ArrivalPlan(Arrivals kind, std::uint64_t seed);
 
   // From `now` on, the rate moves linearly from its value at `now` to `rate` over `ramp`
-  // seconds (0: at once), then holds. Arrivals due before `now` must have been consumed.
+  // seconds (0: at once), then holds. Arrivals due before `now` should have been consumed
+  // (one still due comes at `now`).
   void aim(double now, double rate, double ramp);
   // The time of the next arrival, or none while the rate stays 0.
   std::optional<double> next() const;
@@ -34,8 +35,8 @@ class ArrivalPlan {
   Arrivals kind_;
   Rng rng_;
   double t0_ = 0, r0_ = 0, t1_ = 0, r1_ = 0;  // the rate: r0 at t0, linear to r1 at t1, then r1
-  double since_ = 0;                          // time of the last arrival (or of the last aim)
-  double need_ = 0;  // the intensity still to accumulate from since_ to the next arrival
+  double base_ = 0;   // the rate's integral from the first aim to t0 (arrivals "due" by then)
+  double level_ = 0;  // the integral at which the next arrival comes
   bool aimed_ = false;
 };
 

@@ -130,6 +130,8 @@ void Run::stop() {
 // Asks the schedule what to aim at now, and sets the timer for its next step.
 void Run::follow_schedule() {
   if (stopping_) return;
+  schedule_timer_.cancel();
+  schedule_next_.reset();
   Schedule::Step step = schedule_->at(elapsed());
   if (!step.mark.empty()) results_.mark(elapsed().count(), step.mark);
   if (!step.problem.empty()) {
@@ -144,7 +146,8 @@ void Run::follow_schedule() {
     return;
   }
   if (!step.next) return;
-  schedule_timer_.expires_at(after(started_, step.next->count()));
+  schedule_next_ = after(started_, step.next->count());
+  schedule_timer_.expires_at(*schedule_next_);
   schedule_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) follow_schedule();
   });
@@ -294,7 +297,11 @@ void Run::tick(EngineClock::time_point next) {
   tick_timer_.expires_at(next);
   tick_timer_.async_wait([this, next](boost::system::error_code ec) {
     if (ec || finishing_) return;
-    // What is due at this very moment counts in it, whichever timer fired first.
+    // What is due at this very moment counts in it, whichever timer fired first: the end of
+    // the run, the schedule's next step, then the users or arrivals due.
+    auto now = EngineClock::now();
+    if (settings_.run_time && now >= started_ + *settings_.run_time) begin_stop();
+    if (!stopping_ && schedule_next_ && now >= *schedule_next_) follow_schedule();
     if (arrivals_) {
       arrive();
     } else {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,7 @@ class Run {
   const RunSettings& settings_;
   RunObserver& observer_;
   std::unique_ptr<Schedule> schedule_;
+  std::optional<EngineClock::time_point> schedule_next_;  // when to ask it again
   boost::asio::io_context io_{1};
   // Keeps the loop going while it only waits for the workers (a take under way): released at
   // the end.

@@ -38,7 +38,8 @@ void print_request_table(std::FILE* out, const Summary& s, bool current) {
   int width = name_width(s);
   std::fprintf(out, "%-8s %-*s %7s %12s | %7s %7s %7s %7s | %7s %11s\n", "Type", width, "Name",
                "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
-  const std::string tail = "-------|-------------|-------|-------|-------|-------|--------|-----------";
+  const std::string tail =
+      "-------|-------------|-------|-------|-------|-------|--------|-----------";
   separator(out, width, tail);
   for (const auto& row : s.rows) request_row(out, row, width, current);
   separator(out, width, tail);
@@ -76,6 +77,32 @@ void print_connections(std::FILE* out, const Summary& s) {
                millis(c.median_ms).c_str(), millis(c.p95_ms).c_str(), millis(c.max_ms).c_str());
 }
 
+void print_load_model(std::FILE* out, const std::string& model, const SampleSet& totals,
+                      const Timeline& timeline, double elapsed_s) {
+  std::uint64_t most = 0;
+  for (auto users : timeline.users) most = std::max(most, users);
+  double wanted = 0;  // the mean of the aim over the run's seconds
+  for (double target : timeline.target) wanted += target;
+  if (!timeline.target.empty()) wanted /= static_cast<double>(timeline.target.size());
+  if (model != "open") {
+    std::fprintf(out, "Closed model: %s users wanted on average, at most %llu running\n\n",
+                 fixed(wanted, 1).c_str(), static_cast<unsigned long long>(most));
+    return;
+  }
+  const RowStats& lag = totals.start_lag;
+  double started_rate = elapsed_s > 0 ? static_cast<double>(lag.requests) / elapsed_s : 0;
+  auto ms = [](std::uint64_t us) { return millis(static_cast<double>(us) / 1000.0); };
+  std::fprintf(out,
+               "Open model: %s/s wanted, %s/s started; %llu sessions started, %llu dropped "
+               "(--max-users); at most %llu running at once; start lag median %s ms, p99 %s ms, "
+               "max %s ms\n\n",
+               fixed(wanted, 2).c_str(), fixed(started_rate, 2).c_str(),
+               static_cast<unsigned long long>(lag.requests),
+               static_cast<unsigned long long>(totals.dropped),
+               static_cast<unsigned long long>(most), ms(lag.times.percentile(0.5)).c_str(),
+               ms(lag.times.percentile(0.99)).c_str(), ms(lag.times.max()).c_str());
+}
+
 void print_failures(std::FILE* out, const Summary& s) {
   if (s.failures.empty()) return;
   std::fprintf(out, "Error report\n%-14s %s\n", "# occurrences", "Error");
@@ -100,9 +127,12 @@ void print_exceptions(std::FILE* out, const Summary& s) {
 
 const char* verdict_word(ThresholdVerdict::Outcome o) {
   switch (o) {
-    case ThresholdVerdict::Outcome::kPass: return "pass";
-    case ThresholdVerdict::Outcome::kFail: return "FAIL";
-    case ThresholdVerdict::Outcome::kNoData: return "NO DATA";
+    case ThresholdVerdict::Outcome::kPass:
+      return "pass";
+    case ThresholdVerdict::Outcome::kFail:
+      return "FAIL";
+    case ThresholdVerdict::Outcome::kNoData:
+      return "NO DATA";
   }
   return "?";
 }

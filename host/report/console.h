@@ -2,7 +2,7 @@
 #pragma once
 
 #include <cstdio>
-
+#include <string>
 #include <vector>
 
 #include "stats/run_result.h"
@@ -17,6 +17,12 @@ void print_request_table(std::FILE* out, const Summary& summary, bool current);
 void print_percentile_table(std::FILE* out, const Summary& summary);
 // New connections and their set-up times (kept out of the response times).
 void print_connections(std::FILE* out, const Summary& summary);
+// Which load model ran and how it went: for the open model the arrival rate wanted and the
+// rate sessions started, sessions started and dropped, their start lag and the most running at
+// once; for the closed model the users wanted and the most running. From a run's totals and
+// timeline (`model`: "closed" or "open").
+void print_load_model(std::FILE* out, const std::string& model, const SampleSet& totals,
+                      const Timeline& timeline, double elapsed_s);
 // Failures grouped by (method, name, error), and exceptions by (taskset, task, message).
 void print_failures(std::FILE* out, const Summary& summary);
 void print_exceptions(std::FILE* out, const Summary& summary);

@@ -56,13 +56,16 @@ void LiveReport::on_notice(const std::string& message) {
   std::fprintf(stderr, "nest-host: %s\n", message.c_str());
 }
 
-Summary LiveReport::finish(const LiveResults& results) {
+Summary LiveReport::finish(const LiveResults& results, LoadModel model) {
   progress_.clear();
   Summary summary = results.aggregator().summarize();
+  const Aggregator& totals = results.aggregator();
   std::fprintf(stdout, "\nFinal results after %.1f s\n", summary.elapsed_s);
   print_request_table(stdout, summary, false);
   print_percentile_table(stdout, summary);
   print_connections(stdout, summary);
+  print_load_model(stdout, model == LoadModel::kOpen ? "open" : "closed", totals.totals(),
+                   results.timeline(), summary.elapsed_s);
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   std::fflush(stdout);

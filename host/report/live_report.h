@@ -32,7 +32,7 @@ class LiveReport final : public RunObserver {
   // The final results of `results`: tables on stdout, CSV files; returns them. Call once,
   // after the run. Throws std::runtime_error when a CSV file cannot be written (the tables
   // are out by then).
-  Summary finish(const LiveResults& results);
+  Summary finish(const LiveResults& results, LoadModel model);
 
   // The threshold that stopped the run (--abort-on-fail), or empty.
   const std::string& aborted_by() const { return aborted_by_; }
