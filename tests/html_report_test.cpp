@@ -49,6 +49,21 @@ TEST(HtmlReport, RunReportDrawsEveryChartOffline) {
       << "diff " << dir << "/again.html " << dir << "/run.html";
 }
 
+TEST(HtmlReport, AnOpenModelRunShowsArrivalsAndStartLag) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto run =
+      nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/visit", "-H", target.url(), "--rate-stages",
+                "2s:20/s, 2s:20/s", "--only-summary", "--html", dir + "/open.html"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  // Requests, latency, sessions running, arrivals, start lag, distribution.
+  auto check = check_in_chromium(
+      dir + "/open.html", 6,
+      {"open model: sessions arriving by stages 2s:20/s, 2s:20/s", "Arrivals per second",
+       "Start lag p99", "sessions started", "Load plan", "stage 2/2: 20 to 20/s in 2 s"});
+  EXPECT_EQ(check.exit_code, 0) << check.err << check.out;
+}
+
 TEST(HtmlReport, CompareOverlaysBothRuns) {
   DemoTarget target;
   std::string dir = temp_dir();

@@ -58,14 +58,18 @@ void append_percentiles(std::vector<std::string>& row, const RowSummary& r, bool
 CsvReport::CsvReport(std::string prefix, bool full_history)
     : prefix_(std::move(prefix)), full_history_(full_history) {
   history_ = open_or_throw(prefix_ + "_stats_history.csv");
-  std::vector<std::string> header = {"Timestamp", "User Count", "Type", "Name", "Requests/s",
-                                     "Failures/s"};
+  std::vector<std::string> header = {"Timestamp", "User Count", "Type",
+                                     "Name",      "Requests/s", "Failures/s"};
   for (auto& t : percentile_titles()) header.push_back(t);
   for (const char* c : {"Total Request Count", "Total Failure Count", "Total Median Response Time",
                         "Total Average Response Time", "Total Min Response Time",
                         "Total Max Response Time", "Total Average Content Size"}) {
     header.push_back(c);
   }
+  // Nest's own, after Locust's columns: the plan's aim (users, or arrivals per second in the
+  // open model) and the part of the plan running (a stage), if any.
+  header.push_back("Target");
+  header.push_back("Stage");
   write_row(history_, header);
   std::fflush(history_);
 }
@@ -74,11 +78,12 @@ CsvReport::~CsvReport() {
   if (history_) std::fclose(history_);
 }
 
-void CsvReport::add_history(const Summary& s, long long timestamp) {
+void CsvReport::add_history(const Summary& s, long long timestamp, double target,
+                            const std::string& stage) {
   auto add = [&](const RowSummary& r) {
-    std::vector<std::string> row = {std::to_string(timestamp), std::to_string(s.users), r.method,
-                                    r.name, fixed(r.current_rps, 6),
-                                    fixed(r.current_fail_per_s, 6)};
+    std::vector<std::string> row = {
+        std::to_string(timestamp), std::to_string(s.users),       r.method, r.name,
+        fixed(r.current_rps, 6),   fixed(r.current_fail_per_s, 6)};
     append_percentiles(row, r, full_history_);
     row.push_back(std::to_string(r.requests));
     row.push_back(std::to_string(r.failures));
@@ -87,6 +92,9 @@ void CsvReport::add_history(const Summary& s, long long timestamp) {
     row.push_back(ms(r.min_ms));
     row.push_back(ms(r.max_ms));
     row.push_back(fixed(r.avg_bytes, 2));
+    row.push_back(
+        fixed(target, target == static_cast<double>(static_cast<long long>(target)) ? 0 : 2));
+    row.push_back(stage);
     write_row(history_, row);
   };
   if (full_history_) {
@@ -99,17 +107,31 @@ void CsvReport::add_history(const Summary& s, long long timestamp) {
 void CsvReport::write_final(const Summary& s) {
   std::string path = prefix_ + "_stats.csv";
   std::FILE* f = open_or_throw(path);
-  std::vector<std::string> header = {"Type", "Name", "Request Count", "Failure Count",
-                                     "Median Response Time", "Average Response Time",
-                                     "Min Response Time", "Max Response Time",
-                                     "Average Content Size", "Requests/s", "Failures/s"};
+  std::vector<std::string> header = {"Type",
+                                     "Name",
+                                     "Request Count",
+                                     "Failure Count",
+                                     "Median Response Time",
+                                     "Average Response Time",
+                                     "Min Response Time",
+                                     "Max Response Time",
+                                     "Average Content Size",
+                                     "Requests/s",
+                                     "Failures/s"};
   for (auto& t : percentile_titles()) header.push_back(t);
   write_row(f, header);
   auto add = [&](const RowSummary& r) {
-    std::vector<std::string> row = {r.method, r.name, std::to_string(r.requests),
-                                    std::to_string(r.failures), ms(r.median_ms), ms(r.avg_ms),
-                                    ms(r.min_ms), ms(r.max_ms), fixed(r.avg_bytes, 2),
-                                    fixed(r.rps, 6), fixed(r.fail_per_s, 6)};
+    std::vector<std::string> row = {r.method,
+                                    r.name,
+                                    std::to_string(r.requests),
+                                    std::to_string(r.failures),
+                                    ms(r.median_ms),
+                                    ms(r.avg_ms),
+                                    ms(r.min_ms),
+                                    ms(r.max_ms),
+                                    fixed(r.avg_bytes, 2),
+                                    fixed(r.rps, 6),
+                                    fixed(r.fail_per_s, 6)};
     append_percentiles(row, r, false);
     write_row(f, row);
   };

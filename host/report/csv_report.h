@@ -20,7 +20,10 @@ class CsvReport {
   CsvReport& operator=(const CsvReport&) = delete;
 
   // One history row (Aggregated; every row too with full_history) at unix time `timestamp`.
-  void add_history(const Summary& summary, long long timestamp);
+  // `target`: the plan's aim then (users; arrivals per second in the open model); `stage`: the
+  // part of the plan running (a stage's or a load shape step's label), or empty.
+  void add_history(const Summary& summary, long long timestamp, double target = 0,
+                   const std::string& stage = "");
   // Writes the three end-of-run files, replacing any earlier ones.
   void write_final(const Summary& summary);
 

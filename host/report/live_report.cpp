@@ -14,7 +14,15 @@ bool LiveReport::on_interval(const IntervalReport& report) {
   const Aggregator& aggregator = report.results.aggregator();
   ++intervals_;
   Summary summary = aggregator.summarize();
-  if (csv_) csv_->add_history(summary, static_cast<long long>(std::time(nullptr)));
+  const auto& marks = report.results.timeline().marks;
+  if (csv_) {
+    csv_->add_history(summary, static_cast<long long>(std::time(nullptr)), report.target,
+                      marks.empty() ? std::string() : marks.back().label);
+  }
+  for (; marks_shown_ < marks.size(); ++marks_shown_) {
+    progress_.clear();
+    std::fprintf(stdout, "%.0f s: %s\n", marks[marks_shown_].t, marks[marks_shown_].label.c_str());
+  }
   if (report.final) return false;
   if (report.model == LoadModel::kClosed && !spawning && !spawn_reported_) {
     spawn_reported_ = true;
@@ -28,8 +36,12 @@ bool LiveReport::on_interval(const IntervalReport& report) {
       std::fprintf(stdout, "%.0f s, %llu sessions running, arriving %.2f/s\n", elapsed.count(),
                    static_cast<unsigned long long>(users), report.target);
     } else {
-      std::fprintf(stdout, "%.0f s, %llu users%s\n", elapsed.count(),
-                   static_cast<unsigned long long>(users), spawning ? " (spawning)" : "");
+      std::fprintf(stdout, "%.0f s, %llu users%s%s\n", elapsed.count(),
+                   static_cast<unsigned long long>(users),
+                   static_cast<double>(users) != report.target
+                       ? (" of " + std::to_string(static_cast<long long>(report.target))).c_str()
+                       : "",
+                   spawning ? " (spawning)" : "");
     }
     print_request_table(stdout, summary, true);
   }

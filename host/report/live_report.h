@@ -44,6 +44,7 @@ class LiveReport final : public RunObserver {
   ThresholdWatch watch_;
   std::string aborted_by_;
   std::uint64_t intervals_ = 0;
+  std::size_t marks_shown_ = 0;  // the plan's marks already printed
   bool spawn_reported_ = false;
 };
 

@@ -8,7 +8,8 @@
 
   var COLORS = {
     rps: "#1f6feb", fails: "#d1242f", p50: "#2da44e", p95: "#bf8700", p99: "#8250df",
-    users: "#0969da", dist: "#6e7781", base: "#8c959f", now: "#1f6feb"
+    users: "#0969da", dist: "#6e7781", base: "#8c959f", now: "#1f6feb", target: "#57606a",
+    started: "#2da44e", dropped: "#d1242f", lag: "#8250df"
   };
   var PERCENTILES = ["p50", "p66", "p75", "p80", "p90", "p95", "p98", "p99", "p99.9", "p99.99", "p100"];
   window.nestCharts = [];
@@ -80,6 +81,7 @@
       series: [{ label: "time", value: function (u, v) { return v === null ? "-" : clock(v); } }].concat(
         series.map(function (s) {
           return { label: s.label, stroke: s.color, width: s.width || 2, spanGaps: !!spanGaps,
+                   dash: s.dash,
                    value: function (u, v) { return v === null || v === undefined ? "-" : fixed(v, 2); } };
         }))
     };
@@ -179,6 +181,11 @@
     return { cls: "pass", text: "FINISHED, NO FAILURES" };
   }
 
+  function open(result) { return result.run.model === "open"; }
+  function mostUsers(result) {
+    return result.timeline.users.reduce(function (m, u) { return Math.max(m, u); }, result.run.users);
+  }
+
   function figure(k, v) {
     return el("div", { "class": "figure" }, [el("div", { "class": "v", text: v }), el("div", { "class": "k", text: k })]);
   }
@@ -187,7 +194,8 @@
     var v = verdictOf(result), run = result.run, agg = result.aggregated, f = agg.figures;
     root.appendChild(el("h1", { text: title }, [el("span", { "class": "verdict " + v.cls, text: v.text })]));
     root.appendChild(el("div", { "class": "sub", text:
-      run.host + " · started " + run.started_at + " · " + clock(run.elapsed_s) +
+      run.host + (run.plan ? " · " + (run.model === "open" ? "open model: " : "closed model: ") + run.plan : "") +
+      " · started " + run.started_at + " · " + clock(run.elapsed_s) +
       (run.run_time_s !== null ? " of " + clock(run.run_time_s) : " (until stopped)") +
       (run.interrupted ? " · interrupted" : "") + (run.aborted_by ? " · aborted by " + run.aborted_by : "") +
       " · Nest " + result.nest_version }));
@@ -198,7 +206,9 @@
       figure("median (ms)", ms(f.median_ms)),
       figure("p95 (ms)", ms(f.percentiles_ms.p95)),
       figure("p99 (ms)", ms(f.percentiles_ms.p99)),
-      figure("users", count(run.users)),
+      open(result) ? figure("sessions started", count(result.sessions.started))
+                   : figure("users", count(mostUsers(result))),
+      open(result) ? figure("dropped", count(result.sessions.dropped)) : null,
       figure("new connections", count(result.connects.count)),
       figure("connect p95 (ms)", result.connects.count ? ms(result.connects.figures.p95_ms) : "-")
     ]));
@@ -221,6 +231,15 @@
         return { cls: i === rows.length - 1 ? "total" : "", cells: [r.method, r.name].concat(
           PERCENTILES.map(function (p) { return ms(r.figures.percentiles_ms[p]); })).concat([count(r.requests)]) };
       }), { left: 2 }));
+  }
+
+  // Where each part of the plan began (stages, a load shape's steps).
+  function planTable(root, result) {
+    var marks = result.timeline.marks || [];
+    if (!marks.length) return;
+    section(root, "Load plan").appendChild(table(["At", "What began"], marks.map(function (m) {
+      return { cells: [clock(m.t), m.label] };
+    }), { left: 2 }));
   }
 
   function thresholdTable(root, result) {
@@ -255,7 +274,7 @@
       }), { leftCols: [3, 4, 5] }));
     var run = result.run;
     section(root, "Run settings").appendChild(table(["Setting", "Value"], [
-      ["host", run.host], ["users", run.users], ["spawn rate", run.spawn_rate + " users/s"],
+      ["host", run.host], ["model", run.model || "closed"], ["plan", run.plan || run.users + " users at " + run.spawn_rate + "/s"],
       ["run time", run.run_time_s === null ? "until stopped" : clock(run.run_time_s)],
       ["elapsed", fixed(run.elapsed_s, 1) + " s"], ["threads", run.threads], ["transport", run.transport],
       ["seed", run.seed], ["started", run.started_at]
@@ -272,9 +291,23 @@
       { label: "requests/s", values: t.rps, color: COLORS.rps, width: 4 },
       { label: "failures/s", values: t.fail_per_s, color: COLORS.fails }], "per second");
     latencyChart(charts, "chart-latency", t);
-    timeChart(charts, "chart-users", "Users", t.t, [
-      { label: "users", values: t.users, color: COLORS.users }], "users");
+    var aimed = t.target && t.target.length === t.t.length;
+    if (open(result)) {
+      timeChart(charts, "chart-users", "Sessions running", t.t, [
+        { label: "sessions", values: t.users, color: COLORS.users }], "sessions");
+      timeChart(charts, "chart-arrivals", "Arrivals per second", t.t, [
+        { label: "started/s", values: t.started_per_s, color: COLORS.started, width: 4 },
+        { label: "dropped/s", values: t.dropped_per_s, color: COLORS.dropped },
+        { label: "wanted/s", values: t.target, color: COLORS.target, dash: [6, 4] }], "per second");
+      timeChart(charts, "chart-lag", "Start lag p99 (ms): how late sessions started", t.t, [
+        { label: "p99 (ms)", values: t.start_lag_p99_ms, color: COLORS.lag }], "ms", true);
+    } else {
+      timeChart(charts, "chart-users", "Users", t.t, [
+        { label: "users", values: t.users, color: COLORS.users, width: 3 }].concat(aimed ? [
+        { label: "target", values: t.target, color: COLORS.target, dash: [6, 4] }] : []), "users");
+    }
     distributionChart(charts, "chart-distribution", result);
+    planTable(root, result);
     thresholdTable(root, result);
     requestTables(root, result);
     problemTables(root, result);
