@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/spawn.hpp>
+#include <malloc.h>
+
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <cstdio>
 #include <optional>
@@ -105,6 +107,7 @@ void Worker::release(User* user) {
     users_[slot]->slot = slot;
   }
   users_.pop_back();
+  ++released_;
 }
 
 void Worker::remove_users(std::size_t n) {
@@ -215,6 +218,10 @@ void Worker::take_interval(std::function<void(SampleSet&&)> done) {
 }
 
 SampleSet Worker::take_locally() {
+  // Users that left gave their memory back to malloc; give it back to the system too (glibc
+  // keeps freed memory between live blocks otherwise), so that a run that goes down really
+  // shrinks. Once a second at most, and only after users left.
+  if (std::exchange(released_, 0) > 0) malloc_trim(0);
   SampleSet set = recorder_.take();
   auto now = EngineClock::now();
   for (auto& user : users_) {

@@ -92,6 +92,7 @@ class Worker {
   Rng rng_;
   std::vector<std::unique_ptr<User>> users_;  // each user's `slot` is its index here
   std::size_t alive_ = 0;                     // users started and not finished
+  std::size_t released_ = 0;  // users freed since the last interval
   std::atomic<std::uint64_t>* sessions_;      // the run's count of open-model sessions, or null
   EngineTimer leave_timer_;                   // the --stop-timeout of removed users
   // Tasksets that had a session running longer than kLingering (open model): named once.
