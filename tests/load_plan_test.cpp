@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "demo_target.h"
+#include "engine/arrival_plan.h"
 #include "engine_run.h"
 
 namespace nest::test {
@@ -105,6 +106,36 @@ TEST(EngineLoadPlan, AThrowingShapeEndsTheRunAndKeepsWhatWasMeasured) {
   EXPECT_EQ(run.summary.total.requests, target.count("GET /"));
 }
 
+TEST(ArrivalPlan, PoissonArrivalsKeepTheMeanRate) {
+  host::ArrivalPlan plan(host::Arrivals::kPoisson, 42);
+  plan.aim(0, 100, 0);
+  std::uint64_t arrivals = 0;
+  double gaps_over_a_mean = 0;  // an exponential's: P(gap > mean) = 1/e
+  double last = 0;
+  for (auto at = plan.next(); at && *at < 1000; at = plan.next()) {
+    ++arrivals;
+    if (*at - last > 0.01) ++gaps_over_a_mean;
+    last = *at;
+    plan.consume();
+  }
+  // 100,000 expected; a Poisson count's standard deviation is 316.
+  EXPECT_NEAR(static_cast<double>(arrivals), 100000, 1000);
+  EXPECT_NEAR(gaps_over_a_mean / static_cast<double>(arrivals), 0.3679, 0.01);
+}
+
+TEST(ArrivalPlan, AConstantRateIsEvenlySpacedFromTheStart) {
+  host::ArrivalPlan plan(host::Arrivals::kConstant, 1);
+  plan.aim(0, 4, 0);
+  std::vector<double> at;
+  for (int i = 0; i < 5; ++i) {
+    at.push_back(*plan.next());
+    plan.consume();
+  }
+  EXPECT_EQ(at, (std::vector<double>{0, 0.25, 0.5, 0.75, 1.0}));
+  plan.aim(1.1, 0, 0);  // stopped: no more arrivals
+  EXPECT_FALSE(plan.next());
+}
+
 host::RunSettings open_settings(const std::string& url, double rate, std::chrono::milliseconds t) {
   host::RunSettings settings = quick_settings(url, 1, 1, t);
   settings.model = host::LoadModel::kOpen;
@@ -169,6 +200,20 @@ TEST(EngineLoadPlan, AnOpenModelKeepsItsRateAgainstASlowSystem) {
   ASSERT_GE(run.intervals.size(), 3u);
   EXPECT_GE(run.intervals[1].users, 15u) << "about 20 sessions wait for their answers at once";
   EXPECT_EQ(target.count("GET /slow"), started) << "every session's request was answered";
+}
+
+// On real time: when nest-host itself cannot keep the schedule, sessions start late and the
+// run says so.
+TEST(EngineLoadPlan, SessionsStartingLateAreNamedAsTheGeneratorsFault) {
+  DemoTarget target;
+  host::RunSettings settings = open_settings(target.url(), 100, 3s);
+  settings.threads = 1;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/hog_visit", settings);
+  bool warned = false;
+  for (const auto& n : run.notices)
+    warned = warned || n.starts_with("warning: sessions start late");
+  EXPECT_TRUE(warned) << "20 ms of CPU per session at 100 a second is 2 s a second";
+  EXPECT_GE(run.totals.start_lag.times.percentile(0.99), 50'000u);
 }
 
 // The control surface from another thread while the run goes (TSan checks this one).

@@ -313,6 +313,17 @@ void Run::tick(EngineClock::time_point next) {
         std::string warning = overload_->check(interval.max_lag_us);
         if (!warning.empty()) observer_.on_notice(warning);
       }
+      // Sessions starting late: the generator, not the system, is behind (the saturation
+      // warning's open-model twin). Once.
+      const RowStats& lag = interval.start_lag;
+      if (!lag_warned_ && lag.requests >= 10 && lag.times.percentile(0.99) >= 50'000) {
+        lag_warned_ = true;
+        observer_.on_notice(
+            "warning: sessions start late (start lag p99 " +
+            std::to_string(lag.times.percentile(0.99) / 1000) +
+            " ms in the last second): nest-host cannot keep the arrival schedule, so the run "
+            "asks less of the system than planned. Use more --threads, or more processes.");
+      }
       for (const auto& name : interval.lingering) {
         observer_.on_notice("taskset " + name +
                             ": a session has run for over 30 s. In the open "

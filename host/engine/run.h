@@ -153,6 +153,7 @@ class Run {
   std::atomic<std::uint64_t> sessions_{0};  // running, over all workers
   std::uint64_t next_worker_ = 0;           // round-robin for sessions
   std::uint64_t dropped_ = 0;               // this interval
+  bool lag_warned_ = false;                 // the late-start warning was given
 
   std::size_t idle_workers_ = 0;
   bool stopping_ = false;
