@@ -73,13 +73,18 @@ TEST(EngineLoadPlan, StagesRampHoldAndRampDown) {
   EXPECT_DOUBLE_EQ(run.outcome.elapsed.count(), 6.0);
 }
 
-TEST(EngineLoadPlan, ALoadShapeInAPluginDrivesTheUsers) {
-  DemoTarget target;
+// A run of the test plugins' load shape `shape`: no run time (the shape ends it).
+EngineRun shaped(const DemoTarget& target, const std::string& shape) {
   host::RunSettings settings = quick_settings(target.url(), 1, 1, 0ms);
   settings.run_time.reset();
   Simulation sim;
-  sim.shape = "Steps";
-  EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/shapes", settings, sim);
+  sim.shape = shape;
+  return simulate_folder(NEST_TEST_PLUGINS "/shapes", settings, sim);
+}
+
+TEST(EngineLoadPlan, ALoadShapeInAPluginDrivesTheUsers) {
+  DemoTarget target;
+  EngineRun run = shaped(target, "Steps");
   // 6 users until 2 s (the 4 leaving at 2 s still count then), then 2; at 4 s the shape says
   // it is done.
   EXPECT_EQ(users_per_second(run), (std::vector<std::uint64_t>{6, 6, 2, 2}));
@@ -92,11 +97,7 @@ TEST(EngineLoadPlan, ALoadShapeInAPluginDrivesTheUsers) {
 
 TEST(EngineLoadPlan, AThrowingShapeEndsTheRunAndKeepsWhatWasMeasured) {
   DemoTarget target;
-  host::RunSettings settings = quick_settings(target.url(), 1, 1, 0ms);
-  settings.run_time.reset();
-  Simulation sim;
-  sim.shape = "Thrower";
-  EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/shapes", settings, sim);
+  EngineRun run = shaped(target, "Thrower");
   EXPECT_EQ(run.outcome.ended_by, "load shape Thrower: tick() threw: no plan after 2 s");
   ASSERT_FALSE(run.notices.empty());
   EXPECT_EQ(run.notices[0], "load shape Thrower: tick() threw: no plan after 2 s: the run stops");

@@ -342,13 +342,22 @@ void Run::tick(EngineClock::time_point next) {
   });
 }
 
-void Run::begin_stop() {
-  if (stopping_) return;
-  stopping_ = true;
+// No more spawns, arrivals, schedule steps nor end of the run (and, at the finish, ticks and
+// the stop timeout).
+void Run::cancel_timers(bool all) {
   schedule_timer_.cancel();
   spawn_timer_.cancel();
   arrival_timer_.cancel();
   end_timer_.cancel();
+  if (!all) return;
+  tick_timer_.cancel();
+  stop_timer_.cancel();
+}
+
+void Run::begin_stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  cancel_timers(false);
   for (auto& w : workers_) w->stop_gracefully();
   stop_timer_.expires_after(settings_.stop_timeout);
   stop_timer_.async_wait([this](boost::system::error_code ec) {
@@ -366,20 +375,11 @@ void Run::worker_idle() {
 void Run::finish() {
   if (finishing_) return;
   finishing_ = true;
-  schedule_timer_.cancel();
-  spawn_timer_.cancel();
-  arrival_timer_.cancel();
-  tick_timer_.cancel();
-  end_timer_.cancel();
-  stop_timer_.cancel();
+  cancel_timers(true);
   collect([this](SampleSet&& last) {
     report_final(std::move(last));
     for (auto& w : workers_) w->halt_and_join();
-    workers_.clear();
-    signals_.cancel();
-    work_.reset();
-    io_.stop();
-    finished_ = true;
+    end_loop();
   });
 }
 
@@ -402,6 +402,11 @@ void Run::halt() {
   for (auto& w : workers_) last.merge(w->take_interval_after_halt());
   report_final(std::move(last));
   for (auto& w : workers_) w.release();  // deliberately leaked: see above
+  end_loop();
+}
+
+// The workers are joined (or left): the run's own loop ends.
+void Run::end_loop() {
   workers_.clear();
   signals_.cancel();
   work_.reset();

@@ -116,8 +116,10 @@ class Run {
   // Takes every worker's interval and hands the merge to `done`, on the run's thread.
   void collect(std::function<void(SampleSet&&)> done);
   void tick(EngineClock::time_point next);
+  void cancel_timers(bool all);
   void begin_stop();
   void worker_idle();
+  void end_loop();
   void halt();
   void finish();
   void report_final(SampleSet&& last);
