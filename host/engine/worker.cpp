@@ -1,9 +1,9 @@
 #include "engine/worker.h"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/spawn.hpp>
 #include <malloc.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/spawn.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <cstdio>
 #include <optional>
@@ -23,6 +23,20 @@ constexpr auto kLagProbe = std::chrono::milliseconds(100);
 // An open-model session this old is named: in the open model a session ends when a task calls
 // interrupt(), so a taskset that never does makes sessions pile up to --max-users.
 constexpr auto kLingering = std::chrono::seconds(30);
+
+// Under a sanitizer malloc is the sanitizer's, and glibc's malloc_trim must not touch glibc's
+// arenas behind its back (it corrupts them: glibc then aborts at thread exit).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kTrimMalloc = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kTrimMalloc = false;
+#else
+constexpr bool kTrimMalloc = true;
+#endif
+#else
+constexpr bool kTrimMalloc = true;
+#endif
 
 }  // namespace
 
@@ -221,7 +235,7 @@ SampleSet Worker::take_locally() {
   // Users that left gave their memory back to malloc; give it back to the system too (glibc
   // keeps freed memory between live blocks otherwise), so that a run that goes down really
   // shrinks. Once a second at most, and only after users left.
-  if (std::exchange(released_, 0) > 0) malloc_trim(0);
+  if (std::exchange(released_, 0) > 0 && kTrimMalloc) malloc_trim(0);
   SampleSet set = recorder_.take();
   auto now = EngineClock::now();
   for (auto& user : users_) {
