@@ -102,6 +102,32 @@ TEST(Cli, CtrlCStopsGracefullyAndStillWritesResults) {
   EXPECT_EQ(target.counts()["POST /logout"], 5u) << "on_stop ran for every user";
 }
 
+TEST(Cli, AClosedTerminalStopsGracefullyAndStillWritesResults) {
+  DemoTarget target;
+  std::string prefix = temp_dir() + "/hangup";
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u", "5",
+                     "-r", "50", "-t", "60s", "--csv", prefix, "--only-summary"},
+                    30, {{1.5, SIGHUP}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.seconds, 10) << "stopped long before the 60 s run time";
+  EXPECT_NE(read_file(prefix + "_stats.csv").find("GET,/items,"), std::string::npos);
+  EXPECT_EQ(target.counts()["POST /logout"], 5u) << "on_stop ran for every user";
+}
+
+TEST(Cli, AClosedStdoutNeverKillsTheRun) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  // `| head -c 20`: the reader goes away after 20 bytes, long before the run ends.
+  std::string command = std::string(NEST_BIN_DIR) + "/nest-host --yes --taskset-dir " +
+                        NEST_TEST_PLUGINS "/counting -H " + target.url() +
+                        " -u 2 -r 10 -t 2s --csv " + dir + "/piped | head -c 20 > /dev/null; " +
+                        "echo ${PIPESTATUS[0]} > " + dir + "/status";
+  auto r = run_process({"/bin/bash", "-c", command}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir + "/status"), "0\n") << "nest-host's own exit status";
+  EXPECT_NE(read_file(dir + "/piped_stats.csv").find(",Aggregated,"), std::string::npos);
+}
+
 TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
   DemoTarget target;
   std::string prefix = temp_dir() + "/halted";

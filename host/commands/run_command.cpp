@@ -3,6 +3,7 @@
 // must end the command returns its exit code.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -300,6 +301,9 @@ int RunCommand::write_outputs(const RunResult& result, int code) const {
 }  // namespace
 
 int run_command(int argc, const char* const* argv) {
+  // A closed standard output (nest-host ... | head) must not end the run and lose its
+  // results: writes to it fail quietly instead.
+  std::signal(SIGPIPE, SIG_IGN);
   RunCommand command;
   if (auto done = command.parse(argc, argv)) return *done;
   if (auto done = command.discover()) return *done;

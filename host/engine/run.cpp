@@ -70,6 +70,7 @@ void Run::start(bool threads) {
     for (auto& w : workers_) w->start();
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
+    signals_.add(SIGHUP);  // a closed terminal or ssh session: stop as SIGTERM does
     wait_signal();
   }
   started_ = EngineClock::now();

@@ -5,7 +5,7 @@
 // along with everything measured so far. Times that decide what happens come from EngineClock
 // (engine/clock.h).
 //
-// Stop sequence: the first SIGINT/SIGTERM (or the run time) stops gracefully — no new tasks,
+// Stop sequence: the first SIGINT/SIGTERM/SIGHUP (or the run time) stops gracefully — no new tasks,
 // pauses cut short, on_stop runs — and after --stop-timeout what still runs is cancelled
 // (the request under way is dropped unrecorded, on_stop still runs). A second signal halts at
 // once: the event loops stop where they are and the last interval is still delivered.
@@ -76,7 +76,7 @@ class Run {
   Run& operator=(const Run&) = delete;
 
   // Runs the test: each worker on a thread of its own, the run on the calling thread, which
-  // also takes SIGINT and SIGTERM. Returns when it is over.
+  // also takes SIGINT, SIGTERM and SIGHUP. Returns when it is over.
   RunOutcome go();
 
   // --- the control surface: safe from any thread while the run goes ---
