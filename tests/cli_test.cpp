@@ -169,6 +169,26 @@ TEST(Cli, WithoutATerminalItRefusesUnlessYes) {
   EXPECT_NE(r.out.find("Counting"), std::string::npos) << "the table was still shown";
 }
 
+TEST(Cli, FlagsOutOfRangeAreUsageErrors) {
+  std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"-H", "ftp://127.0.0.1"}, "--host: 'ftp://127.0.0.1' is not an http:// or https:// URL"},
+      {{"-H", "http://127.0.0.1:99999"},
+       "--host: 'http://127.0.0.1:99999' is not an http:// or https:// URL"},
+      {{"-H", "http://127.0.0.1/base/?x=1"},
+       "--host: 'http://127.0.0.1/base/?x=1' has a query or fragment"},
+      {{"-H", "http://127.0.0.1", "-r", "inf"}, "--spawn-rate must be a number more than 0"},
+      {{"-H", "http://127.0.0.1", "-t", "0"}, "--run-time must be more than 0"},
+      {{"-H", "http://127.0.0.1", "--exit-code-on-error", "256"},
+       "--exit-code-on-error must be from 0 to 255"},
+  };
+  for (auto& [args, message] : cases) {
+    args.insert(args.end(), {"--taskset-dir", NEST_TEST_PLUGINS "/counting"});
+    auto r = nest_run(args);
+    EXPECT_EQ(r.exit_code, 2) << message;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, LoadPlanFlagsThatCollideAreNamed) {
   std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--stages", "10s:5", "-u", "3", "-t", "1m"},

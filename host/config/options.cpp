@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
 #include "config/load_plan.h"
 #include "engine/schedule.h"
+#include "http/url.h"
 #include "util/duration.h"
 #include "util/text.h"
 
@@ -286,7 +288,10 @@ Options parse_options(int argc, const char* const* argv) {
   o.version = vm.count("version") > 0;
   if (o.help || o.version) return o;
 
-  if (vm.count("run-time")) o.run.run_time = duration_flag(vm, "run-time");
+  if (vm.count("run-time")) {
+    o.run.run_time = duration_flag(vm, "run-time");
+    if (o.run.run_time->count() <= 0) throw UsageError("--run-time must be more than 0");
+  }
   if (vm.count("stop-timeout")) o.run.stop_timeout = duration_flag(vm, "stop-timeout");
   if (vm.count("request-timeout")) {
     o.run.transport.request_timeout = duration_flag(vm, "request-timeout");
@@ -301,7 +306,12 @@ Options parse_options(int argc, const char* const* argv) {
   if (threads < 1 || threads > 1024) throw UsageError("--threads must be from 1 to 1024");
   o.run.users = static_cast<std::uint64_t>(users);
   o.run.threads = static_cast<unsigned>(threads);
-  if (!(o.run.spawn_rate > 0)) throw UsageError("--spawn-rate must be more than 0");
+  if (!(o.run.spawn_rate > 0) || !std::isfinite(o.run.spawn_rate)) {
+    throw UsageError("--spawn-rate must be a number more than 0");
+  }
+  if (o.exit_code_on_error < 0 || o.exit_code_on_error > 255) {
+    throw UsageError("--exit-code-on-error must be from 0 to 255 (an exit code is one byte)");
+  }
   read_load_plan(vm, o.config, o);
   // No more threads than users can ever be running (a closed model's most).
   std::uint64_t most = o.run.users;
@@ -321,6 +331,18 @@ Options parse_options(int argc, const char* const* argv) {
   while (!host.empty() && host.back() == '/') host.pop_back();
   if (!host.empty() && host.find("://") == std::string::npos) {
     throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
+  }
+  if (!host.empty()) {
+    auto url = parse_url(host);
+    if (!url) {
+      throw UsageError("--host: '" + host +
+                       "' is not an http:// or https:// URL (host, and a port from 1 to 65535)");
+    }
+    if (url->target.find_first_of("?#") != std::string::npos) {
+      throw UsageError("--host: '" + host +
+                       "' has a query or fragment; give it in the requests' paths (or their "
+                       "options' query)");
+    }
   }
   o.run.transport.base_url = host;
   if (transport == "fast") {
