@@ -144,6 +144,36 @@ TEST(Options, BadValuesInTheFileNameFileAndLine) {
             std::string::npos);
 }
 
+TEST(Options, IniMistakesAreNamedNeverIgnored) {
+  auto error = [](const std::string& text) {
+    std::string path = write_ini(text);
+    std::string message = error_of([&] { parse({"--config", path, "-H", "http://x"}); });
+    return message.substr(message.find("nest.ini"));
+  };
+  EXPECT_EQ(error("users = 5\n[nest]\n"),
+            "nest.ini:1: 'users' comes before any section: put it under [nest] (or [weights], "
+            "[thresholds], [stages])");
+  EXPECT_EQ(error("[nest]\nusers = 5\n[Weights]\nA = 1\n"),
+            "nest.ini:4: unknown section [Weights] (did you mean [weights]?); nest-host reads "
+            "[nest], [weights], [thresholds] and [stages]");
+  EXPECT_EQ(error("[nest]\nusers = 5\n\nusers = 6\n"),
+            "nest.ini:4: 'users' in [nest] is given again (first at line 2)");
+  EXPECT_EQ(error("[weights]\nA = 1\nA = 2\n"),
+            "nest.ini:3: 'A' in [weights] is given again (first at line 2)");
+  EXPECT_EQ(error("[nest]\n# " + std::string(300, 'x') + "\nusers = 5\n"),
+            "nest.ini:2: longer than 198 bytes, which this reader cannot take");
+
+  std::string dir = nest::test::temp_dir();
+  EXPECT_EQ(error_of([&] {
+              parse({"--config", dir, "-H", "http://x"});
+            }),
+            dir + ": not a file but a folder: give an INI file");
+  EXPECT_EQ(error_of([&] {
+              parse({"--config", "/dev/zero", "-H", "http://x"});
+            }),
+            "/dev/zero: not a file: give an INI file");
+}
+
 TEST(Options, MissingConfigIsAnErrorOnlyWhenAskedFor) {
   EXPECT_EQ(error_of([] {
               parse({"-H", "http://x:1", "--config", "/nonexistent/a.ini"});

@@ -5,19 +5,32 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace nest::host {
 namespace {
 
 struct Reader {
   std::FILE* file;
-  int line = 0;  // lines handed to inih so far: the one it is parsing
+  int line = 0;      // lines handed to inih so far: the one it is parsing
+  int too_long = 0;  // the first line that does not fit inih's buffer, or 0
+  int longest = 0;   // what fits
 };
 
+// Hands inih one line. A line longer than inih's buffer would be split into two (the rest read
+// as a line of its own): instead, reading stops there and read_ini names the line.
 char* read_line(char* buffer, int size, void* stream) {
   auto* reader = static_cast<Reader*>(stream);
   char* got = std::fgets(buffer, size, reader->file);
-  if (got) ++reader->line;
+  if (!got) return nullptr;
+  ++reader->line;
+  std::size_t length = std::strlen(got);
+  if (length + 1 == static_cast<std::size_t>(size) && got[length - 1] != '\n' &&
+      !std::feof(reader->file)) {
+    reader->too_long = reader->line;
+    reader->longest = size - 2;  // without the newline
+    return nullptr;
+  }
   return got;
 }
 
@@ -37,12 +50,22 @@ int on_entry(void* user, const char* section, const char* key, const char* value
 IniFile read_ini(const std::string& path) {
   IniFile ini;
   ini.path = path;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError(path + ": not a file" +
+                      (std::filesystem::is_directory(path, ec) ? " but a folder" : "") +
+                      ": give an INI file");
+  }
   std::FILE* f = std::fopen(path.c_str(), "r");
   if (!f) throw ConfigError(path + ": cannot be read: " + std::strerror(errno));
   Reader reader{f};
   Parse parse{&reader, &ini};
   int result = ini_parse_stream(&read_line, &reader, &on_entry, &parse);
   std::fclose(f);
+  if (reader.too_long) {
+    throw ConfigError(path + ":" + std::to_string(reader.too_long) + ": longer than " +
+                      std::to_string(reader.longest) + " bytes, which this reader cannot take");
+  }
   if (result > 0) {
     throw ConfigError(path + ":" + std::to_string(result) +
                       ": not an INI line (expected `key = value`, `[section]` or `# comment`)");

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -42,6 +43,31 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   return keys;
 }
 
+// What nest-host reads of an INI file; anything else there is a mistake to name, never a line
+// silently ignored: a key before any section, a section of another name, a key given twice.
+void check_sections(const IniFile& ini) {
+  static const std::vector<std::string> kSections = {"nest", "weights", "thresholds", "stages"};
+  std::map<std::pair<std::string, std::string>, int> seen;  // (section, key) -> line
+  for (const auto& e : ini.entries) {
+    if (e.section.empty()) {
+      throw UsageError(ini.where(e) + ": '" + e.key +
+                       "' comes before any section: put it under [nest] (or [weights], "
+                       "[thresholds], [stages])");
+    }
+    if (std::find(kSections.begin(), kSections.end(), e.section) == kSections.end()) {
+      std::string hint = nearest(e.section, kSections);
+      throw UsageError(ini.where(e) + ": unknown section [" + e.section + "]" +
+                       (hint.empty() ? "" : " (did you mean [" + hint + "]?)") +
+                       "; nest-host reads [nest], [weights], [thresholds] and [stages]");
+    }
+    auto [it, added] = seen.try_emplace({e.section, e.key}, e.line);
+    if (!added) {
+      throw UsageError(ini.where(e) + ": '" + e.key + "' in [" + e.section +
+                       "] is given again (first at line " + std::to_string(it->second) + ")");
+    }
+  }
+}
+
 std::optional<IniFile> read_config(const po::variables_map& vm) {
   const auto& path = vm["config"].as<std::string>();
   std::error_code ec;
@@ -50,11 +76,14 @@ std::optional<IniFile> read_config(const po::variables_map& vm) {
     if (vm.count("configure") && vm["configure"].as<bool>()) return std::nullopt;  // to create
     throw UsageError("--config: " + path + " does not exist");
   }
+  IniFile ini;
   try {
-    return read_ini(path);
+    ini = read_ini(path);
   } catch (const ConfigError& e) {
     throw UsageError(e.what());
   }
+  check_sections(ini);
+  return ini;
 }
 
 bool truthy(std::string value, bool& result) {
