@@ -16,22 +16,39 @@ std::string escape_html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-// JSON inside <script>: "</" would end the element early; "<\/" means the same to JSON.
-std::string script_safe(std::string text) {
-  for (std::size_t at = 0; (at = text.find("</", at)) != std::string::npos; at += 3) {
-    text.replace(at, 2, "<\\/");
+// JSON inside <script>: "</script" would end the element early, and "<!--" would make the
+// parser treat "<script" as nested. In JSON a '<' can only stand inside a string, where
+// "\u003c" means the same: with no '<' left, no string can break out of the element.
+std::string script_safe(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
   }
-  return text;
+  return out;
 }
 
 // Fills the page template's @NAME@ placeholders in one pass, so that nothing inserted is
@@ -88,16 +105,23 @@ std::string render_compare_html(const RunResult& base, const RunResult& now,
                                 const Comparison& comparison) {
   json::array rows, rules;
   for (const auto& r : comparison.rows) {
-    rows.push_back(json::object{{"method", r.method}, {"name", r.name},
-                                {"in_base", r.in_base}, {"in_new", r.in_new},
-                                {"rps", pair(r.rps)}, {"fail_ratio", pair(r.fail_ratio)},
-                                {"p50", pair(r.p50)}, {"p95", pair(r.p95)}, {"p99", pair(r.p99)}});
+    rows.push_back(json::object{{"method", r.method},
+                                {"name", r.name},
+                                {"in_base", r.in_base},
+                                {"in_new", r.in_new},
+                                {"rps", pair(r.rps)},
+                                {"fail_ratio", pair(r.fail_ratio)},
+                                {"p50", pair(r.p50)},
+                                {"p95", pair(r.p95)},
+                                {"p99", pair(r.p99)}});
   }
   for (const auto& v : comparison.rules) {
     rules.push_back(json::object{{"rule", v.rule}, {"broken", v.broken}, {"detail", v.detail}});
   }
-  json::object names{{"base_name", base_name}, {"new_name", new_name},
-                     {"comparison", json::object{{"rows", std::move(rows)}, {"rules", std::move(rules)}}}};
+  json::object names{
+      {"base_name", base_name},
+      {"new_name", new_name},
+      {"comparison", json::object{{"rows", std::move(rows)}, {"rules", std::move(rules)}}}};
   std::string data = "{\"kind\":\"compare\",\"base\":" + result_to_json(base) +
                      ",\"new\":" + result_to_json(now) + "," +
                      json::serialize(names).substr(1);  // the object's members, after a comma
