@@ -11,6 +11,7 @@
 #include "engine_run.h"
 #include "process.h"
 #include "stats/aggregator.h"
+#include "util/text.h"
 
 namespace nest::test {
 namespace {
@@ -179,6 +180,44 @@ TEST(ResultJson, AVersion1FileIsStillRead) {
   EXPECT_EQ(back.totals.rows, r.totals.rows);
   EXPECT_EQ(back.timeline.t, r.timeline.t);
   EXPECT_TRUE(back.timeline.target.empty());
+}
+
+TEST(ResultJson, InvalidUtf8FromTheSystemIsStillReadBack) {
+  RunResult r;
+  host::RowStats s;
+  s.requests = 1;
+  s.failures = 1;
+  s.times.record(1000);
+  s.total_us = 1000;
+  const std::string name = "/caf\xe9";  // Latin-1, not UTF-8
+  r.totals.rows[{"GET", name}] = s;
+  r.totals.failures[{"GET", name, "HTTP 500 \xff\xfe"}] = 1;
+  r.total = host::merge_rows(r.totals);
+  std::string text = host::result_to_json(r);
+  RunResult back = host::result_from_json(text, "utf8.json");  // threw "not valid JSON" before
+  ASSERT_EQ(back.totals.rows.size(), 1u);
+  EXPECT_EQ(back.totals.rows.begin()->first.name, "/caf\xEF\xBF\xBD");
+  EXPECT_EQ(host::result_to_json(back), text) << "and it stays the same file";
+}
+
+TEST(Text, ValidUtf8KeepsWhatIsValidAndReplacesTheRest) {
+  EXPECT_EQ(host::valid_utf8("plain"), "plain");
+  EXPECT_EQ(host::valid_utf8("gr\xC3\xBC\xC3\x9F \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "gr\xC3\xBC\xC3\x9F \xE2\x82\xAC \xF0\x9F\x98\x80");
+  const std::string bad = "\xEF\xBF\xBD";
+  EXPECT_EQ(host::valid_utf8("a\x80"
+                             "b"),
+            "a" + bad + "b");                                    // a stray continuation byte
+  EXPECT_EQ(host::valid_utf8("\xC3"), bad);                      // truncated
+  EXPECT_EQ(host::valid_utf8("\xC0\xAF"), bad + bad);            // overlong '/'
+  EXPECT_EQ(host::valid_utf8("\xED\xA0\x80"), bad + bad + bad);  // a surrogate
+  EXPECT_EQ(host::valid_utf8("\xF4\x90\x80\x80"), bad + bad + bad + bad);  // past U+10FFFF
+}
+
+TEST(Text, PrintableShowsControlCharactersEscaped) {
+  EXPECT_EQ(host::printable("/items"), "/items");
+  EXPECT_EQ(host::printable("/a\x1b[2Jb\x07\x7f"), "/a\\x1b[2Jb\\x07\\x7f");
+  EXPECT_EQ(host::printable("caf\xC3\xA9"), "caf\xC3\xA9") << "UTF-8 stays as it is";
 }
 
 TEST(ResultJson, MissingFileIsNamed) {

@@ -4,13 +4,14 @@
 #include <string>
 
 #include "report/table_format.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace {
 
 int name_width(const Summary& s) {
   std::size_t width = 30;
-  for (const auto& row : s.rows) width = std::max(width, row.name.size() + 2);
+  for (const auto& row : s.rows) width = std::max(width, printable(row.name).size() + 2);
   return static_cast<int>(std::min<std::size_t>(width, 80));
 }
 
@@ -20,11 +21,12 @@ std::string fail_column(const RowSummary& r) {
 }
 
 void request_row(std::FILE* out, const RowSummary& r, int width, bool current) {
-  std::fprintf(out, "%-8s %-*s %7llu %12s | %7s %7s %7s %7s | %7.2f %11.2f\n", r.method.c_str(),
-               width, r.name.c_str(), static_cast<unsigned long long>(r.requests),
-               fail_column(r).c_str(), millis(r.avg_ms).c_str(), millis(r.min_ms).c_str(),
-               millis(r.max_ms).c_str(), millis(r.median_ms).c_str(),
-               current ? r.current_rps : r.rps, current ? r.current_fail_per_s : r.fail_per_s);
+  std::fprintf(out, "%-8s %-*s %7llu %12s | %7s %7s %7s %7s | %7.2f %11.2f\n",
+               printable(r.method).c_str(), width, printable(r.name).c_str(),
+               static_cast<unsigned long long>(r.requests), fail_column(r).c_str(),
+               millis(r.avg_ms).c_str(), millis(r.min_ms).c_str(), millis(r.max_ms).c_str(),
+               millis(r.median_ms).c_str(), current ? r.current_rps : r.rps,
+               current ? r.current_fail_per_s : r.fail_per_s);
 }
 
 void separator(std::FILE* out, int width, const std::string& tail) {
@@ -57,7 +59,7 @@ void print_percentile_table(std::FILE* out, const Summary& s) {
   tail += "--------";
   separator(out, width, tail);
   auto row = [&](const RowSummary& r) {
-    std::fprintf(out, "%-8s %-*s", r.method.c_str(), width, r.name.c_str());
+    std::fprintf(out, "%-8s %-*s", printable(r.method).c_str(), width, printable(r.name).c_str());
     for (double v : r.percentiles_ms) std::fprintf(out, " %7s", millis(v).c_str());
     std::fprintf(out, " %8llu\n", static_cast<unsigned long long>(r.requests));
   };
@@ -109,7 +111,8 @@ void print_failures(std::FILE* out, const Summary& s) {
   std::fprintf(out, "%s|%s\n", std::string(14, '-').c_str(), std::string(60, '-').c_str());
   for (const auto& f : s.failures) {
     std::fprintf(out, "%-14llu %s %s: %s\n", static_cast<unsigned long long>(f.occurrences),
-                 f.method.c_str(), f.name.c_str(), f.error.c_str());
+                 printable(f.method).c_str(), printable(f.name).c_str(),
+                 printable(f.error).c_str());
   }
   std::fprintf(out, "\n");
 }
@@ -120,7 +123,8 @@ void print_exceptions(std::FILE* out, const Summary& s) {
   std::fprintf(out, "%s|%s\n", std::string(14, '-').c_str(), std::string(60, '-').c_str());
   for (const auto& e : s.exceptions) {
     std::fprintf(out, "%-14llu %s.%s: %s\n", static_cast<unsigned long long>(e.occurrences),
-                 e.taskset.c_str(), e.task.c_str(), e.message.c_str());
+                 printable(e.taskset).c_str(), printable(e.task).c_str(),
+                 printable(e.message).c_str());
   }
   std::fprintf(out, "\n");
 }

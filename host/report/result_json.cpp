@@ -8,6 +8,7 @@
 
 #include "stats/aggregator.h"
 #include "util/atomic_file.h"
+#include "util/text.h"
 
 namespace nest::host {
 namespace json = boost::json;
@@ -353,7 +354,9 @@ std::string result_to_json(const RunResult& r) {
       {"exceptions", std::move(exceptions)},
       {"thresholds", std::move(thresholds)},
       {"timeline", std::move(timeline)}};
-  return json::serialize(doc) + "\n";
+  // Names, errors and messages come from tasks and from the system under test: whatever bytes
+  // they held, the file is valid UTF-8, so nest-host can always read back what it wrote.
+  return valid_utf8(json::serialize(doc)) + "\n";
 }
 
 RunResult result_from_json(const std::string& text, const std::string& origin) {

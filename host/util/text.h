@@ -26,6 +26,15 @@ inline bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// `text` as valid UTF-8: each byte that does not begin a well-formed sequence (stray
+// continuation bytes, truncated or overlong sequences, surrogates, past U+10FFFF) becomes
+// U+FFFD. Valid text comes back unchanged.
+std::string valid_utf8(std::string_view text);
+
+// `text` safe to show on a terminal: control characters (below 0x20, and 0x7F) as \xNN, so a
+// name from the system under test cannot move the cursor, clear the screen or ring the bell.
+std::string printable(std::string_view text);
+
 // The valid key closest to `key` (edit distance at most 3), or empty: for "did you mean".
 std::string nearest(const std::string& key, const std::vector<std::string>& valid);
 
