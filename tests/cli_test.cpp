@@ -144,6 +144,24 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
   EXPECT_NE(read_file(prefix + "_stats.csv").find(",Aggregated,"), std::string::npos);
 }
 
+TEST(Cli, SecondCtrlCHaltsEvenATaskThatNeverYields) {
+  DemoTarget target;
+  std::string prefix = temp_dir() + "/spun";
+  // One user on one thread makes a request and then spins forever: the first Ctrl-C cannot
+  // stop it, the second must still end the run and write what was measured.
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/spinner", "-H", target.url(), "-u", "1",
+                     "--threads", "1", "-t", "60s", "--csv", prefix, "--only-summary"},
+                    45, {{1.5, SIGINT}, {2.5, SIGINT}});
+  EXPECT_LT(r.seconds, 15) << "the spinning thread did not keep nest-host alive";
+  EXPECT_NE(r.err.find("halting now"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 worker thread(s) did not stop: a task never yields"), std::string::npos)
+      << r.err;
+  // The files are written; the stuck thread's own last second (here: its one request) is what
+  // a halt cannot take from it.
+  EXPECT_NE(read_file(prefix + "_stats.csv").find(",Aggregated,"), std::string::npos);
+  EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
+}
+
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
   DemoTarget target;
   auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",

@@ -393,14 +393,29 @@ void Run::halt() {
   finishing_ = true;
   observer_.on_notice("halting now");
   outcome_.halted = true;
-  for (auto& w : workers_) w->halt_and_join();
+  // A worker whose task never yields (an endless loop) does not stop: it is left as it is, and
+  // only the last second of its results is lost.
+  std::vector<bool> back;
+  std::size_t stuck = 0;
+  for (auto& w : workers_) {
+    back.push_back(w->halt_and_join(std::chrono::seconds(1)));
+    if (!back.back()) ++stuck;
+  }
+  if (stuck > 0) {
+    observer_.on_notice(std::to_string(stuck) +
+                        " worker thread(s) did not stop: a task never "
+                        "yields (an endless loop, or a catch (...) that swallows the stop); the "
+                        "last second of their results is lost");
+  }
   SampleSet last;
   for (auto& collection : collecting_) {
     std::lock_guard lock(collection->mutex);
     last.merge(std::move(collection->merged));
   }
   collecting_.clear();
-  for (auto& w : workers_) last.merge(w->take_interval_after_halt());
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    if (back[i]) last.merge(workers_[i]->take_interval_after_halt());
+  }
   report_final(std::move(last));
   for (auto& w : workers_) w.release();  // deliberately leaked: see above
   end_loop();

@@ -66,7 +66,12 @@ Transport& Worker::transport(TransportSettings::Kind kind) {
 
 void Worker::start() {
   watch_lag(std::chrono::steady_clock::now() + kLagProbe);
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    io_.run();
+    std::lock_guard lock(exit_mutex_);
+    exited_ = true;
+    exit_cv_.notify_all();
+  });
 }
 
 std::size_t Worker::poll() { return io_.poll(); }
@@ -250,9 +255,20 @@ SampleSet Worker::take_locally() {
   return set;
 }
 
-void Worker::halt_and_join() {
+bool Worker::halt_and_join(std::chrono::milliseconds patience) {
   io_.stop();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return true;
+  std::unique_lock lock(exit_mutex_);
+  bool back = patience == std::chrono::milliseconds::max()
+                  ? (exit_cv_.wait(lock, [this] { return exited_; }), true)
+                  : exit_cv_.wait_for(lock, patience, [this] { return exited_; });
+  lock.unlock();
+  if (back) {
+    thread_.join();
+  } else {
+    thread_.detach();
+  }
+  return back;
 }
 
 SampleSet Worker::take_interval_after_halt() { return take_locally(); }

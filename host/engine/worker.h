@@ -10,8 +10,10 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -48,7 +50,10 @@ class Worker {
   // Takes what was recorded since the last take and hands it to `done`, on this worker's
   // thread.
   void take_interval(std::function<void(SampleSet&&)> done);
-  void halt_and_join();  // stops the event loop where it is and joins the thread
+  // Stops the event loop where it is and waits for the thread, at most `patience`. Returns
+  // false when the thread did not come back (a task that never yields holds it): it is then
+  // left running, detached, and this worker must be neither read nor destroyed.
+  bool halt_and_join(std::chrono::milliseconds patience = std::chrono::milliseconds::max());
   // After halt_and_join only: the last interval, read directly.
   SampleSet take_interval_after_halt();
 
@@ -92,7 +97,7 @@ class Worker {
   Rng rng_;
   std::vector<std::unique_ptr<User>> users_;  // each user's `slot` is its index here
   std::size_t alive_ = 0;                     // users started and not finished
-  std::size_t released_ = 0;  // users freed since the last interval
+  std::size_t released_ = 0;                  // users freed since the last interval
   std::atomic<std::uint64_t>* sessions_;      // the run's count of open-model sessions, or null
   EngineTimer leave_timer_;                   // the --stop-timeout of removed users
   // Tasksets that had a session running longer than kLingering (open model): named once.
@@ -104,6 +109,9 @@ class Worker {
   boost::asio::steady_timer lag_timer_;  // real time: it measures the loop's lag
   std::uint64_t max_lag_us_ = 0;         // worst lag of the lag probe in this interval
   std::thread thread_;
+  std::mutex exit_mutex_;
+  std::condition_variable exit_cv_;
+  bool exited_ = false;  // the thread's loop has returned
 };
 
 }  // namespace nest::host
