@@ -209,7 +209,7 @@ int RunCommand::run_and_report() {
   started_at_ = when;
 
   LiveReport report(options_.only_summary, std::move(csv),
-                    ProgressLine(stdout, isatty(fileno(stdout)), options_.run.users, run_time_s),
+                    ProgressLine(stdout, isatty(fileno(stdout)), run_time_s),
                     options_.abort_on_fail ? options_.thresholds : std::vector<Threshold>{});
   std::unique_ptr<Schedule> plan;
   try {

@@ -45,7 +45,8 @@ bool LiveReport::on_interval(const IntervalReport& report) {
     }
     print_request_table(stdout, summary, true);
   }
-  progress_.update({elapsed.count(), users, spawning, summary.total.current_rps,
+  progress_.update({elapsed.count(), users, spawning, static_cast<std::uint64_t>(report.target),
+                    report.model == LoadModel::kOpen, summary.total.current_rps,
                     summary.total.requests, summary.total.failures});
 
   // --abort-on-fail: judged on the recent window, once every user runs.

@@ -11,7 +11,8 @@ std::string clock_text(double seconds) {
   auto total = static_cast<long long>(std::max(0.0, std::floor(seconds)));
   char text[32];
   if (total >= 3600) {
-    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
+                  total % 60);
   } else {
     std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
   }
@@ -21,9 +22,11 @@ std::string clock_text(double seconds) {
 std::string ProgressLine::format(const Progress& p) const {
   std::string line = "[" + clock_text(p.elapsed_s);
   if (run_time_s_) line += " / " + clock_text(*run_time_s_);
-  line += p.spawning ? "] spawning " + std::to_string(p.users) + "/" + std::to_string(target_users_) + " users"
-                     : "] " + std::to_string(p.users) + " users";
-  double failed = p.requests ? 100.0 * static_cast<double>(p.failures) / static_cast<double>(p.requests) : 0;
+  line += p.spawning
+              ? "] spawning " + std::to_string(p.users) + "/" + std::to_string(p.target) + " users"
+              : "] " + std::to_string(p.users) + (p.open ? " sessions" : " users");
+  double failed =
+      p.requests ? 100.0 * static_cast<double>(p.failures) / static_cast<double>(p.requests) : 0;
   line += " | " + fixed(p.rps, 1) + " req/s | " + fixed(failed, 2) + "% failed | ";
   line += run_time_s_ ? clock_text(std::ceil(std::max(0.0, *run_time_s_ - p.elapsed_s))) + " left"
                       : "until Ctrl-C";

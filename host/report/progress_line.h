@@ -16,19 +16,20 @@ namespace nest::host {
 
 struct Progress {
   double elapsed_s = 0;
-  std::uint64_t users = 0;       // running now
+  std::uint64_t users = 0;  // running now (open model: sessions)
   bool spawning = false;
-  double rps = 0;                // over the last few seconds
-  std::uint64_t requests = 0;    // since the start
+  std::uint64_t target = 0;    // users the plan wants now, while spawning
+  bool open = false;           // the open model: sessions, not users
+  double rps = 0;              // over the last few seconds
+  std::uint64_t requests = 0;  // since the start
   std::uint64_t failures = 0;
 };
 
 class ProgressLine {
  public:
-  ProgressLine(std::FILE* out, bool terminal, std::uint64_t target_users,
-               std::optional<double> run_time_s, int plain_every = 10)
-      : out_(out), terminal_(terminal), target_users_(target_users), run_time_s_(run_time_s),
-        plain_every_(plain_every) {}
+  ProgressLine(std::FILE* out, bool terminal, std::optional<double> run_time_s,
+               int plain_every = 10)
+      : out_(out), terminal_(terminal), run_time_s_(run_time_s), plain_every_(plain_every) {}
 
   // Called once a second.
   void update(const Progress& p);
@@ -41,7 +42,6 @@ class ProgressLine {
  private:
   std::FILE* out_;
   bool terminal_;
-  std::uint64_t target_users_;
   std::optional<double> run_time_s_;
   int plain_every_;
   int ticks_ = 0;
