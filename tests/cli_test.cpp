@@ -181,6 +181,17 @@ TEST(Cli, WithoutATerminalItRefusesUnlessYes) {
   EXPECT_NE(r.out.find("Counting"), std::string::npos) << "the table was still shown";
 }
 
+// Each case's flags, with `common` after them, make nest-host exit 2 naming the message.
+void expect_usage_errors(std::vector<std::pair<std::vector<std::string>, std::string>> cases,
+                         const std::vector<std::string>& common) {
+  for (auto& [args, message] : cases) {
+    args.insert(args.end(), common.begin(), common.end());
+    auto r = nest_run(args);
+    EXPECT_EQ(r.exit_code, 2) << message;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, FlagsOutOfRangeAreUsageErrors) {
   std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"-H", "ftp://127.0.0.1"}, "--host: 'ftp://127.0.0.1' is not an http:// or https:// URL"},
@@ -193,12 +204,7 @@ TEST(Cli, FlagsOutOfRangeAreUsageErrors) {
       {{"-H", "http://127.0.0.1", "--exit-code-on-error", "256"},
        "--exit-code-on-error must be from 0 to 255"},
   };
-  for (auto& [args, message] : cases) {
-    args.insert(args.end(), {"--taskset-dir", NEST_TEST_PLUGINS "/counting"});
-    auto r = nest_run(args);
-    EXPECT_EQ(r.exit_code, 2) << message;
-    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
-  }
+  expect_usage_errors(cases, {"--taskset-dir", NEST_TEST_PLUGINS "/counting"});
 }
 
 TEST(Cli, LoadPlanFlagsThatCollideAreNamed) {
@@ -222,12 +228,7 @@ TEST(Cli, LoadPlanFlagsThatCollideAreNamed) {
       {{"--arrival-rate", "5/s", "--arrivals", "bursty"},
        "--arrivals: 'bursty' is not constant or poisson"},
   };
-  for (auto& [args, message] : cases) {
-    args.insert(args.end(), {"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", "http://x"});
-    auto r = nest_run(args);
-    EXPECT_EQ(r.exit_code, 2) << message;
-    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
-  }
+  expect_usage_errors(cases, {"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", "http://x"});
   auto unknown = nest_run(
       {"--taskset-dir", NEST_TEST_PLUGINS "/shapes", "-H", "http://x", "--shape", "Stpes"});
   EXPECT_EQ(unknown.exit_code, 2);

@@ -13,6 +13,7 @@
 #include "commands/commands.h"
 #include "config/configure.h"
 #include "config/confirm.h"
+#include "config/load_plan.h"
 #include "config/options.h"
 #include "config/plan_table.h"
 #include "config/weights.h"
@@ -186,8 +187,7 @@ std::unique_ptr<Schedule> RunCommand::schedule() {
 }
 
 int RunCommand::run_and_report() {
-  std::uint64_t most_users = options_.run.max_users.value_or(options_.run.users);
-  if (std::string warning = raise_fd_limit(most_users); !warning.empty()) {
+  if (std::string warning = raise_fd_limit(most_users(options_.run)); !warning.empty()) {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
   }
   std::unique_ptr<CsvReport> csv;

@@ -1,5 +1,6 @@
 #include "config/load_plan.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -33,6 +34,16 @@ std::optional<double> parse_rate(std::string_view text) {
   auto value = parse_number(trim(t));
   if (!value || *value < 0) return std::nullopt;
   return *value / per;
+}
+
+std::uint64_t most_users(const RunSettings& run) {
+  if (run.model == LoadModel::kOpen) return run.max_users.value_or(0);
+  if (run.stages.empty()) return run.users;
+  std::uint64_t most = 1;
+  for (const auto& stage : run.stages) {
+    most = std::max(most, static_cast<std::uint64_t>(stage.target));
+  }
+  return most;
 }
 
 bool is_rate_stage(std::string_view text) {

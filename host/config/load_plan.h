@@ -23,6 +23,10 @@ std::vector<Stage> parse_stages(std::string_view text, bool rates, const std::st
 // One stage, "DURATION:TARGET", as an INI [stages] line gives it; `rates` as above.
 Stage parse_stage(std::string_view text, bool rates, const std::string& where);
 
+// The most users (open model: sessions) the plan can have running at once: -u, the largest
+// stage, or --max-users; 0 when nothing bounds it (an uncapped open model).
+std::uint64_t most_users(const RunSettings& run);
+
 // Whether a stage's target is written as a rate ("/s", "/m").
 bool is_rate_stage(std::string_view text);
 

@@ -343,13 +343,7 @@ Options parse_options(int argc, const char* const* argv) {
   }
   read_load_plan(vm, o.config, o);
   // No more threads than users can ever be running (a closed model's most).
-  std::uint64_t most = o.run.users;
-  if (!o.run.stages.empty() && o.run.model == LoadModel::kClosed) {
-    most = 1;
-    for (const auto& stage : o.run.stages) {
-      most = std::max(most, static_cast<std::uint64_t>(stage.target));
-    }
-  }
+  std::uint64_t most = most_users(o.run);
   if (o.run.model == LoadModel::kClosed && o.shape.empty() && o.run.threads > most) {
     o.run.threads = static_cast<unsigned>(most);
   }
