@@ -1,6 +1,10 @@
 // nest-host as a user runs it: a real process, real plugins, a real target, real files.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -131,10 +135,12 @@ TEST(Cli, SecondCtrlCHaltsAtOnceAndStillWritesResults) {
       nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/stuck", "-H", target.url(), "-u", "3", "-r",
                 "50", "-t", "60s", "--stop-timeout", "60s", "--csv", prefix, "--only-summary"},
                45, {{2.1, SIGINT}, {2.4, SIGINT}});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << "nothing completed: " << r.err;
   EXPECT_LT(r.seconds, 15) << "did not wait for the tasks under way";
   EXPECT_NE(r.err.find("halting now"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Cut: 3 request(s) sent and never answered"), std::string::npos)
+      << "the halt cut the 3 requests on the wire, and counted them: " << r.out;
   EXPECT_NE(read_file(prefix + "_stats.csv").find(",Aggregated,"), std::string::npos);
 }
 
@@ -154,6 +160,48 @@ TEST(Cli, SecondCtrlCHaltsEvenATaskThatNeverYields) {
   // a halt cannot take from it.
   EXPECT_NE(read_file(prefix + "_stats.csv").find(",Aggregated,"), std::string::npos);
   EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
+}
+
+// A loopback port that accepts connections (the kernel's backlog does) and never answers.
+class SilentServer {
+ public:
+  SilentServer() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&address), size) != 0 || listen(fd_, 64) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+      throw std::runtime_error("SilentServer: cannot listen");
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { close(fd_); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+TEST(Cli, ATargetThatNeverAnswersIsNotASuccessAndTheRunEndsOnTime) {
+  SilentServer silent;
+  std::string json = temp_dir() + "/silent.json";
+  // Every user's on_start request hangs (the request timeout is 60 s). At 1 s no request
+  // starts, the drain waits 300 ms, then the 3 requests are cut and on_stop may send nothing.
+  auto r =
+      nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", silent.url(), "-u", "3", "-r",
+                "50", "-t", "1s", "--drain-timeout", "300ms", "--json", json, "--only-summary"},
+               45);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("no request completed: 3 cut unanswered at the end"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("Cut: 3 request(s)"), std::string::npos) << r.out;
+  std::string result = read_file(json);
+  EXPECT_NE(result.find(R"("cut":[{"method":"POST","name":"/login","requests":3}])"),
+            std::string::npos)
+      << result;
+  EXPECT_LT(r.seconds, 15) << "ended at -t + drain, not after the 60 s request timeout";
 }
 
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {

@@ -217,15 +217,46 @@ TEST_P(EngineOnTransport, StopTimeoutLetsTheCurrentTaskFinish) {
   EXPECT_GT(run.outcome.elapsed.count(), 2.9);
 }
 
-TEST_P(EngineOnTransport, WithoutStopTimeoutTheTaskUnderWayIsCancelledButOnStopRuns) {
+TEST_P(EngineOnTransport, EveryRequestTheServerAnsweredIsCountedWithoutAStopTimeout) {
+  DemoTarget target;
+  // Users that never wait, and no --stop-timeout: at the end every user has a request on the
+  // wire. The drain lets them complete and be recorded; no new request starts but on_stop's.
+  auto settings = on_transport(quick_settings(target.url(), 20, 100, 2s));
+  ASSERT_EQ(settings.stop_timeout, 0ms);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  auto server = target.counts();
+  EXPECT_GT(run.summary.total.requests, 100u);
+  EXPECT_EQ(requests(run, "GET", "/items"), server["GET /items"]);
+  EXPECT_EQ(requests(run, "POST", "/login"), server["POST /login"]);
+  EXPECT_EQ(requests(run, "POST", "/logout"), 20u) << "on_stop ran for every user";
+  EXPECT_EQ(server["POST /logout"], 20u);
+  EXPECT_EQ(run.totals.cut_total(), 0u);
+}
+
+TEST_P(EngineOnTransport, TheDrainLetsTheRequestOnTheWireCompleteButStartsNoOther) {
+  DemoTarget target;
+  auto settings = on_transport(quick_settings(target.url(), 3, 100, 500ms));
+  settings.stop_timeout = 0s;  // the 3 s task is stopped at once, its request is drained
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
+  auto server = target.counts();
+  EXPECT_EQ(requests(run, "GET", "/slow"), 3u) << "the requests on the wire were answered";
+  EXPECT_EQ(server["GET /slow"], 3u);
+  EXPECT_EQ(requests(run, "POST", "/logout"), 3u) << "on_stop ran for every user";
+  EXPECT_EQ(run.totals.cut_total(), 0u);
+}
+
+TEST_P(EngineOnTransport, AfterTheDrainRequestsOnTheWireAreCutAndCounted) {
   DemoTarget target;
   auto settings = on_transport(quick_settings(target.url(), 3, 100, 500ms));
   settings.stop_timeout = 0s;
+  settings.drain_timeout = 200ms;  // shorter than the 3 s responses
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/long_task", settings);
-  EXPECT_EQ(requests(run, "GET", "/slow"), 0u) << "cancelled requests are not recorded";
+  auto server = target.counts();
+  EXPECT_EQ(requests(run, "GET", "/slow"), 0u) << "cut requests are not answers";
+  EXPECT_EQ(run.totals.cut.at({"GET", "/slow"}), 3u) << "but they are counted, as cut";
+  EXPECT_EQ(server["GET /slow"], 3u) << "recorded + cut = what the server saw";
+  EXPECT_EQ(server["POST /logout"], 0u) << "after the drain on_stop sends nothing";
   EXPECT_LT(run.outcome.elapsed.count(), 2.5) << "did not wait for the 3 s responses";
-  EXPECT_EQ(requests(run, "POST", "/logout"), 3u) << "on_stop ran for every user";
-  EXPECT_EQ(target.counts()["POST /logout"], 3u);
 }
 
 TEST_P(EngineOnTransport, EachUserHasItsOwnCookieJar) {

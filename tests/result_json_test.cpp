@@ -36,6 +36,7 @@ RunResult real_result() {
   r.tasksets = {{"WindowShopper", 3, "plugin default", "tasksets/shop.so", "curl"},
                 {"ImpatientBuyer", 1, "nest.ini:4", "tasksets/shop.so", "fast"}};
   r.totals = run.totals;
+  r.totals.cut[{"GET", "/slow"}] = 3;  // requests still on the wire when the drain ended
   r.total = host::merge_rows(run.totals);
   for (const auto& i : run.intervals) {
     host::SampleSet fake;  // the per-second series as the live report builds it
@@ -68,6 +69,7 @@ TEST(ResultJson, RoundTripIsExact) {
   EXPECT_GT(original.totals.connects.requests, 0u);
   EXPECT_EQ(back.totals.connects, original.totals.connects);
   EXPECT_EQ(back.totals.exceptions, original.totals.exceptions);
+  EXPECT_EQ(back.totals.cut, original.totals.cut);
   EXPECT_EQ(back.info.host, original.info.host);
   EXPECT_EQ(back.info.run_time_s, original.info.run_time_s);
   // Non-integer figures are kept to 12 significant digits.
@@ -140,8 +142,8 @@ TEST(ResultJson, BrokenFilesNameTheFieldThatIsWrong) {
   EXPECT_EQ(error_of("[1]"), "run.json: expected an object");
   EXPECT_EQ(error_of(tampered("\"schema\":\"nest-result\"", "\"schema\":\"k6\"")),
             "run.json: schema: not a Nest result");
-  EXPECT_EQ(error_of(tampered("\"schema_version\":2", "\"schema_version\":99")),
-            "run.json: schema_version: is 99; this nest-host reads 1 to 2");
+  EXPECT_EQ(error_of(tampered("\"schema_version\":3", "\"schema_version\":99")),
+            "run.json: schema_version: is 99; this nest-host reads 1 to 3");
   EXPECT_EQ(error_of(tampered("\"dropped\":0,", "")), "run.json: sessions: missing \"dropped\"");
   EXPECT_EQ(error_of(tampered("\"requests\":2", "\"requests\":\"2\"")),
             "run.json: rows[0].requests: expected a whole number, 0 or more");

@@ -226,6 +226,12 @@ int RunCommand::run_and_report() {
     if (summary.total.failures > 0 || !summary.exceptions.empty()) {
       code = options_.exit_code_on_error;
     }
+    if (summary.total.requests == 0) {  // a run that measured nothing is not a success
+      std::uint64_t cut = run.results().aggregator().totals().cut_total();
+      std::string why = cut > 0 ? ": " + std::to_string(cut) + " cut unanswered at the end" : "";
+      std::fprintf(stderr, "nest-host: no request completed%s\n", why.c_str());
+      code = options_.exit_code_on_error;
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "nest-host: %s\n", e.what());
     code = options_.exit_code_on_error;

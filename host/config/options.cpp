@@ -254,7 +254,8 @@ Options parse_options(int argc, const char* const* argv) {
   Options o;
   std::vector<std::string> thresholds;
   std::string transport = "curl";
-  std::string host, run_time, stop_timeout = "0", request_timeout = "60s", config_path;
+  std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
+                              config_path;
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   po::options_description desc(
@@ -278,7 +279,8 @@ Options parse_options(int argc, const char* const* argv) {
     ("arrivals", po::value<std::string>(), "open model: constant (evenly spaced, the default) or poisson (exponential gaps)")
     ("max-users", po::value<long long>(), "open model: sessions running at once at most; an arrival that finds no room is dropped and counted (default: no cap)")
     ("threads", po::value(&threads)->default_value(hardware), "worker threads (default: cores)")
-    ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task; then requests under way are cancelled (default 0)")
+    ("stop-timeout", po::value(&stop_timeout), "at stop, time users may take to finish their current task (default 0)")
+    ("drain-timeout", po::value(&drain_timeout), "then, time the requests on the wire get to be answered and counted; no new request starts. What is still unanswered is cut, and counted as cut (default 5s)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
     ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, the most requests per CPU: docs/benchmarks.md); default curl")
     ("max-redirects", po::value(&o.run.transport.max_redirects)->default_value(10), "redirects followed at most per request; 0 = none (the 3xx is the response)")
@@ -322,6 +324,7 @@ Options parse_options(int argc, const char* const* argv) {
     if (o.run.run_time->count() <= 0) throw UsageError("--run-time must be more than 0");
   }
   if (vm.count("stop-timeout")) o.run.stop_timeout = duration_flag(vm, "stop-timeout");
+  if (vm.count("drain-timeout")) o.run.drain_timeout = duration_flag(vm, "drain-timeout");
   if (vm.count("request-timeout")) {
     o.run.transport.request_timeout = duration_flag(vm, "request-timeout");
     if (o.run.transport.request_timeout.count() <= 0) {

@@ -364,6 +364,11 @@ void Run::begin_stop() {
   stop_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     for (auto& w : workers_) w->stop_now();
+    stop_timer_.expires_after(settings_.drain_timeout);
+    stop_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      for (auto& w : workers_) w->cut();
+    });
   });
 }
 

@@ -6,9 +6,12 @@
 // (engine/clock.h).
 //
 // Stop sequence: the first SIGINT/SIGTERM/SIGHUP (or the run time) stops gracefully — no new tasks,
-// pauses cut short, on_stop runs — and after --stop-timeout what still runs is cancelled
-// (the request under way is dropped unrecorded, on_stop still runs). A second signal halts at
-// once: the event loops stop where they are and the last interval is still delivered.
+// pauses cut short, on_stop runs. After --stop-timeout no request starts (on_stop's excepted)
+// and sleeps end, but requests on the wire may still be answered and recorded: the drain. After
+// --drain-timeout what is still on the wire is cut, counted as cut (recorded + cut = sent), and
+// on_stop can make no more requests: the run ends at -t + --stop-timeout + --drain-timeout at
+// the latest. A second signal halts at once: the event loops stop where they are, requests on
+// the wire are counted as cut, and the last interval is still delivered.
 #pragma once
 
 #include <atomic>

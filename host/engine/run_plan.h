@@ -44,6 +44,9 @@ struct RunSettings {
   std::optional<std::chrono::milliseconds> run_time;
   unsigned threads = 1;                       // worker threads
   std::chrono::milliseconds stop_timeout{0};  // time users get to finish their task at stop
+  // After the stop timeout no request starts; those on the wire get this long to be answered
+  // and recorded (a removed user's too). What is still unanswered then is cut and counted.
+  std::chrono::milliseconds drain_timeout{5000};
   // Bytes of stack per user (virtual; only touched pages are resident).
   std::size_t stack_size = 256 * 1024;
   std::uint64_t seed = 0;  // for the per-worker random generators

@@ -152,7 +152,7 @@ void User::resume() {
 }
 
 void User::check_stopped() {
-  if (cancelled_ && phase_ != Phase::kOnStop) throw nest::UserStopped{};
+  if (cut_ || (cancelled_ && phase_ != Phase::kOnStop)) throw nest::UserStopped{};
 }
 
 void User::stop_gracefully() {
@@ -167,9 +167,24 @@ void User::leave(EngineClock::time_point deadline) {
 
 void User::stop_now() {
   cancelled_ = true;
-  if (phase_ == Phase::kOnStop) return;  // on_stop may finish its requests
-  if (session_) session_->cancel();
+  if (phase_ == Phase::kOnStop) return;  // on_stop may make its requests until the cut
   timer_.cancel();
+}
+
+void User::cut() {
+  cancelled_ = cut_ = true;
+  for (auto& session : sessions_) {
+    if (session) session->cancel();
+  }
+  timer_.cancel();
+}
+
+void User::count_cut_after_halt() {
+  for (auto& session : sessions_) {
+    if (session && session->row_in_flight() >= 0) {
+      worker_.recorder().cut(static_cast<unsigned>(session->row_in_flight()));
+    }
+  }
 }
 
 }  // namespace nest::host

@@ -35,10 +35,16 @@ class User final : public Fiber, public nest::detail::UserContext {
 
   // Graceful stop: cuts the pause between tasks; the current task runs to its end.
   void stop_gracefully();
-  // Stop now: the request or sleep under way throws nest::UserStopped; on_stop still runs.
+  // Stop now: no new request starts and the sleep under way ends (nest::UserStopped); the
+  // request on the wire may still complete and be recorded (the drain). on_stop still runs.
   void stop_now();
-  // Removed from the run (fewer users wanted): a graceful stop of this user alone, to be made
-  // a stop now at `deadline` (--stop-timeout).
+  // The drain is over: the request on the wire is cut (counted as cut), and every request or
+  // sleep from here on, on_stop's included, throws nest::UserStopped.
+  void cut();
+  // After a halt (this user's thread stopped): counts the requests it had on the wire as cut.
+  void count_cut_after_halt();
+  // Removed from the run (fewer users wanted): a graceful stop of this user alone, made a stop
+  // now at `deadline` (--stop-timeout) and cut at `deadline` + --drain-timeout.
   void leave(EngineClock::time_point deadline);
   bool leaving() const { return leaving_; }
   EngineClock::time_point leave_deadline() const { return leave_deadline_; }
@@ -93,6 +99,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   boost::asio::yield_context* yield_ = nullptr;
   Phase phase_ = Phase::kIdle;
   bool cancelled_ = false;  // stop_now() was called
+  bool cut_ = false;        // cut() was called
   bool leaving_ = false;    // leave() was called
   EngineClock::time_point leave_deadline_;
   int visiting_ = -1;

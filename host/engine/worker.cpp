@@ -180,17 +180,20 @@ void Worker::remove_users(std::size_t n) {
   });
 }
 
-// At the earliest --stop-timeout deadline of the users leaving, those past theirs stop now.
+// At the earliest deadline of the users leaving: those past their --stop-timeout stop now,
+// those past its drain too are cut.
 void Worker::arm_leave_timer() {
   std::optional<EngineClock::time_point> earliest;
   auto now = EngineClock::now();
   for (auto& user : users_) {
     if (!user->leaving() || user->finished()) continue;
-    if (user->leave_deadline() <= now) {
+    auto next = user->leave_deadline();
+    if (next <= now) {
       user->stop_now();
-    } else if (!earliest || user->leave_deadline() < *earliest) {
-      earliest = user->leave_deadline();
+      next += settings_.drain_timeout;
+      if (next <= now) user->cut();
     }
+    if (next > now && (!earliest || next < *earliest)) earliest = next;
   }
   if (!earliest) return;
   leave_timer_.expires_at(*earliest);
@@ -212,6 +215,16 @@ void Worker::stop_now() {
     stopping_ = true;
     for (auto& user : users_) {
       if (!user->finished()) user->stop_now();
+    }
+    check_idle();
+  });
+}
+
+void Worker::cut() {
+  asio::post(io_, [this] {
+    stopping_ = true;
+    for (auto& user : users_) {
+      if (!user->finished()) user->cut();
     }
     check_idle();
   });
@@ -271,7 +284,12 @@ bool Worker::halt_and_join(std::chrono::milliseconds patience) {
   return back;
 }
 
-SampleSet Worker::take_interval_after_halt() { return take_locally(); }
+SampleSet Worker::take_interval_after_halt() {
+  for (auto& user : users_) {
+    if (!user->finished()) user->count_cut_after_halt();
+  }
+  return take_locally();
+}
 
 void Worker::watch_lag(std::chrono::steady_clock::time_point expected) {
   lag_timer_.expires_at(expected);

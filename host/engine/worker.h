@@ -46,7 +46,8 @@ class Worker {
   // Starts one open-model session for each moment it was due at.
   void start_sessions(std::vector<EngineClock::time_point> due);
   void stop_gracefully();  // users finish their current task, then on_stop
-  void stop_now();         // requests and sleeps under way end at once, then on_stop
+  void stop_now();         // no new request; sleeps end; requests on the wire may complete
+  void cut();              // requests still on the wire are cut (counted), then on_stop ends
   // Takes what was recorded since the last take and hands it to `done`, on this worker's
   // thread.
   void take_interval(std::function<void(SampleSet&&)> done);
@@ -54,7 +55,8 @@ class Worker {
   // false when the thread did not come back (a task that never yields holds it): it is then
   // left running, detached, and this worker must be neither read nor destroyed.
   bool halt_and_join(std::chrono::milliseconds patience = std::chrono::milliseconds::max());
-  // After halt_and_join only: the last interval, read directly.
+  // After halt_and_join only: the last interval, read directly, requests on the wire counted
+  // as cut.
   SampleSet take_interval_after_halt();
 
   // --- driven (a test's thread, when start() was not called) ---
@@ -99,7 +101,7 @@ class Worker {
   std::size_t alive_ = 0;                     // users started and not finished
   std::size_t released_ = 0;                  // users freed since the last interval
   std::atomic<std::uint64_t>* sessions_;      // the run's count of open-model sessions, or null
-  EngineTimer leave_timer_;                   // the --stop-timeout of removed users
+  EngineTimer leave_timer_;  // the --stop-timeout and --drain-timeout of removed users
   // Tasksets that had a session running longer than kLingering (open model): named once.
   std::set<std::string> lingering_named_;
   std::atomic<std::size_t> users_in_io_{0};

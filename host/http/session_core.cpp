@@ -2,6 +2,8 @@
 
 #include <nest/taskset.h>
 
+#include <boost/scope_exit.hpp>
+
 #include "http/record_response.h"
 #include "http/response_pool.h"
 #include "http/url.h"
@@ -16,8 +18,15 @@ nest::Response SessionCore::send(const nest::Request& request) {
       request.options.timeout.count() > 0 ? request.options.timeout : settings_.request_timeout;
   nest::Response response;
   ResponsePool::instance().prepare(response);
-  switch (exchange(request, timeout, response)) {
+  Ending ending;
+  {
+    row_in_flight_ = static_cast<int>(row);
+    BOOST_SCOPE_EXIT_ALL(this) { row_in_flight_ = -1; };
+    ending = exchange(request, timeout, response);
+  }
+  switch (ending) {
     case Ending::kStopped:
+      recorder_.cut(row);
       throw nest::UserStopped{};
     case Ending::kTimedOut:
       response.error = "timed out after " + std::to_string(timeout.count()) + " ms";

@@ -17,8 +17,9 @@ namespace nest::host {
 class SessionCore : public Session, nest::detail::ResponseSink {
  public:
   // Sends `request` through exchange() and records it. Throws nest::UserStopped when the user
-  // was stopped before or during it (then nothing is recorded).
+  // was stopped before it (nothing was sent) or cancel() ended it (counted as cut).
   nest::Response send(const nest::Request& request) final;
+  int row_in_flight() const final { return row_in_flight_; }
 
  protected:
   SessionCore(Recorder& recorder, const TransportSettings& settings, Fiber& fiber)
@@ -42,6 +43,8 @@ class SessionCore : public Session, nest::detail::ResponseSink {
 
  private:
   void record_deferred(const nest::Response& response) noexcept override;
+
+  int row_in_flight_ = -1;
 };
 
 // Where a request goes, as both protocols spell it. A path that is a whole URL ("http://...",

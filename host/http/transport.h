@@ -31,8 +31,11 @@ class Fiber {
 // Recorder, failures included; never throws for network or HTTP errors.
 class Session : public nest::Client {
  public:
-  // Ends the request in flight, if any: its send() throws nest::UserStopped, unrecorded.
+  // Ends the request in flight, if any: its send() counts it as cut (never as an answer) and
+  // throws nest::UserStopped.
   virtual void cancel() = 0;
+  // The stats row of the request in flight (Recorder::row), or -1 when there is none.
+  virtual int row_in_flight() const = 0;
 };
 
 struct TransportSettings {

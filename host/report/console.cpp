@@ -105,6 +105,20 @@ void print_load_model(std::FILE* out, const std::string& model, const SampleSet&
                ms(lag.times.percentile(0.99)).c_str(), ms(lag.times.max()).c_str());
 }
 
+void print_cut(std::FILE* out, const SampleSet& totals) {
+  std::uint64_t cut = totals.cut_total();
+  if (cut == 0) return;
+  std::fprintf(out,
+               "Cut: %llu request(s) sent and never answered, because the run ended first (the "
+               "drain ran out, or a halt); they are in no row above (recorded + cut = sent)\n",
+               static_cast<unsigned long long>(cut));
+  for (const auto& [key, n] : totals.cut) {
+    std::fprintf(out, "%-14llu %s %s\n", static_cast<unsigned long long>(n),
+                 printable(key.method).c_str(), printable(key.name).c_str());
+  }
+  std::fprintf(out, "\n");
+}
+
 void print_failures(std::FILE* out, const Summary& s) {
   if (s.failures.empty()) return;
   std::fprintf(out, "Error report\n%-14s %s\n", "# occurrences", "Error");

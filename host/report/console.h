@@ -23,6 +23,8 @@ void print_connections(std::FILE* out, const Summary& summary);
 // timeline (`model`: "closed" or "open").
 void print_load_model(std::FILE* out, const std::string& model, const SampleSet& totals,
                       const Timeline& timeline, double elapsed_s);
+// Requests sent and never answered because the run ended first, by row; nothing when none.
+void print_cut(std::FILE* out, const SampleSet& totals);
 // Failures grouped by (method, name, error), and exceptions by (taskset, task, message).
 void print_failures(std::FILE* out, const Summary& summary);
 void print_exceptions(std::FILE* out, const Summary& summary);

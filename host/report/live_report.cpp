@@ -79,6 +79,7 @@ Summary LiveReport::finish(const LiveResults& results, LoadModel model) {
   print_connections(stdout, summary);
   print_load_model(stdout, model == LoadModel::kOpen ? "open" : "closed", totals.totals(),
                    results.timeline(), summary.elapsed_s);
+  print_cut(stdout, totals.totals());
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   std::fflush(stdout);

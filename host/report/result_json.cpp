@@ -278,7 +278,10 @@ std::string result_to_json(const RunResult& r) {
   for (const RowSummary& s : summary.rows) {
     rows.push_back(row_json(s.method, s.name, r.totals.rows.at({s.method, s.name}), s));
   }
-  json::array failures, exceptions, thresholds;
+  json::array failures, exceptions, thresholds, cut;
+  for (const auto& [key, n] : r.totals.cut) {
+    cut.push_back(json::object{{"method", key.method}, {"name", key.name}, {"requests", n}});
+  }
   for (const auto& [key, n] : r.totals.failures) {
     failures.push_back(json::object{
         {"method", key.method}, {"name", key.name}, {"error", key.error}, {"occurrences", n}});
@@ -350,6 +353,7 @@ std::string result_to_json(const RunResult& r) {
                                   {"max_ms", number(summary.connects.max_ms)}}},
                                 {"histogram", histogram_json(r.totals.connects.times)}}},
       {"sessions", std::move(sessions)},
+      {"cut", std::move(cut)},
       {"failures", std::move(failures)},
       {"exceptions", std::move(exceptions)},
       {"thresholds", std::move(thresholds)},
@@ -437,6 +441,15 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     const json::object& o = in.object(exceptions[i], where);
     r.totals.exceptions[{in.text(o, "taskset", where), in.text(o, "task", where),
                          in.text(o, "message", where)}] += in.count(o, "occurrences", where);
+  }
+  if (version >= 3) {  // requests sent and never answered (version 2 did not count them)
+    const json::array& cut = in.array(in.field(doc, "cut", ""), "cut");
+    for (std::size_t i = 0; i < cut.size(); ++i) {
+      std::string where = "cut[" + std::to_string(i) + "]";
+      const json::object& o = in.object(cut[i], where);
+      r.totals.cut[{in.text(o, "method", where), in.text(o, "name", where)}] +=
+          in.count(o, "requests", where);
+    }
   }
   const json::array& thresholds = in.array(in.field(doc, "thresholds", ""), "thresholds");
   for (std::size_t i = 0; i < thresholds.size(); ++i) {

@@ -57,6 +57,8 @@ SampleSet Recorder::take() {
   out.start_lag = std::move(start_lag_);
   start_lag_ = RowStats{};
   exceptions_.clear();
+  out.cut = std::move(cut_);
+  cut_.clear();
   return out;
 }
 

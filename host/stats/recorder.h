@@ -25,6 +25,8 @@ class Recorder {
   void connected(std::uint64_t micros);
   // An open-model session started `micros` after its scheduled moment.
   void session_started(std::uint64_t micros);
+  // A request on `row` was sent and is abandoned unanswered (the drain ran out, a halt).
+  void cut(unsigned row) { ++cut_[rows_[row].key]; }
   // An exception escaped task code.
   void exception(std::string_view taskset, std::string_view task, std::string_view message);
 
@@ -43,6 +45,7 @@ class Recorder {
   std::map<ExceptionKey, std::uint64_t> exceptions_;
   RowStats connects_;
   RowStats start_lag_;
+  std::map<RowKey, std::uint64_t> cut_;
 };
 
 }  // namespace nest::host

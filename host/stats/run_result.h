@@ -50,8 +50,9 @@ struct ThresholdVerdict {
 
 struct RunResult {
   // 2: the load model and plan, open-model sessions (started, dropped, start lag), and the
-  // timeline's target, session figures and marks. Version 1 files are still read.
-  static constexpr int kSchemaVersion = 2;
+  // timeline's target, session figures and marks. 3: requests cut at the end ("cut").
+  // Versions 1 and 2 are still read.
+  static constexpr int kSchemaVersion = 3;
   RunInfo info;
   std::vector<TasksetShare> tasksets;
   SampleSet totals;  // every row with its full histogram; failures; exceptions

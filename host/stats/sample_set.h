@@ -58,12 +58,20 @@ struct SampleSet {
   // moment (the generator's lateness, not the system's), as requests and times in µs.
   RowStats start_lag;
   std::uint64_t dropped = 0;  // open model: arrivals not started (--max-users sessions ran)
+  // Requests sent and never answered, because the run (or the user) ended first: the drain
+  // ran out, or a halt. Not in `rows`: recorded + cut = sent.
+  std::map<RowKey, std::uint64_t> cut;
   // Open model: tasksets with a session that has run for over 30 s (no interrupt()?).
   std::set<std::string> lingering;
   std::uint64_t users = 0;       // users (sessions) alive at the end of the interval, summed
   std::uint64_t max_lag_us = 0;  // worst event-loop lag seen (max over workers)
 
   void merge(SampleSet&& other);
+  std::uint64_t cut_total() const {
+    std::uint64_t n = 0;
+    for (const auto& [key, count] : cut) n += count;
+    return n;
+  }
 };
 
 inline void SampleSet::merge(SampleSet&& other) {
@@ -79,6 +87,7 @@ inline void SampleSet::merge(SampleSet&& other) {
   connects.merge(other.connects);
   start_lag.merge(other.start_lag);
   dropped += other.dropped;
+  for (auto& [key, n] : other.cut) cut[key] += n;
   lingering.merge(other.lingering);
   users += other.users;
   max_lag_us = std::max(max_lag_us, other.max_lag_us);

@@ -176,12 +176,17 @@
     var broken = result.thresholds.filter(function (t) { return t.outcome !== "pass"; }).length;
     if (broken) return { cls: "fail", text: "FAILED: " + broken + " of " + result.thresholds.length + " thresholds broken" };
     if (result.run.aborted_by) return { cls: "fail", text: "ABORTED" };
+    if (!result.aggregated.requests) return { cls: "fail", text: "NOTHING COMPLETED" };
     if (result.thresholds.length) return { cls: "pass", text: "PASSED: all " + result.thresholds.length + " thresholds hold" };
     if (result.aggregated.failures || result.exceptions.length) return { cls: "warn", text: "FINISHED WITH FAILURES" };
     return { cls: "pass", text: "FINISHED, NO FAILURES" };
   }
 
   function open(result) { return result.run.model === "open"; }
+  // Requests sent and never answered because the run ended first (in no row).
+  function cutTotal(result) {
+    return result.cut.reduce(function (n, c) { return n + c.requests; }, 0);
+  }
   function mostUsers(result) {
     return result.timeline.users.reduce(function (m, u) { return Math.max(m, u); }, result.run.users);
   }
@@ -209,6 +214,7 @@
       open(result) ? figure("sessions started", count(result.sessions.started))
                    : figure("users", count(mostUsers(result))),
       open(result) ? figure("dropped", count(result.sessions.dropped)) : null,
+      cutTotal(result) ? figure("cut at the end", count(cutTotal(result))) : null,
       figure("new connections", count(result.connects.count)),
       figure("connect p95 (ms)", result.connects.count ? ms(result.connects.figures.p95_ms) : "-")
     ]));
@@ -253,7 +259,16 @@
   }
 
   function problemTables(root, result) {
-    var box = section(root, "Failures");
+    var box;
+    if (result.cut.length) {
+      box = section(root, "Cut at the end");
+      box.appendChild(el("p", { text: "Sent and never answered, because the run ended first (the drain ran out, or a halt). " +
+        "They are in no row above: recorded + cut = sent." }));
+      box.appendChild(table(["# requests", "Type", "Name"], result.cut.map(function (c) {
+        return { cells: [count(c.requests), c.method, c.name] };
+      }), { left: 0 }));
+    }
+    box = section(root, "Failures");
     if (!result.failures.length) box.appendChild(el("p", { "class": "empty", text: "No failed requests." }));
     else box.appendChild(table(["# occurrences", "Type", "Name", "Error"], result.failures.map(function (f) {
       return { cells: [count(f.occurrences), f.method, f.name, f.error] };
