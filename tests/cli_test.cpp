@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "demo_target.h"
@@ -204,6 +205,60 @@ TEST(Cli, ATargetThatNeverAnswersIsNotASuccessAndTheRunEndsOnTime) {
   EXPECT_LT(r.seconds, 15) << "ended at -t + drain, not after the 60 s request timeout";
 }
 
+TEST(Cli, OutputPathsAreCheckedBeforeTheRunStarts) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  std::vector<std::string> run = {"--taskset-dir",
+                                  NEST_TEST_PLUGINS "/counting",
+                                  "-H",
+                                  target.url(),
+                                  "-u",
+                                  "2",
+                                  "-r",
+                                  "10",
+                                  "-t",
+                                  "1s"};
+  auto with = [&](std::vector<std::string> outputs) {
+    std::vector<std::string> args = run;
+    args.insert(args.end(), outputs.begin(), outputs.end());
+    return nest_run(args);
+  };
+  auto folder = with({"--json", dir});
+  EXPECT_EQ(folder.exit_code, 2);
+  EXPECT_NE(folder.err.find("--json: " + dir + " is a folder: give a file's path"),
+            std::string::npos)
+      << folder.err;
+  auto device = with({"--html", "/dev/null"});
+  EXPECT_EQ(device.exit_code, 2);
+  EXPECT_NE(device.err.find("--html: /dev/null is not a regular file"), std::string::npos)
+      << device.err;
+  auto twice = with({"--json", dir + "/r", "--html", dir + "/r"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("--html: " + dir + "/r is the file --json writes too"),
+            std::string::npos)
+      << twice.err;
+  auto nowhere = with({"--json", "/nonexistent/nest/r.json", "--csv", dir + "/r"});
+  EXPECT_EQ(nowhere.exit_code, 2);
+  EXPECT_NE(nowhere.err.find("--json: cannot write /nonexistent/nest/r.json: no folder"),
+            std::string::npos)
+      << nowhere.err;
+  EXPECT_EQ(target.count(""), 0u) << "refused before any user started";
+}
+
+TEST(Cli, ASymlinkAtAnOutputPathIsWrittenThroughNotReplaced) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  std::filesystem::create_directory(dir + "/kept");
+  { std::ofstream(dir + "/kept/result.json") << "old"; }
+  std::filesystem::create_symlink("kept/result.json", dir + "/link.json");
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/counting", "-H", target.url(), "-u", "1",
+                     "-t", "1s", "--json", dir + "/link.json", "--only-summary"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir + "/link.json")) << "the link stays a link";
+  EXPECT_NE(read_file(dir + "/kept/result.json").find("\"nest-result\""), std::string::npos)
+      << "its target holds the result";
+}
+
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
   DemoTarget target;
   auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",
@@ -247,10 +302,16 @@ TEST(Cli, FlagsOutOfRangeAreUsageErrors) {
        "--host: 'http://127.0.0.1:99999' is not an http:// or https:// URL"},
       {{"-H", "http://127.0.0.1/base/?x=1"},
        "--host: 'http://127.0.0.1/base/?x=1' has a query or fragment"},
+      {{"-H", "http://127.0.0.1/base#top"}, "--host: 'http://127.0.0.1/base#top' has a query"},
+      {{"-H", "http://127.0.0.1/a b"}, "--host: 'http://127.0.0.1/a b' is not an http://"},
       {{"-H", "http://127.0.0.1", "-r", "inf"}, "--spawn-rate must be a number more than 0"},
       {{"-H", "http://127.0.0.1", "-t", "0"}, "--run-time must be more than 0"},
       {{"-H", "http://127.0.0.1", "--exit-code-on-error", "256"},
        "--exit-code-on-error must be from 0 to 255"},
+      {{"-H", "http://127.0.0.1", "--max-body", "10 MiB"},
+       "--max-body: '10 MiB' is not a size (10MiB, 512KiB, 1GB, none)"},
+      {{"-H", "http://127.0.0.1", "--max-body", "0"},
+       "--max-body: '0' is not a size (10MiB, 512KiB, 1GB, none)"},
   };
   expect_usage_errors(cases, {"--taskset-dir", NEST_TEST_PLUGINS "/counting"});
 }

@@ -1,8 +1,11 @@
 // The engine against a real nest-demo-target on loopback, with real plugins.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <zlib.h>
 
 #include "demo_target.h"
 #include "engine_run.h"
+#include "hostile_server.h"
 #include "http2_only_server.h"
 
 namespace nest::test {
@@ -257,6 +260,65 @@ TEST_P(EngineOnTransport, AfterTheDrainRequestsOnTheWireAreCutAndCounted) {
   EXPECT_EQ(server["GET /slow"], 3u) << "recorded + cut = what the server saw";
   EXPECT_EQ(server["POST /logout"], 0u) << "after the drain on_stop sends nothing";
   EXPECT_LT(run.outcome.elapsed.count(), 2.5) << "did not wait for the 3 s responses";
+}
+
+// The most resident memory this process has had so far, in MiB.
+long peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+// `body` gzip-compressed.
+std::string gzipped(const std::string& body) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, static_cast<uLong>(body.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  zs.avail_in = static_cast<uInt>(body.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// Runs Greedy (gzip accepted) against `server` with --max-body 1 MiB: every request is a
+// counted failure in the same words on both transports, each is counted (recorded + cut = what
+// the server answered), and memory stays bounded although the server sends without end.
+void expect_bodies_capped(host::TransportSettings::Kind kind, HostileServer& server) {
+  auto settings = quick_settings(server.url(), 2, 100, 1500ms);
+  settings.transport.kind = kind;
+  settings.transport.max_body = 1 << 20;
+  long before = peak_rss_mib();
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/greedy", settings);
+  EXPECT_LT(peak_rss_mib() - before, 256) << "memory grew without bound";
+  EXPECT_GT(run.summary.total.requests, 2u);
+  EXPECT_EQ(run.summary.total.failures, run.summary.total.requests);
+  ASSERT_EQ(run.summary.failures.size(), 1u);
+  EXPECT_EQ(run.summary.failures[0].error, "response body over --max-body (1 MiB)");
+  EXPECT_EQ(run.summary.total.requests + run.totals.cut_total(), server.requests());
+}
+
+TEST_P(EngineOnTransport, AHugeContentLengthIsACountedFailureNotMemory) {
+  HostileServer server("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n",
+                       std::string(64 << 10, 'x'));
+  expect_bodies_capped(GetParam(), server);
+}
+
+TEST_P(EngineOnTransport, AnEndlessChunkedBodyIsACountedFailureNotMemory) {
+  HostileServer server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                       "10000\r\n" + std::string(64 << 10, 'x') + "\r\n");
+  expect_bodies_capped(GetParam(), server);
+}
+
+TEST_P(EngineOnTransport, AGzipBombIsACountedFailureNotMemory) {
+  std::string bomb = gzipped(std::string(64 << 20, '\0'));  // 64 MiB in about 64 KiB
+  HostileServer server("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                           std::to_string(bomb.size()) + "\r\n\r\n",
+                       bomb, 1);
+  expect_bodies_capped(GetParam(), server);
 }
 
 TEST_P(EngineOnTransport, EachUserHasItsOwnCookieJar) {

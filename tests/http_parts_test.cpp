@@ -1,6 +1,9 @@
 // The fast transport's parts on their own: URLs, query escaping, the cookie jar (RFC 6265).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "http/cookie_jar.h"
 #include "http/inflater.h"
 #include "http/url.h"
@@ -38,6 +41,30 @@ TEST(Url, SplitsOriginAndTarget) {
   EXPECT_FALSE(parse_url("http://:80/"));
   EXPECT_FALSE(parse_url("http://x:99999/"));
   EXPECT_FALSE(parse_url("/relative"));
+  EXPECT_FALSE(parse_url("http://x/a b")) << "a space is not in a URL";
+  EXPECT_FALSE(parse_url("http://[::1/")) << "an unclosed IPv6 literal";
+
+  auto user = parse_url("http://me:secret@h:81/p");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->origin.host, "h");
+  EXPECT_EQ(user->origin.port, 81);
+  EXPECT_EQ(user->target, "/p");
+}
+
+TEST(Url, RedirectLocationsResolveAsRfc3986Says) {
+  auto base = *parse_url("http://h:8080/a/b/c?x=1");
+  auto to = [&](const char* location) {
+    auto u = host::resolve_url(base, location);
+    return u ? u->origin.scheme + "://" + u->origin.host_header() + u->target : "(none)";
+  };
+  EXPECT_EQ(to("/x"), "http://h:8080/x");
+  EXPECT_EQ(to("d"), "http://h:8080/a/b/d");
+  EXPECT_EQ(to("../d?y=2"), "http://h:8080/a/d?y=2");
+  EXPECT_EQ(to("?y=2"), "http://h:8080/a/b/c?y=2");
+  EXPECT_EQ(to("//other/z"), "http://other/z") << "protocol-relative: another host";
+  EXPECT_EQ(to("https://s/t#f"), "https://s/t");
+  EXPECT_EQ(to("ftp://s/t"), "(none)");
+  EXPECT_EQ(to("a b"), "(none)");
 }
 
 TEST(Url, EscapesAsCurlDoes) {
@@ -48,7 +75,8 @@ TEST(Url, EscapesAsCurlDoes) {
 
 Origin origin(const std::string& url) { return parse_url(url)->origin; }
 
-std::string cookies(const CookieJar& jar, const std::string& url, CookieJar::Clock::time_point now) {
+std::string cookies(const CookieJar& jar, const std::string& url,
+                    CookieJar::Clock::time_point now) {
   auto u = parse_url(url);
   std::string out;
   jar.append_header(out, u->origin, u->target.substr(0, u->target.find('?')), now);
@@ -74,7 +102,8 @@ TEST(CookieJar, PathDefaultAndMatching) {
   jar.set("root=2; Path=/", origin("http://h"), "/shop/cart", now);
   EXPECT_EQ(cookies(jar, "http://h/shop/cart?x=1", now), "dir=1; root=2") << "longest path first";
   EXPECT_EQ(cookies(jar, "http://h/shop", now), "dir=1; root=2");
-  EXPECT_EQ(cookies(jar, "http://h/shopping", now), "root=2") << "/shop is not a prefix of /shopping";
+  EXPECT_EQ(cookies(jar, "http://h/shopping", now), "root=2")
+      << "/shop is not a prefix of /shopping";
   EXPECT_EQ(cookies(jar, "http://h/", now), "root=2");
 }
 
@@ -94,7 +123,8 @@ TEST(CookieJar, ExpiryReplacementAndSecure) {
   CookieJar dated;
   dated.set("old=1; Expires=Wed, 21 Oct 2015 07:28:00 GMT", origin("http://h"), "/", now);
   EXPECT_EQ(cookies(dated, "http://h/", now), "") << "an Expires in the past";
-  dated.set("later=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Max-Age=5", origin("http://h"), "/", now);
+  dated.set("later=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Max-Age=5", origin("http://h"), "/",
+            now);
   EXPECT_EQ(cookies(dated, "http://h/", now + std::chrono::seconds(4)), "later=1");
   EXPECT_EQ(cookies(dated, "http://h/", now + std::chrono::seconds(6)), "") << "Max-Age wins";
 
@@ -103,6 +133,42 @@ TEST(CookieJar, ExpiryReplacementAndSecure) {
   EXPECT_EQ(cookies(secure, "http://h/", now), "") << "a Secure cookie never goes over http";
   EXPECT_EQ(cookies(secure, "https://h/", now), "token=1");
 }
+
+TEST(CookieJar, AFloodOfSetCookieIsBoundedAsBrowsersAndCurlBoundIt) {
+  auto now = CookieJar::Clock::now();
+  CookieJar jar;
+  // 200 distinct cookies from one site: it keeps the newest 50.
+  for (int i = 0; i < 200; ++i) {
+    jar.set("c" + std::to_string(i) + "=" + std::string(100, 'v'), origin("http://h"), "/", now);
+  }
+  EXPECT_EQ(jar.size(), CookieJar::kMaxPerDomain);
+  std::string sent = cookies(jar, "http://h/", now);
+  EXPECT_EQ(sent.find("c149="), std::string::npos) << "the oldest went first";
+  EXPECT_NE(sent.find("c150="), std::string::npos);
+  EXPECT_NE(sent.find("c199="), std::string::npos);
+  // A cookie over 4096 bytes is ignored.
+  CookieJar big;
+  big.set("huge=" + std::string(CookieJar::kMaxCookieBytes, 'x'), origin("http://h"), "/", now);
+  EXPECT_EQ(big.size(), 0u);
+  // 50 cookies of 4000 bytes: the Cookie header stops at 8190 bytes, whole cookies only.
+  CookieJar wide;
+  for (int i = 0; i < 50; ++i) {
+    wide.set("w" + std::to_string(i) + "=" + std::string(4000, 'v'), origin("http://h"), "/", now);
+  }
+  EXPECT_EQ(wide.size(), 50u);
+  std::string header = cookies(wide, "http://h/", now);
+  EXPECT_LE(header.size(), CookieJar::kMaxHeaderBytes);
+  EXPECT_EQ(std::count(header.begin(), header.end(), '='), 2) << "two whole cookies fit";
+  // Many sites (a domain each): the jar keeps 3000 at most.
+  CookieJar many;
+  for (int i = 0; i < 3100; ++i) {
+    many.set("s=1; Domain=d" + std::to_string(i) + ".h",
+             origin("http://x.d" + std::to_string(i) + ".h"), "/", now);
+  }
+  EXPECT_EQ(many.size(), CookieJar::kMaxCookies);
+}
+
+constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
 
 TEST(Inflater, DecodesGzipZlibAndRawDeflateAndRefusesGarbage) {
   std::string text;
@@ -120,13 +186,17 @@ TEST(Inflater, DecodesGzipZlibAndRawDeflateAndRefusesGarbage) {
     packed.resize(zs.total_out);
     deflateEnd(&zs);
     std::string body = packed;
-    EXPECT_EQ(inflater.decode(body), "") << bits;
+    EXPECT_EQ(inflater.decode(body, kNoLimit), "") << bits;
     EXPECT_EQ(body, text) << bits;
     std::string cut = packed.substr(0, packed.size() / 2);
-    EXPECT_NE(inflater.decode(cut), "") << "truncated data is an error, " << bits;
+    EXPECT_NE(inflater.decode(cut, kNoLimit), "") << "truncated data is an error, " << bits;
+    body = packed;  // a small body that decodes to more than --max-body: refused, not kept
+    ASSERT_GT(text.size(), 500u);
+    EXPECT_EQ(inflater.decode(body, 500), "response body over --max-body (500 bytes)") << bits;
+    EXPECT_EQ(body, packed) << bits;
   }
   std::string garbage = "plainly not compressed";
-  EXPECT_NE(inflater.decode(garbage), "");
+  EXPECT_NE(inflater.decode(garbage, kNoLimit), "");
   EXPECT_EQ(garbage, "plainly not compressed") << "left as it was";
   EXPECT_TRUE(host::decodable_encoding("GZIP"));
   EXPECT_FALSE(host::decodable_encoding("br"));

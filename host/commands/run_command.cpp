@@ -1,6 +1,6 @@
 // nest-host [options]: a load test, told as its steps — parse the options, discover the
-// plugins, weigh the tasksets, confirm, run, report. Each step is one method below; a step that
-// must end the command returns its exit code.
+// plugins, weigh the tasksets, check the outputs, confirm, run, report. Each step is one method
+// below; a step that must end the command returns its exit code.
 #include <unistd.h>
 
 #include <csignal>
@@ -21,10 +21,12 @@
 #include "engine/run.h"
 #include "plugins/loader.h"
 #include "report/console.h"
+#include "report/csv_report.h"
 #include "report/html_report.h"
 #include "report/live_report.h"
 #include "report/result_json.h"
 #include "util/atomic_file.h"
+#include "util/output_path.h"
 
 namespace nest::host {
 namespace {
@@ -42,6 +44,7 @@ class RunCommand {
   std::optional<int> parse(int argc, const char* const* argv);
   std::optional<int> discover();
   std::optional<int> weigh();
+  std::optional<int> check_outputs();
   std::optional<int> confirm();
   int run_and_report();
 
@@ -186,6 +189,26 @@ std::unique_ptr<Schedule> RunCommand::schedule() {
   return make_schedule(options_.run);
 }
 
+// Every file the run will write can be written, and no two are the same: found out before the
+// run, not after it.
+std::optional<int> RunCommand::check_outputs() {
+  std::vector<OutputFile> outputs;
+  if (!options_.csv_prefix.empty()) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(options_.csv_prefix).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    for (auto& file : CsvReport::files(options_.csv_prefix)) outputs.push_back({"--csv", file});
+  }
+  if (!options_.json_path.empty()) outputs.push_back({"--json", options_.json_path});
+  if (!options_.html_path.empty()) outputs.push_back({"--html", options_.html_path});
+  std::vector<std::string> problems = check_output_files(outputs);
+  if (problems.empty()) return std::nullopt;
+  for (std::size_t i = 0; i + 1 < problems.size(); ++i) {
+    std::fprintf(stderr, "nest-host: %s\n", problems[i].c_str());
+  }
+  return usage_error(problems.back());
+}
+
 int RunCommand::run_and_report() {
   if (std::string warning = raise_fd_limit(most_users(options_.run)); !warning.empty()) {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
@@ -193,9 +216,6 @@ int RunCommand::run_and_report() {
   std::unique_ptr<CsvReport> csv;
   try {
     if (!options_.csv_prefix.empty()) {
-      std::error_code ec;
-      auto parent = std::filesystem::path(options_.csv_prefix).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
       csv = std::make_unique<CsvReport>(options_.csv_prefix, options_.csv_full_history);
     }
   } catch (const std::exception& e) {
@@ -314,6 +334,7 @@ int run_command(int argc, const char* const* argv) {
   if (auto done = command.parse(argc, argv)) return *done;
   if (auto done = command.discover()) return *done;
   if (auto done = command.weigh()) return *done;
+  if (auto done = command.check_outputs()) return *done;
   if (auto done = command.confirm()) return *done;
   return command.run_and_report();
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "config/load_plan.h"
 #include "engine/schedule.h"
 #include "http/url.h"
+#include "util/byte_size.h"
 #include "util/duration.h"
 #include "util/text.h"
 
@@ -283,6 +285,7 @@ Options parse_options(int argc, const char* const* argv) {
     ("drain-timeout", po::value(&drain_timeout), "then, time the requests on the wire get to be answered and counted; no new request starts. What is still unanswered is cut, and counted as cut (default 5s)")
     ("request-timeout", po::value(&request_timeout), "default timeout of one request, connect to last byte (default 60s)")
     ("transport", po::value(&transport), "HTTP client: curl (libcurl: HTTP/2, TLS, proxies, every auth) or fast (Beast HTTP/1.1 keep-alive, plain or TLS, a connection per user, the most requests per CPU: docs/benchmarks.md); default curl")
+    ("max-body", po::value<std::string>(), "largest response body kept, decoded: 10MiB, 512KiB, 1GB, or none; a larger one is a failed request and its bytes are dropped (default 10MiB)")
     ("max-redirects", po::value(&o.run.transport.max_redirects)->default_value(10), "redirects followed at most per request; 0 = none (the 3xx is the response)")
     ("insecure", po::bool_switch(&o.run.transport.insecure), "do not check TLS certificates (self-signed test systems); both transports")
     ("taskset-dir", po::value(&o.taskset_dir)->default_value("tasksets"), "folder searched (recursively) for taskset plugins")
@@ -325,6 +328,15 @@ Options parse_options(int argc, const char* const* argv) {
   }
   if (vm.count("stop-timeout")) o.run.stop_timeout = duration_flag(vm, "stop-timeout");
   if (vm.count("drain-timeout")) o.run.drain_timeout = duration_flag(vm, "drain-timeout");
+  if (vm.count("max-body")) {
+    auto text = vm["max-body"].as<std::string>();
+    auto size = text == "none" ? std::optional(std::numeric_limits<std::uint64_t>::max())
+                               : parse_byte_size(text);
+    if (!size || *size == 0) {
+      throw UsageError("--max-body: '" + text + "' is not a size (10MiB, 512KiB, 1GB, none)");
+    }
+    o.run.transport.max_body = *size;
+  }
   if (vm.count("request-timeout")) {
     o.run.transport.request_timeout = duration_flag(vm, "request-timeout");
     if (o.run.transport.request_timeout.count() <= 0) {
@@ -364,7 +376,7 @@ Options parse_options(int argc, const char* const* argv) {
       throw UsageError("--host: '" + host +
                        "' is not an http:// or https:// URL (host, and a port from 1 to 65535)");
     }
-    if (url->target.find_first_of("?#") != std::string::npos) {
+    if (url->target.find('?') != std::string::npos || host.find('#') != std::string::npos) {
       throw UsageError("--host: '" + host +
                        "' has a query or fragment; give it in the requests' paths (or their "
                        "options' query)");

@@ -58,7 +58,7 @@ void CookieJar::set(std::string_view header, const Origin& origin, std::string_v
   Cookie c;
   c.name = trim(pair.substr(0, equals));
   c.value = trim(pair.substr(equals + 1));
-  if (c.name.empty()) return;
+  if (c.name.empty() || c.name.size() + c.value.size() > kMaxCookieBytes) return;
   c.domain = lower(origin.host);
   c.path = default_path(request_path);
   std::optional<Clock::time_point> max_age, expires;
@@ -99,13 +99,31 @@ void CookieJar::set(std::string_view header, const Origin& origin, std::string_v
     else
       *same = std::move(c);
   } else if (!expired) {
+    make_room(c.domain, now);
     cookies_.push_back(std::move(c));
   }
+}
+
+void CookieJar::make_room(const std::string& domain, Clock::time_point now) {
+  auto in_domain = [&] {
+    return std::count_if(cookies_.begin(), cookies_.end(),
+                         [&](const Cookie& c) { return c.domain == domain; });
+  };
+  if (static_cast<std::size_t>(in_domain()) < kMaxPerDomain && cookies_.size() < kMaxCookies) {
+    return;
+  }
+  std::erase_if(cookies_, [&](const Cookie& c) { return c.expires && *c.expires <= now; });
+  if (static_cast<std::size_t>(in_domain()) >= kMaxPerDomain) {
+    cookies_.erase(std::find_if(cookies_.begin(), cookies_.end(),
+                                [&](const Cookie& c) { return c.domain == domain; }));
+  }
+  if (cookies_.size() >= kMaxCookies) cookies_.erase(cookies_.begin());
 }
 
 void CookieJar::append_header(std::string& out, const Origin& origin, std::string_view path,
                               Clock::time_point now) const {
   // Longest path first (RFC 6265 5.4); a handful of cookies, so no sorted copy is kept.
+  const std::size_t start = out.size();
   std::size_t longest = SIZE_MAX;
   bool first = true;
   while (true) {
@@ -125,6 +143,8 @@ void CookieJar::append_header(std::string& out, const Origin& origin, std::strin
       if (c.host_only ? !iequals(origin.host, c.domain) : !domain_matches(origin.host, c.domain))
         continue;
       if (!path_matches(path, c.path)) continue;
+      std::size_t adds = (first ? 0 : 2) + c.name.size() + 1 + c.value.size();
+      if (out.size() - start + adds > kMaxHeaderBytes) continue;
       if (!first) out += "; ";
       out.append(c.name).append("=").append(c.value);
       first = false;

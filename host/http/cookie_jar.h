@@ -2,6 +2,11 @@
 // unless given), Path (default: the request's directory), Max-Age over Expires, Secure.
 // HttpOnly and SameSite change nothing for a client that runs no scripts and has one site.
 //
+// Limits, so a server that floods Set-Cookie costs neither memory nor huge requests: RFC 6265
+// 6.1's (and browsers'): a cookie over 4096 bytes (name and value) is ignored; a domain keeps
+// 50 cookies and the jar 3000, the oldest going first to make room; and, as curl, a Cookie
+// header stops at 8190 bytes (the cookies that would make it longer are not sent).
+//
 // Thread-safety: none; one jar per user.
 #pragma once
 
@@ -32,6 +37,11 @@ class CookieJar {
 
   std::size_t size() const { return cookies_.size(); }
 
+  static constexpr std::size_t kMaxCookieBytes = 4096;
+  static constexpr std::size_t kMaxPerDomain = 50;
+  static constexpr std::size_t kMaxCookies = 3000;
+  static constexpr std::size_t kMaxHeaderBytes = 8190;
+
  private:
   struct Cookie {
     std::string name, value, domain, path;
@@ -39,7 +49,9 @@ class CookieJar {
     bool secure = false;
     std::optional<Clock::time_point> expires;
   };
-  std::vector<Cookie> cookies_;
+  // Drops expired cookies, then the oldest of `domain` or of the jar, to make room for one.
+  void make_room(const std::string& domain, Clock::time_point now);
+  std::vector<Cookie> cookies_;  // oldest first
 };
 
 }  // namespace nest::host

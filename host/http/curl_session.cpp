@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 
@@ -32,6 +33,11 @@ class CurlSession final : public SessionCore, TransferObserver {
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &CurlSession::on_header);
     curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+    if (settings_.max_body < static_cast<std::uint64_t>(std::numeric_limits<curl_off_t>::max())) {
+      // A Content-Length over the limit fails before any of the body is read.
+      curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(settings_.max_body));
+    }
     if (settings_.insecure) {
       curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -65,8 +71,15 @@ class CurlSession final : public SessionCore, TransferObserver {
   void prepare(const nest::Request& request, std::chrono::milliseconds timeout);
   std::string describe_error() const;
 
-  static size_t on_body(char* data, size_t size, size_t count, void* self) {
-    static_cast<CurlSession*>(self)->pending_->body.append(data, size * count);
+  // Over --max-body: stops the transfer (returning less than given makes curl fail it).
+  static size_t on_body(char* data, size_t size, size_t count, void* self_ptr) {
+    auto* self = static_cast<CurlSession*>(self_ptr);
+    std::string& body = self->pending_->body;
+    if (size * count > self->settings_.max_body - body.size()) {
+      self->over_max_body_ = true;
+      return 0;
+    }
+    body.append(data, size * count);
     return size * count;
   }
   static size_t on_header(char* data, size_t size, size_t count, void* self_ptr);
@@ -79,6 +92,7 @@ class CurlSession final : public SessionCore, TransferObserver {
   nest::Response* pending_ = nullptr;  // the response being received, during exchange()
   bool in_flight_ = false;
   bool aborted_ = false;
+  bool over_max_body_ = false;  // on_body refused the rest of the body
   CURLcode result_ = CURLE_OK;
 };
 
@@ -170,7 +184,7 @@ SessionCore::Ending CurlSession::exchange(const nest::Request& request,
 
   pending_ = &response;  // curl's callbacks fill it
   error_buffer_[0] = '\0';
-  aborted_ = false;
+  aborted_ = over_max_body_ = false;
   in_flight_ = true;
   multi_.start(easy_, this);
   while (in_flight_) fiber_.suspend();
@@ -200,6 +214,10 @@ SessionCore::Ending CurlSession::exchange(const nest::Request& request,
   response.elapsed = std::chrono::microseconds(set_up_us > 0 ? total_us - set_up_us : total_us);
   if (result_ == CURLE_OK) {
     response.status = static_cast<int>(status);
+  } else if (over_max_body_ || result_ == CURLE_FILESIZE_EXCEEDED) {
+    response.error = body_over_limit(settings_.max_body);
+    response.body.clear();
+    response.body.shrink_to_fit();  // up to --max-body: not kept for the next request
   } else {
     response.error = describe_error();
   }

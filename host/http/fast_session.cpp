@@ -2,6 +2,7 @@
 #include "http/fast_session.h"
 
 #include <boost/asio/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/scope_exit.hpp>
 
 #include "http/fast_transport.h"
@@ -11,6 +12,7 @@
 
 namespace nest::host {
 namespace asio = boost::asio;
+namespace http = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
@@ -101,7 +103,7 @@ std::string FastSession::take_in(const Hop& hop, const nest::Request& request,
   }
   if (has_header(request.options.headers, "Accept-Encoding") &&
       decodable_encoding(response.header("Content-Encoding")) && !response.body.empty()) {
-    return transport_.inflater().decode(response.body);
+    return transport_.inflater().decode(response.body, settings_.max_body);
   }
   return {};
 }
@@ -125,7 +127,10 @@ std::string FastSession::round_trip(const Hop& hop, const nest::Request& request
     auto start = std::chrono::steady_clock::now();
     bool received = false, keep_alive = false;
     error_code ec = connection_.write(out_);
-    if (!ec) ec = read_response(connection_, response, hop.method == "HEAD", received, keep_alive);
+    if (!ec) {
+      ec = read_response(connection_, response, hop.method == "HEAD", settings_.max_body, received,
+                         keep_alive);
+    }
     elapsed += since(start);
     if (connection_.interrupted()) return {};
     if (!ec) {
@@ -133,6 +138,11 @@ std::string FastSession::round_trip(const Hop& hop, const nest::Request& request
       return {};
     }
     connection_.close();
+    if (ec == http::error::body_limit) {
+      response.body.clear();
+      response.body.shrink_to_fit();  // up to --max-body: not kept for the next request
+      return body_over_limit(settings_.max_body);
+    }
     bool stale = reused && !received &&
                  (ec == asio::error::eof || ec == asio::error::connection_reset ||
                   ec == asio::error::broken_pipe);

@@ -3,6 +3,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <limits>
 
 #include "http/response_pool.h"
 #include "util/text.h"
@@ -98,10 +99,14 @@ void build_request(std::string& out, std::string_view method, const Url& url, st
 }
 
 error_code read_response(FastConnection& connection, nest::Response& response, bool head,
-                         bool& received, bool& keep_alive) {
+                         std::uint64_t max_body, bool& received, bool& keep_alive) {
   beast::flat_buffer& in = connection.in();
   ResponseParser parser(response);
-  parser.body_limit(boost::none);
+  if (max_body == std::numeric_limits<std::uint64_t>::max()) {
+    parser.body_limit(boost::none);
+  } else {
+    parser.body_limit(max_body);
+  }
   parser.header_limit(64 * 1024);
   parser.eager(true);
   if (head) parser.skip(true);

@@ -22,10 +22,12 @@ void build_request(std::string& out, std::string_view method, const Url& url, st
                    const nest::Headers& headers, const CookieJar& jar);
 
 // Reads one response from `connection` into `response` (status, headers, body; a HEAD's has no
-// body). `received` tells whether any byte of it arrived; `keep_alive` whether the connection
-// may carry the next request.
+// body). A body over `max_body` bytes (by its Content-Length, or as it arrives) ends the read
+// with http::error::body_limit. `received` tells whether any byte of it arrived; `keep_alive`
+// whether the connection may carry the next request.
 boost::system::error_code read_response(FastConnection& connection, nest::Response& response,
-                                        bool head, bool& received, bool& keep_alive);
+                                        bool head, std::uint64_t max_body, bool& received,
+                                        bool& keep_alive);
 
 // Why an exchange failed, as curl says it; `received` as read_response set it.
 std::string describe_failure(boost::system::error_code ec, bool received,

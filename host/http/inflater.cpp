@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
+
+#include "http/transport.h"
 
 namespace nest::host {
 
@@ -17,7 +20,8 @@ bool decodable_encoding(std::string_view encoding) {
 }
 
 // Inflates all of `in` into `out` with the given zlib window bits; empty text on success.
-std::string Inflater::run(std::string_view in, int window_bits, std::string& out) {
+std::string Inflater::run(std::string_view in, int window_bits, std::uint64_t limit,
+                          std::string& out) {
   int rc = ready_ ? inflateReset2(&zs_, window_bits) : inflateInit2(&zs_, window_bits);
   if (rc != Z_OK) return "Unrecognized content encoding type";
   ready_ = true;
@@ -26,7 +30,15 @@ std::string Inflater::run(std::string_view in, int window_bits, std::string& out
   zs_.avail_in = static_cast<uInt>(in.size());
   do {
     std::size_t used = out.size();
-    out.resize(std::max<std::size_t>(used * 2, in.size() * 4 + 256));
+    if (used > limit) {
+      out.clear();
+      out.shrink_to_fit();
+      return body_over_limit(limit);
+    }
+    // Grows by doubling, to one byte over the limit at most (which tells it was passed).
+    std::uint64_t grown = std::max<std::uint64_t>(used * 2, in.size() * 4 + 256);
+    std::uint64_t cap = limit < std::numeric_limits<std::uint64_t>::max() ? limit + 1 : limit;
+    out.resize(static_cast<std::size_t>(std::min(grown, cap)));
     zs_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
     zs_.avail_out = static_cast<uInt>(out.size() - used);
     rc = inflate(&zs_, Z_NO_FLUSH);
@@ -38,13 +50,17 @@ std::string Inflater::run(std::string_view in, int window_bits, std::string& out
     if (rc == Z_BUF_ERROR && zs_.avail_in == 0) break;  // truncated input
   } while (rc != Z_STREAM_END);
   if (rc != Z_STREAM_END) return "Error while processing content unencoding: truncated data";
+  if (out.size() > limit) return body_over_limit(limit);
   return {};
 }
 
-std::string Inflater::decode(std::string& body) {
+std::string Inflater::decode(std::string& body, std::uint64_t limit) {
   // 15 + 32: gzip or zlib, told apart by their headers; some servers send raw deflate (-15).
-  std::string error = run(body, 15 + 32, out_);
-  if (!error.empty() && run(body, -15, out_).empty()) error.clear();
+  std::string error = run(body, 15 + 32, limit, out_);
+  if (!error.empty() && error != body_over_limit(limit)) {
+    std::string raw = run(body, -15, limit, out_);
+    if (raw.empty() || raw == body_over_limit(limit)) error = raw;
+  }
   if (!error.empty()) return error;
   body.swap(out_);
   return {};

@@ -18,11 +18,12 @@ class Inflater {
   Inflater& operator=(const Inflater&) = delete;
 
   // Replaces `body` (gzip, zlib or raw deflate data) with what it decodes to. Returns an
-  // error text (and leaves `body` as it was) when it is not valid compressed data.
-  std::string decode(std::string& body);
+  // error text (and leaves `body` as it was) when it is not valid compressed data, or when it
+  // decodes to more than `limit` bytes (--max-body: a small bomb must not take the memory).
+  std::string decode(std::string& body, std::uint64_t limit);
 
  private:
-  std::string run(std::string_view in, int window_bits, std::string& out);
+  std::string run(std::string_view in, int window_bits, std::uint64_t limit, std::string& out);
   z_stream zs_{};
   bool ready_ = false;
   std::string out_;  // reused output buffer

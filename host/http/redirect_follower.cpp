@@ -11,17 +11,9 @@ RedirectStep follow_redirect(Hop& hop, const nest::Response& response, int redir
   if (redirects == max_redirects) {
     return {false, "Maximum (" + std::to_string(max_redirects) + ") redirects followed"};
   }
-  if (location.starts_with("http://") || location.starts_with("https://")) {
-    auto url = parse_url(location);
-    if (!url) return {false, "URL using bad/illegal format or missing URL"};
-    hop.url = std::move(*url);
-  } else if (location.starts_with('/')) {
-    hop.url.target = std::string(location);
-  } else {
-    auto path_end = hop.url.target.find('?');
-    auto dir = hop.url.target.substr(0, hop.url.target.rfind('/', path_end) + 1);
-    hop.url.target = dir + std::string(location);
-  }
+  auto next = resolve_url(hop.url, location);
+  if (!next) return {false, "URL using bad/illegal format or missing URL"};
+  hop.url = std::move(*next);
   if ((status == 303 && hop.method != "HEAD") ||
       ((status == 301 || status == 302) && hop.method == "POST")) {
     hop.method = "GET";

@@ -51,6 +51,7 @@ class SessionCore : public Session, nest::detail::ResponseSink {
 // "https://...") is used as it is; any other is joined to the base: `base` + "/" + path, with
 // one slash between them (`base` has no trailing slash: --host's URL, or its path).
 bool is_absolute_url(std::string_view path);
+
 void append_path(std::string& out, std::string_view base, std::string_view path);
 // Appends "?k=v&..." (or "&k=v..." when `target` has a query already), percent-encoded as
 // curl_easy_escape does.

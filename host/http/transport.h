@@ -5,8 +5,11 @@
 #include <nest/http.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
+
+#include "util/byte_size.h"
 
 namespace nest::host {
 
@@ -45,7 +48,15 @@ struct TransportSettings {
   std::chrono::milliseconds request_timeout{60000};  // default per-request timeout
   bool insecure = false;                             // --insecure: no TLS certificate checks
   int max_redirects = 10;                            // --max-redirects: 0 = do not follow
+  // --max-body: a response body (decoded) larger than this is a failure, its bytes are not
+  // kept. The most one user's response holds in memory. UINT64_MAX: none.
+  std::uint64_t max_body = 10u << 20;
 };
+
+// The failure of a response body over --max-body, in the same words on every transport.
+inline std::string body_over_limit(std::uint64_t limit) {
+  return "response body over --max-body (" + describe_byte_size(limit) + ")";
+}
 
 // "curl" or "fast", as --transport spells it.
 inline const char* transport_name(TransportSettings::Kind kind) {

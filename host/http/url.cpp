@@ -1,9 +1,46 @@
 #include "http/url.h"
 
-#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <boost/url/url_view.hpp>
 #include <charconv>
 
 namespace nest::host {
+namespace urls = boost::urls;
+
+namespace {
+
+// An http(s) URL with a host, split into origin and target; none for any other.
+std::optional<Url> from_view(urls::url_view u) {
+  Url url;
+  if (u.scheme_id() == urls::scheme::http) {
+    url.origin.scheme = "http";
+    url.origin.port = 80;
+  } else if (u.scheme_id() == urls::scheme::https) {
+    url.origin.scheme = "https";
+    url.origin.port = 443;
+  } else {
+    return std::nullopt;
+  }
+  if (!u.has_authority()) return std::nullopt;
+  url.origin.host = u.host_address();  // an IPv6 address without its brackets
+  if (url.origin.host.empty()) return std::nullopt;
+  if (u.has_port() && !u.port().empty()) {
+    std::string_view port = u.port();
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+      return std::nullopt;
+    }
+    url.origin.port = static_cast<std::uint16_t>(value);
+  }
+  url.target = u.encoded_path();
+  if (url.target.empty()) url.target = "/";
+  if (u.has_query()) url.target.append("?").append(u.encoded_query());
+  return url;
+}
+
+}  // namespace
 
 std::string Origin::host_header() const {
   std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -13,46 +50,20 @@ std::string Origin::host_header() const {
 }
 
 std::optional<Url> parse_url(std::string_view text) {
-  Url url;
-  auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) return std::nullopt;
-  url.origin.scheme = std::string(text.substr(0, scheme_end));
-  std::transform(url.origin.scheme.begin(), url.origin.scheme.end(), url.origin.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (url.origin.scheme != "http" && url.origin.scheme != "https") return std::nullopt;
-  text.remove_prefix(scheme_end + 3);
-  auto authority_end = text.find_first_of("/?#");
-  std::string_view authority = text.substr(0, authority_end);
-  std::string_view rest = authority_end == std::string_view::npos ? "" : text.substr(authority_end);
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view port;
-  if (authority.starts_with('[')) {  // [v6]:port
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    url.origin.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(':'))
-      port = after.substr(1);
-    else if (!after.empty())
-      return std::nullopt;
-  } else {
-    auto colon = authority.rfind(':');
-    url.origin.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
-  if (url.origin.host.empty()) return std::nullopt;
-  url.origin.port = url.origin.scheme == "https" ? 443 : 80;
-  if (!port.empty()) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return std::nullopt;
-    }
-    url.origin.port = static_cast<std::uint16_t>(value);
-  }
-  if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-  url.target = rest.empty() || rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
-  return url;
+  auto parsed = urls::parse_uri(text);  // RFC 3986 absolute URI, a fragment allowed
+  if (!parsed) return std::nullopt;
+  return from_view(*parsed);
+}
+
+std::optional<Url> resolve_url(const Url& base, std::string_view reference) {
+  auto ref = urls::parse_uri_reference(reference);
+  if (!ref) return std::nullopt;
+  std::string text = base.origin.scheme + "://" + base.origin.host_header() + base.target;
+  auto base_view = urls::parse_uri(text);
+  if (!base_view) return std::nullopt;
+  urls::url resolved;
+  if (!urls::resolve(*base_view, *ref, resolved)) return std::nullopt;
+  return from_view(resolved);
 }
 
 void append_escaped(std::string& out, std::string_view text) {

@@ -1,5 +1,6 @@
 // Splitting URLs the way the fast transport needs them: where to connect (origin) and what to
-// ask for (target), and percent-encoding query parameters.
+// ask for (target), resolving a redirect's Location, and percent-encoding query parameters.
+// Parsing and resolving are Boost.URL's.
 #pragma once
 
 #include <cstdint>
@@ -23,9 +24,15 @@ struct Url {
   std::string target;  // path and query, e.g. "/items?id=1"; "/" at least
 };
 
-// Parses "http://host[:port][/path][?query]" (also https and [v6]:port). None when the text is
-// not such a URL.
+// Parses "http://host[:port][/path][?query][#fragment]" (also https and [v6]:port) with
+// Boost.URL, as RFC 3986 has it; the fragment is dropped, user info ignored. None when the text
+// is not such a URL.
 std::optional<Url> parse_url(std::string_view text);
+
+// Where `reference` (a redirect's Location: "/x", "x", "../x", "?q", "//host/x", or a whole
+// URL) leads from `base`, resolved as RFC 3986 5.2 says. None when it is not a URI reference,
+// or leads to something other than http(s).
+std::optional<Url> resolve_url(const Url& base, std::string_view reference);
 
 // Appends `text` percent-encoded as curl_easy_escape does: all but A-Z a-z 0-9 - . _ ~.
 void append_escaped(std::string& out, std::string_view text);

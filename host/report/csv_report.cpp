@@ -53,6 +53,39 @@ void append_percentiles(std::vector<std::string>& row, const RowSummary& r, bool
   }
 }
 
+void write_stats(std::FILE* f, const Summary& s) {
+  std::vector<std::string> header = {"Type",
+                                     "Name",
+                                     "Request Count",
+                                     "Failure Count",
+                                     "Median Response Time",
+                                     "Average Response Time",
+                                     "Min Response Time",
+                                     "Max Response Time",
+                                     "Average Content Size",
+                                     "Requests/s",
+                                     "Failures/s"};
+  for (auto& t : percentile_titles()) header.push_back(t);
+  write_row(f, header);
+  auto add = [&](const RowSummary& r) {
+    std::vector<std::string> row = {r.method,
+                                    r.name,
+                                    std::to_string(r.requests),
+                                    std::to_string(r.failures),
+                                    ms(r.median_ms),
+                                    ms(r.avg_ms),
+                                    ms(r.min_ms),
+                                    ms(r.max_ms),
+                                    fixed(r.avg_bytes, 2),
+                                    fixed(r.rps, 6),
+                                    fixed(r.fail_per_s, 6)};
+    append_percentiles(row, r, false);
+    write_row(f, row);
+  };
+  for (const auto& r : s.rows) add(r);
+  add(s.total);
+}
+
 }  // namespace
 
 CsvReport::CsvReport(std::string prefix, bool full_history)
@@ -104,57 +137,37 @@ void CsvReport::add_history(const Summary& s, long long timestamp, double target
   std::fflush(history_);
 }
 
+std::vector<std::string> CsvReport::files(const std::string& prefix) {
+  return {prefix + "_stats_history.csv", prefix + "_stats.csv", prefix + "_failures.csv",
+          prefix + "_exceptions.csv"};
+}
+
 void CsvReport::write_final(const Summary& s) {
-  std::string path = prefix_ + "_stats.csv";
-  std::FILE* f = open_or_throw(path);
-  std::vector<std::string> header = {"Type",
-                                     "Name",
-                                     "Request Count",
-                                     "Failure Count",
-                                     "Median Response Time",
-                                     "Average Response Time",
-                                     "Min Response Time",
-                                     "Max Response Time",
-                                     "Average Content Size",
-                                     "Requests/s",
-                                     "Failures/s"};
-  for (auto& t : percentile_titles()) header.push_back(t);
-  write_row(f, header);
-  auto add = [&](const RowSummary& r) {
-    std::vector<std::string> row = {r.method,
-                                    r.name,
-                                    std::to_string(r.requests),
-                                    std::to_string(r.failures),
-                                    ms(r.median_ms),
-                                    ms(r.avg_ms),
-                                    ms(r.min_ms),
-                                    ms(r.max_ms),
-                                    fixed(r.avg_bytes, 2),
-                                    fixed(r.rps, 6),
-                                    fixed(r.fail_per_s, 6)};
-    append_percentiles(row, r, false);
-    write_row(f, row);
+  std::string failed;  // each file that could not be written, with why
+  auto write_file = [&](const std::string& path, auto&& rows) {
+    try {
+      std::FILE* f = open_or_throw(path);
+      rows(f);
+      close_or_throw(f, path);
+    } catch (const std::exception& e) {
+      failed += (failed.empty() ? "" : "; ") + std::string(e.what());
+    }
   };
-  for (const auto& r : s.rows) add(r);
-  add(s.total);
-  close_or_throw(f, path);
-
-  path = prefix_ + "_failures.csv";
-  f = open_or_throw(path);
-  write_row(f, {"Method", "Name", "Error", "Occurrences"});
-  for (const auto& e : s.failures) {
-    write_row(f, {e.method, e.name, e.error, std::to_string(e.occurrences)});
-  }
-  close_or_throw(f, path);
-
-  path = prefix_ + "_exceptions.csv";
-  f = open_or_throw(path);
-  write_row(f, {"Count", "Message", "Traceback", "Nodes"});
-  for (const auto& e : s.exceptions) {
-    // Locust's Traceback column holds where it happened; here: taskset and task.
-    write_row(f, {std::to_string(e.occurrences), e.message, e.taskset + "." + e.task, "local"});
-  }
-  close_or_throw(f, path);
+  write_file(prefix_ + "_stats.csv", [&](std::FILE* f) { write_stats(f, s); });
+  write_file(prefix_ + "_failures.csv", [&](std::FILE* f) {
+    write_row(f, {"Method", "Name", "Error", "Occurrences"});
+    for (const auto& e : s.failures) {
+      write_row(f, {e.method, e.name, e.error, std::to_string(e.occurrences)});
+    }
+  });
+  write_file(prefix_ + "_exceptions.csv", [&](std::FILE* f) {
+    write_row(f, {"Count", "Message", "Traceback", "Nodes"});
+    for (const auto& e : s.exceptions) {
+      // Locust's Traceback column holds where it happened; here: taskset and task.
+      write_row(f, {std::to_string(e.occurrences), e.message, e.taskset + "." + e.task, "local"});
+    }
+  });
+  if (!failed.empty()) throw std::runtime_error(failed);
 }
 
 }  // namespace nest::host

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "stats/summary.h"
 
@@ -24,8 +25,12 @@ class CsvReport {
   // part of the plan running (a stage's or a load shape step's label), or empty.
   void add_history(const Summary& summary, long long timestamp, double target = 0,
                    const std::string& stage = "");
-  // Writes the three end-of-run files, replacing any earlier ones.
+  // Writes the three end-of-run files, replacing any earlier ones. One that cannot be written
+  // does not keep the others from being written; then it throws, naming each that failed.
   void write_final(const Summary& summary);
+
+  // The four files a prefix makes, history first.
+  static std::vector<std::string> files(const std::string& prefix);
 
  private:
   std::string prefix_;

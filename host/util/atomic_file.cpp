@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "util/output_path.h"
+
 namespace nest::host {
 
 void write_atomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
-  fs::path target(path);
+  fs::path target(resolve_output_path(path));
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = mkstemp(temp.data());
@@ -38,7 +40,7 @@ void write_atomically(const std::string& path, const std::string& content) {
                                         : (fs::perms::owner_read | fs::perms::owner_write |
                                            fs::perms::group_read | fs::perms::others_read);
     fs::permissions(temp, perms, ec);
-    ok = std::rename(temp.c_str(), path.c_str()) == 0;
+    ok = std::rename(temp.c_str(), target.c_str()) == 0;
     saved = errno;
   }
   if (!ok) {
