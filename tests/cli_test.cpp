@@ -259,6 +259,53 @@ TEST(Cli, ASymlinkAtAnOutputPathIsWrittenThroughNotReplaced) {
       << "its target holds the result";
 }
 
+// A plugin that crashes (`folder`: crashing or aborting) 2 s into a 60 s run, with 2 users on
+// 2 threads: the crash names the taskset and task, the run halts, every output is written with
+// what was measured (all of the other user's requests, and the crashed one's up to its last
+// second), and the exit code is 4.
+void survives_a_crash_in(const std::string& folder, const std::string& named) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "under a sanitizer, its own crash report is kept instead";
+#endif
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/" + folder, "-H", target.url(), "-u", "2",
+                     "-r", "100", "--threads", "2", "-t", "60s", "--csv", dir + "/crash", "--json",
+                     dir + "/crash.json", "--html", dir + "/crash.html", "--only-summary"},
+                    45);
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the run was ended by a crash in plugin code"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 30) << "halted at the crash, not at the end of the run time";
+  EXPECT_NE(r.out.find("Final results"), std::string::npos) << r.out;
+  // Every request the other user made, and the crashed one's up to its last second, counted.
+  std::string stats = read_file(dir + "/crash_stats.csv");
+  EXPECT_NE(stats.find("GET,/,"), std::string::npos) << stats;
+  std::uint64_t recorded = 0;
+  std::sscanf(stats.substr(stats.find("GET,/,")).c_str(), "GET,/,%llu",
+              reinterpret_cast<unsigned long long*>(&recorded));
+  std::uint64_t server = target.count("GET /");
+  EXPECT_GT(recorded, 40u);
+  EXPECT_LE(recorded, server);
+  EXPECT_GE(recorded + 25, server) << "no more than about a second of one user lost";
+  std::string json = read_file(dir + "/crash.json");
+  EXPECT_NE(json.find(R"("aborted_by":"a crash: )"), std::string::npos) << json;
+  EXPECT_NE(read_file(dir + "/crash_exceptions.csv").find("crashed: SIG"), std::string::npos);
+  EXPECT_NE(read_file(dir + "/crash.html").find("nest-result"), std::string::npos);
+}
+
+TEST(Cli, ASegfaultInPluginCodeIsNamedAndEveryResultWritten) {
+  survives_a_crash_in("crashing",
+                      "SIGSEGV (invalid memory access) in taskset 'Crashing', task "
+                      "'browse'");
+}
+
+TEST(Cli, AnAbortInPluginCodeIsNamedAndEveryResultWritten) {
+  survives_a_crash_in("aborting",
+                      "SIGABRT (abort(), a failed assert, or std::terminate) in "
+                      "taskset 'Aborting', task 'check'");
+}
+
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {
   DemoTarget target;
   auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/bad", "-H", target.url(), "-t", "1s",

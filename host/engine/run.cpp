@@ -71,6 +71,8 @@ void Run::start(bool threads) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
     signals_.add(SIGHUP);  // a closed terminal or ssh session: stop as SIGTERM does
+    install_crash_handlers();
+    signals_.add(crash_signal());  // a worker crashed in plugin code (engine/crash_guard.h)
     wait_signal();
   }
   started_ = EngineClock::now();
@@ -101,8 +103,12 @@ std::size_t Run::users_in_io() const {
 Seconds Run::elapsed() const { return EngineClock::now() - started_; }
 
 void Run::wait_signal() {
-  signals_.async_wait([this](boost::system::error_code ec, int) {
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
+    if (signal == crash_signal()) {
+      if (auto crash = crash_report()) return crashed(*crash);
+      return wait_signal();  // a stray SIGUSR2, not a crash
+    }
     if (!stopping_) {
       observer_.on_notice("stopping: users finish their current task (Ctrl-C again to halt)");
       outcome_.interrupted = true;
@@ -389,6 +395,14 @@ void Run::finish() {
   });
 }
 
+// A worker thread crashed in plugin code and is parked for good (engine/crash_guard.h): halt,
+// with the crash in the exceptions of the taskset and task it hit, and in the outcome.
+void Run::crashed(const CrashReport& report) {
+  outcome_.crashed = report.what;
+  crash_ = report;
+  halt();
+}
+
 // Second signal: stop every loop where it is. Users are left as they are (their coroutines are
 // never resumed or torn down); the caller must exit the process after reporting. What the
 // workers recorded is all kept: parts already handed over to a take under way, and the rest
@@ -396,7 +410,7 @@ void Run::finish() {
 void Run::halt() {
   if (finishing_) return;  // every user has finished already: the end is moments away
   finishing_ = true;
-  observer_.on_notice("halting now");
+  observer_.on_notice(outcome_.crashed.empty() ? "halting now" : "halting now: a crash");
   outcome_.halted = true;
   // A worker whose task never yields (an endless loop) does not stop: it is left as it is, and
   // only the last second of its results is lost.
@@ -406,7 +420,9 @@ void Run::halt() {
     back.push_back(w->halt_and_join(std::chrono::seconds(1)));
     if (!back.back()) ++stuck;
   }
-  if (stuck > 0) {
+  if (!outcome_.crashed.empty()) {
+    observer_.on_notice("the crashed worker thread's last second of results is lost");
+  } else if (stuck > 0) {
     observer_.on_notice(std::to_string(stuck) +
                         " worker thread(s) did not stop: a task never "
                         "yields (an endless loop, or a catch (...) that swallows the stop); the "
@@ -420,6 +436,9 @@ void Run::halt() {
   collecting_.clear();
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     if (back[i]) last.merge(workers_[i]->take_interval_after_halt());
+  }
+  if (!crash_.taskset.empty()) {
+    ++last.exceptions[{crash_.taskset, crash_.task, "crashed: " + crash_.signal}];
   }
   report_final(std::move(last));
   for (auto& w : workers_) w.release();  // deliberately leaked: see above

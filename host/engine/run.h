@@ -28,6 +28,7 @@
 
 #include "engine/arrival_plan.h"
 #include "engine/clock.h"
+#include "engine/crash_guard.h"
 #include "engine/load_target.h"
 #include "engine/overload_watch.h"
 #include "engine/run_plan.h"
@@ -66,6 +67,9 @@ struct RunOutcome {
   bool halted = false;       // second signal: users were not torn down; exit the process soon
   std::chrono::duration<double> elapsed{0};
   std::string ended_by;  // why it ended early: a load shape that threw, say; else empty
+  // A crash in plugin code ended it ("SIGSEGV ... in taskset 'X', task 'y'"); else empty.
+  // Like a halt, the process must exit soon after reporting.
+  std::string crashed;
 };
 
 class Run {
@@ -124,6 +128,7 @@ class Run {
   void worker_idle();
   void end_loop();
   void halt();
+  void crashed(const CrashReport& report);
   void finish();
   void report_final(SampleSet&& last);
 
@@ -165,6 +170,7 @@ class Run {
   bool finishing_ = false;
   bool finished_ = false;
   RunOutcome outcome_;
+  CrashReport crash_;  // the crash that ended the run, if one did
 };
 
 // Blocks until the test is over: Run(...).go().

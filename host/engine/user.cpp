@@ -25,6 +25,7 @@ User::~User() = default;
 void User::run(boost::asio::yield_context yield) {
   yield_ = &yield;
   t_current = this;  // the coroutine starts; park() sets it again whenever it resumes
+  t_running = &running_;
   if (kind_ == Kind::kSession) {
     auto lag =
         std::chrono::duration_cast<std::chrono::microseconds>(EngineClock::now() - scheduled_);
@@ -37,6 +38,7 @@ void User::run(boost::asio::yield_context yield) {
   }
   phase_ = Phase::kIdle;
   finished_ = true;
+  t_running = nullptr;  // this user is freed soon
   worker_.user_finished(*this);
 }
 
@@ -46,12 +48,16 @@ template <typename Start>
 void User::park(Start&& start) {
   start(*yield_);
   t_current = this;
+  t_running = &running_;
 }
 
 // Every call into plugin code.
 template <typename Fn>
 Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn) {
-  return call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn));
+  running_ = {taskset, what};
+  Outcome outcome = call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn));
+  running_ = {};
+  return outcome;
 }
 
 void User::run_taskset(std::size_t index) {

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "engine/clock.h"
+#include "engine/crash_guard.h"
 #include "engine/guard.h"
 #include "http/transport.h"
 
@@ -84,6 +85,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   bool ending() const;  // stopping, leaving: no new task, no pause
 
   Worker& worker_;
+  RunningCode running_;  // the plugin code it runs now, for a crash's message
   Kind kind_;
   EngineClock::time_point scheduled_;
   // One session per transport kind, made when a taskset first needs it, so cookies and

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "engine/crash_guard.h"
 #include "http/transport_factory.h"
 
 namespace nest::host {
@@ -67,6 +68,7 @@ Transport& Worker::transport(TransportSettings::Kind kind) {
 void Worker::start() {
   watch_lag(std::chrono::steady_clock::now() + kLagProbe);
   thread_ = std::thread([this] {
+    prepare_worker_thread();
     io_.run();
     std::lock_guard lock(exit_mutex_);
     exited_ = true;
