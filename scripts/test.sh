@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, runs every test; then builds and runs
-# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, and the engine's tests
-# under ThreadSanitizer. NEST_SKIP_SANITIZERS=1 skips both (for a quick local loop).
+# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, the engine's tests under
+# ThreadSanitizer, and each fuzz target for 10 s (scripts/fuzz.sh). NEST_SKIP_SANITIZERS=1
+# skips these three (for a quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh chromium  # chromium: the HTML report tests
+./scripts/install-deps.sh chromium clang libclang-rt-14-dev  # the HTML report tests; fuzzing
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths relative to the checkout, so a fresh clone elsewhere still hits the cache.
@@ -34,4 +35,7 @@ if [ "${NEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== engine tests (TSan)"
   TSAN_OPTIONS=second_deadlock_stack=1 \
     ctest --test-dir build-tsan -R '^Engine' --output-on-failure --timeout 600
+
+  echo "== fuzzing (libFuzzer + ASan + UBSan, 10 s a target)"
+  ./scripts/fuzz.sh 10
 fi

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "demo_target.h"
 #include "process.h"
@@ -304,6 +305,33 @@ TEST(Cli, AnAbortInPluginCodeIsNamedAndEveryResultWritten) {
   survives_a_crash_in("aborting",
                       "SIGABRT (abort(), a failed assert, or std::terminate) in "
                       "taskset 'Aborting', task 'check'");
+}
+
+// Processes whose command line mentions `text`.
+int processes_mentioning(const std::string& text) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    found += cmdline.find(text) != std::string::npos;
+  }
+  return found;
+}
+
+TEST(Cli, TheDiscoveryProbeDiesWithNestHost) {
+  // A plugin whose static constructor never returns, in a folder of its own: the probe child
+  // that loads it hangs (for its 10 s timeout). A SIGTERM to nest-host meanwhile must take the
+  // child with it.
+  std::string dir = temp_dir() + "/hang-probe";
+  std::filesystem::create_directory(dir);
+  std::filesystem::copy(NEST_TEST_PLUGINS "/hanging", dir,
+                        std::filesystem::copy_options::recursive);
+  auto r = nest_host({"--list", "--taskset-dir", dir}, 30, {{1.0, SIGTERM}});
+  EXPECT_LT(r.seconds, 5) << "SIGTERM ended it during the probe";
+  for (int i = 0; i < 50 && processes_mentioning(dir) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(processes_mentioning(dir), 0) << "the probe child outlived nest-host";
 }
 
 TEST(Cli, BadPluginsAreReportedAndTheGoodOneRuns) {

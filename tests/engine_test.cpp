@@ -321,6 +321,40 @@ TEST_P(EngineOnTransport, AGzipBombIsACountedFailureNotMemory) {
   expect_bodies_capped(GetParam(), server);
 }
 
+// The failure text one transport gives for what `server` sends.
+std::string failure_against(host::TransportSettings::Kind kind, HostileServer& server) {
+  auto settings = quick_settings(server.url(), 1, 100, 500ms, 1);
+  settings.transport.kind = kind;
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/greedy", settings);
+  if (run.summary.failures.empty()) return "(no failure)";
+  std::string errors;
+  for (const auto& f : run.summary.failures) errors += (errors.empty() ? "" : " | ") + f.error;
+  return errors;
+}
+
+TEST(Engine, BothTransportsNameTheSameFaultAlike) {
+  struct Case {
+    std::string sends;
+    std::string failure;
+  };
+  const std::string nothing = "Server returned nothing (no headers, no data)";
+  std::vector<Case> cases = {
+      {"", nothing},
+      {"HELLO THERE\r\n\r\n", host::kNotHttp1},
+      {"HTTP/1.1 abc OK\r\n\r\n", host::kNotHttp1},
+      {"HTTP/1.1 200 OK\r\nContent-Le", host::kPartialFile},  // curl took this for a 200
+      {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc", host::kPartialFile},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", host::kBadChunks},
+  };
+  for (const auto& c : cases) {  // each server sends that, then closes the connection
+    HostileServer curl_server(c.sends, "", 1), fast_server(c.sends, "", 1);
+    EXPECT_EQ(failure_against(host::TransportSettings::Kind::kCurl, curl_server), c.failure)
+        << "curl, after " << c.sends;
+    EXPECT_EQ(failure_against(host::TransportSettings::Kind::kFast, fast_server), c.failure)
+        << "fast, after " << c.sends;
+  }
+}
+
 TEST_P(EngineOnTransport, EachUserHasItsOwnCookieJar) {
   DemoTarget target;
   // One thread: with curl, every user shares one multi handle; the jars must still be apart.
@@ -469,6 +503,20 @@ TEST(Engine, WarnsOnceWhenTheGeneratorIsTheBottleneck) {
   int warnings = 0;
   for (const auto& n : run.notices) warnings += n.find("load generator is saturated") != n.npos;
   EXPECT_EQ(warnings, 1);
+}
+
+TEST(Engine, ABlockingCallInATaskIsNamedAsTheLikelyCause) {
+  DemoTarget target;
+  auto settings = quick_settings(target.url(), 4, 100, 7s, 1);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/blocking", settings);
+  std::vector<std::string> warnings;
+  for (const auto& n : run.notices) {
+    if (n.find("warning:") != n.npos) warnings.push_back(n);
+  }
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("a task blocks its worker thread"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("std::this_thread::sleep_for"), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings[0].find("saturated"), std::string::npos) << "not a CPU problem";
 }
 
 TEST(Engine, NoSaturationWarningWhenUsersWait) {

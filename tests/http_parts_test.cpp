@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/beast/http/error.hpp>
 #include <limits>
+#include <string_view>
+#include <vector>
 
 #include "http/cookie_jar.h"
+#include "http/http1_codec.h"
 #include "http/inflater.h"
 #include "http/url.h"
 
@@ -67,6 +71,19 @@ TEST(Url, RedirectLocationsResolveAsRfc3986Says) {
   EXPECT_EQ(to("a b"), "(none)");
 }
 
+// Found by tests/fuzz/fuzz_url: both made a Url the fast transport could not send as it was.
+TEST(Url, RefusesWhatBoostAcceptsButNoRequestCanCarry) {
+  EXPECT_FALSE(parse_url("http://h:8o80/x")) << "Boost 1.81 read port 8 and path 'o80/x'";
+  EXPECT_FALSE(parse_url("http://a%0D%0AX-Injected:%201/")) << "CR LF would end the Host header";
+  EXPECT_FALSE(parse_url("http://127.0.0.1%00.evil/")) << "the resolver would stop at the NUL";
+  EXPECT_FALSE(parse_url("http://a%2Fb/")) << "written out, another URL";
+  auto base = *parse_url("http://h/a");
+  EXPECT_FALSE(host::resolve_url(base, "http://%0D%0Aevil/")) << "nor from a redirect";
+  auto decoded = parse_url("http://www%2droot.example.com/");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->origin.host, "www-root.example.com");
+}
+
 TEST(Url, EscapesAsCurlDoes) {
   std::string out;
   host::append_escaped(out, "a b&c/\xC3\xA9-._~");
@@ -127,6 +144,19 @@ TEST(CookieJar, ExpiryReplacementAndSecure) {
             now);
   EXPECT_EQ(cookies(dated, "http://h/", now + std::chrono::seconds(4)), "later=1");
   EXPECT_EQ(cookies(dated, "http://h/", now + std::chrono::seconds(6)), "") << "Max-Age wins";
+
+  CookieJar years;  // found by tests/fuzz/fuzz_cookie: these overflowed the clock (UB)
+  const CookieJar::Clock::time_point y2024{std::chrono::seconds(1704067200)};
+  years.set("forever=1; Max-Age=99999999999", origin("http://h"), "/", y2024);
+  years.set("y9999=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT", origin("http://h"), "/", y2024);
+  years.set("ancient=1; Expires=Mon, 01 Jan 1000 00:00:00 GMT", origin("http://h"), "/", y2024);
+  years.set("y94=1; Expires=Sunday, 06-Nov-94 08:49:37 GMT", origin("http://h"), "/", y2024);
+  years.set("y37=1; Expires=Thu, 01-Jan-37 00:00:00 GMT", origin("http://h"), "/", y2024);
+  EXPECT_EQ(cookies(years, "http://h/", y2024 + std::chrono::hours(24 * 365 * 200)),
+            "forever=1; y9999=1; ancient=1")
+      << "past the clock's end: its last moment; before 1601: no date (a session cookie)";
+  EXPECT_EQ(cookies(years, "http://h/", y2024), "forever=1; y9999=1; ancient=1; y37=1")
+      << "a two-digit year is 1970 to 2069 (RFC 6265 5.1.1): 94 is 1994, 37 is 2037";
 
   CookieJar secure;
   secure.set("token=1; Secure; HttpOnly", origin("https://h"), "/", now);
@@ -200,6 +230,44 @@ TEST(Inflater, DecodesGzipZlibAndRawDeflateAndRefusesGarbage) {
   EXPECT_EQ(garbage, "plainly not compressed") << "left as it was";
   EXPECT_TRUE(host::decodable_encoding("GZIP"));
   EXPECT_FALSE(host::decodable_encoding("br"));
+}
+
+// The fast transport's response parsing (read_response's loop) over bytes in memory.
+TEST(Http1, AResponseParsesAlikeInOneReadOrOneByteAtATime) {
+  const std::string bytes =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\n\r\n"
+      "5\r\nHello\r\n0\r\n\r\n";
+  nest::Response whole;
+  bool keep_alive = false;
+  EXPECT_FALSE(host::parse_response(bytes, whole, false, kNoLimit, keep_alive));
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body, "Hello");
+  EXPECT_EQ(whole.header("set-cookie"), "a=1");
+  EXPECT_TRUE(keep_alive);
+
+  std::vector<std::string_view> reads;
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    reads.push_back(std::string_view(bytes).substr(i, 1));
+  nest::Response pieces;
+  keep_alive = false;
+  EXPECT_FALSE(host::parse_response(reads, pieces, false, kNoLimit, keep_alive));
+  EXPECT_EQ(pieces.status, 200);
+  EXPECT_EQ(pieces.body, "Hello");
+  EXPECT_EQ(pieces.headers, whole.headers);
+  EXPECT_TRUE(keep_alive);
+
+  nest::Response over;
+  EXPECT_EQ(host::parse_response(bytes, over, false, 4, keep_alive),
+            boost::beast::http::error::body_limit);
+
+  // An HTTP/2-only server's SETTINGS frame is named even when its first 9 bytes come in two
+  // reads (found by tests/fuzz/fuzz_http1: the second read was parsed as HTTP/1.1).
+  const std::string frame("\0\0\x06\x04\0\0\0\0\0\0\x03\0\0\0\x64", 15);
+  std::vector<std::string_view> split{std::string_view(frame).substr(0, 4),
+                                      std::string_view(frame).substr(4)};
+  nest::Response h2;
+  EXPECT_EQ(host::parse_response(split, h2, false, kNoLimit, keep_alive),
+            boost::beast::http::error::bad_version);
 }
 
 }  // namespace

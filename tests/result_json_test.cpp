@@ -182,6 +182,25 @@ TEST(ResultJson, AVersion1FileIsStillRead) {
   EXPECT_EQ(back.totals.rows, r.totals.rows);
   EXPECT_EQ(back.timeline.t, r.timeline.t);
   EXPECT_TRUE(back.timeline.target.empty());
+  // Written again (version 3, the plan's figures empty), it reads again: found by
+  // tests/fuzz/fuzz_result_json ("timeline.target: has 0 values, expected 1").
+  std::string again = host::result_to_json(back);
+  RunResult back_again = host::result_from_json(again, "again.json");
+  EXPECT_EQ(back_again.timeline.t, r.timeline.t);
+  EXPECT_TRUE(back_again.timeline.target.empty());
+  EXPECT_EQ(host::result_to_json(back_again), again);
+}
+
+// Found by tests/fuzz/fuzz_result_json: past 1e22 numbers were written with every digit, and
+// Boost's parser may read such a number back one bit off, so the file changed on each save.
+TEST(ResultJson, NumbersOfAnySizeWriteReadAndWriteTheSame) {
+  RunResult r;
+  r.info.spawn_rate = 2.0000000000000003e60;
+  r.info.elapsed_s = 1.2345678901234567e-30;
+  r.thresholds.push_back({"rps>1", "--threshold", host::ThresholdVerdict::Outcome::kPass,
+                          -7.000000000000001e200, "x"});
+  std::string text = host::result_to_json(r);
+  EXPECT_EQ(host::result_to_json(host::result_from_json(text, "r.json")), text);
 }
 
 TEST(ResultJson, InvalidUtf8FromTheSystemIsStillReadBack) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 namespace nest::host {
 namespace {
@@ -45,23 +46,13 @@ int on_entry(void* user, const char* section, const char* key, const char* value
   return 1;
 }
 
-}  // namespace
-
-IniFile read_ini(const std::string& path) {
+// Parses an open stream: what read_ini and parse_ini share.
+IniFile parse_stream(std::FILE* f, const std::string& path) {
   IniFile ini;
   ini.path = path;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw ConfigError(path + ": not a file" +
-                      (std::filesystem::is_directory(path, ec) ? " but a folder" : "") +
-                      ": give an INI file");
-  }
-  std::FILE* f = std::fopen(path.c_str(), "r");
-  if (!f) throw ConfigError(path + ": cannot be read: " + std::strerror(errno));
   Reader reader{f};
   Parse parse{&reader, &ini};
   int result = ini_parse_stream(&read_line, &reader, &on_entry, &parse);
-  std::fclose(f);
   if (reader.too_long) {
     throw ConfigError(path + ":" + std::to_string(reader.too_long) + ": longer than " +
                       std::to_string(reader.longest) + " bytes, which this reader cannot take");
@@ -72,6 +63,34 @@ IniFile read_ini(const std::string& path) {
   }
   if (result < 0) throw ConfigError(path + ": cannot be parsed");
   return ini;
+}
+
+struct CloseFile {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, CloseFile>;
+
+}  // namespace
+
+IniFile read_ini(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw ConfigError(path + ": not a file" +
+                      (std::filesystem::is_directory(path, ec) ? " but a folder" : "") +
+                      ": give an INI file");
+  }
+  File f(std::fopen(path.c_str(), "r"));
+  if (!f) throw ConfigError(path + ": cannot be read: " + std::strerror(errno));
+  return parse_stream(f.get(), path);
+}
+
+IniFile parse_ini(std::string_view text, const std::string& path) {
+  // A stream over the bytes (POSIX fmemopen), so that they are read as read_ini reads a file.
+  static char empty[1] = {};
+  char* data = text.empty() ? empty : const_cast<char*>(text.data());  // opened read-only
+  File f(fmemopen(data, text.size(), "r"));
+  if (!f) throw ConfigError(path + ": cannot be read: " + std::strerror(errno));
+  return parse_stream(f.get(), path);
 }
 
 }  // namespace nest::host

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nest::host {
@@ -12,7 +13,7 @@ struct IniEntry {
   std::string section;  // as written, e.g. "weights"
   std::string key;
   std::string value;
-  int line = 0;         // 1-based
+  int line = 0;  // 1-based
 };
 
 struct IniFile {
@@ -30,5 +31,9 @@ struct ConfigError : std::runtime_error {
 // Throws ConfigError when the file cannot be opened or a line is not `key = value`, `[section]`,
 // a comment or blank.
 IniFile read_ini(const std::string& path);
+
+// The same for a file's content already in memory (`path` only names it in entries and
+// messages): read line by line exactly as read_ini reads a file.
+IniFile parse_ini(std::string_view text, const std::string& path);
 
 }  // namespace nest::host

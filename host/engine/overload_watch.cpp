@@ -35,7 +35,19 @@ std::string OverloadWatch::check(std::uint64_t max_lag_us) {
   recent_ = (recent_ << 1 | ((usage >= 0.9 || max_lag_us >= 100'000) ? 1u : 0u)) & 0x1f;
   if (warned_ || std::popcount(recent_) < 3) return {};
   warned_ = true;
-  char text[256];
+  char text[640];
+  if (usage < 0.5 && max_lag_us >= 100'000) {
+    // The loop stalls while the CPU idles: the thread waits in a call, it does not compute.
+    std::snprintf(text, sizeof text,
+                  "warning: a task blocks its worker thread (event-loop lag up to %.0f ms while "
+                  "CPU was %.0f%% of %u core(s)): most likely a blocking call in task code, such "
+                  "as std::this_thread::sleep_for, a blocking socket or database client, or a "
+                  "mutex held long. Every user on that thread waits meanwhile, so response times "
+                  "and rates reflect nest-host, not the target. Use the SDK's sleep() and "
+                  "non-blocking clients (docs/tasksets.md); more --threads only hide it.",
+                  max_lag_us / 1000.0, usage * 100, cores_);
+    return text;
+  }
   std::snprintf(text, sizeof text,
                 "warning: the load generator is saturated (CPU %.0f%% of %u core(s), event-loop "
                 "lag up to %.0f ms): response times and rates may reflect nest-host, not the "

@@ -1,5 +1,6 @@
 // Warns once when the load generator, not the target, is likely the bottleneck: CPU above 90 %
 // of the threads it may use, or event-loop lag of 100 ms or more, in 3 of the last 5 seconds.
+// Lag with the CPU mostly idle is named as what it nearly always is: a blocking call in a task.
 // Reads real time and the process's real CPU use (not the engine's clock): it describes the
 // machine.
 #pragma once

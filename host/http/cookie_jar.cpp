@@ -36,13 +36,33 @@ std::string default_path(std::string_view request_path) {
   return last == 0 ? "/" : std::string(request_path.substr(0, last));
 }
 
-// "Wed, 21 Oct 2026 07:28:00 GMT" (and the same with dashes); none when unreadable.
-std::optional<CookieJar::Clock::time_point> parse_http_date(const std::string& text) {
+using Clock = CookieJar::Clock;
+
+// Seconds since the epoch as a time point; past what the clock holds (about 1677 to 2262 with
+// nanoseconds), its first or last moment: a cookie "for ever" does not overflow it.
+Clock::time_point at_seconds(long long seconds) {
+  constexpr long long kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count();
+  if (seconds >= kLimit) return Clock::time_point::max();
+  if (seconds <= -kLimit) return Clock::time_point::min();
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds)));
+}
+
+// "Wed, 21 Oct 2026 07:28:00 GMT" (and the same with dashes; a two-digit year is 1970 to
+// 2069, as RFC 6265 5.1.1 says); none when unreadable or before 1601.
+std::optional<Clock::time_point> parse_http_date(const std::string& text) {
   std::tm tm{};
   for (const char* format :
        {"%a, %d %b %Y %H:%M:%S", "%a, %d-%b-%Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S"}) {
     tm = {};
-    if (strptime(text.c_str(), format, &tm)) return CookieJar::Clock::from_time_t(timegm(&tm));
+    if (!strptime(text.c_str(), format, &tm)) continue;
+    int year = tm.tm_year + 1900;
+    if (year >= 0 && year <= 69) year += 2000;
+    if (year >= 70 && year <= 99) year += 1900;
+    if (year < 1601) return std::nullopt;
+    tm.tm_year = year - 1900;
+    return at_seconds(timegm(&tm));
   }
   return std::nullopt;
 }
@@ -80,7 +100,12 @@ void CookieJar::set(std::string_view header, const Origin& origin, std::string_v
       long long seconds = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
       if (ec == std::errc() && end == value.data() + value.size()) {
-        max_age = seconds <= 0 ? Clock::time_point::min() : now + std::chrono::seconds(seconds);
+        // Past the clock's last moment (Max-Age=99999999999): that moment.
+        auto left = Clock::time_point::max() - now;
+        max_age = seconds <= 0 ? Clock::time_point::min()
+                  : seconds >= std::chrono::duration_cast<std::chrono::seconds>(left).count()
+                      ? Clock::time_point::max()
+                      : now + std::chrono::seconds(seconds);
       }
     } else if (iequals(key, "expires")) {
       expires = parse_http_date(value);

@@ -93,6 +93,9 @@ class CurlSession final : public SessionCore, TransferObserver {
   bool in_flight_ = false;
   bool aborted_ = false;
   bool over_max_body_ = false;  // on_body refused the rest of the body
+  // The last response's header section ended (its blank line came): curl takes a connection
+  // closed in the middle of the headers for a whole response; a partial file it is.
+  bool headers_ended_ = false;
   CURLcode result_ = CURLE_OK;
 };
 
@@ -102,6 +105,9 @@ size_t CurlSession::on_header(char* data, size_t size, size_t count, void* self_
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.starts_with("HTTP/")) {  // a new response (after a redirect or 1xx): start over
     ResponsePool::instance().clear_headers(*self->pending_);
+    self->headers_ended_ = false;
+  } else if (line.empty()) {
+    self->headers_ended_ = true;
   } else if (auto colon = line.find(':'); colon != line.npos) {
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
@@ -147,9 +153,18 @@ std::string CurlSession::describe_error() const {
   curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
   std::string cause = os_errno ? std::string(" (") + std::strerror(static_cast<int>(os_errno)) + ")"
                                : std::string();
+  std::string_view detail = error_buffer_;
   switch (result_) {
     case CURLE_COULDNT_CONNECT:
       return "could not connect" + cause;
+    case CURLE_UNSUPPORTED_PROTOCOL:  // "Received HTTP/0.9 when not allowed", a bad version
+      if (detail.find("HTTP/0.9") != detail.npos || detail.find("HTTP version") != detail.npos) {
+        return kNotHttp1;
+      }
+      return curl_easy_strerror(result_) + cause;
+    case CURLE_RECV_ERROR:
+      if (detail.find("chunk") != detail.npos) return kBadChunks;
+      return curl_easy_strerror(result_) + cause;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       return error_buffer_[0] ? error_buffer_ : curl_easy_strerror(result_);
@@ -184,7 +199,7 @@ SessionCore::Ending CurlSession::exchange(const nest::Request& request,
 
   pending_ = &response;  // curl's callbacks fill it
   error_buffer_[0] = '\0';
-  aborted_ = over_max_body_ = false;
+  aborted_ = over_max_body_ = headers_ended_ = false;
   in_flight_ = true;
   multi_.start(easy_, this);
   while (in_flight_) fiber_.suspend();
@@ -212,7 +227,9 @@ SessionCore::Ending CurlSession::exchange(const nest::Request& request,
   }
   if (result_ == CURLE_OPERATION_TIMEDOUT) return Ending::kTimedOut;
   response.elapsed = std::chrono::microseconds(set_up_us > 0 ? total_us - set_up_us : total_us);
-  if (result_ == CURLE_OK) {
+  if (result_ == CURLE_OK && !headers_ended_) {
+    response.error = kPartialFile;
+  } else if (result_ == CURLE_OK) {
     response.status = static_cast<int>(status);
   } else if (over_max_body_ || result_ == CURLE_FILESIZE_EXCEEDED) {
     response.error = body_over_limit(settings_.max_body);

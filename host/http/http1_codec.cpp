@@ -1,5 +1,6 @@
 #include "http/http1_codec.h"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
@@ -98,9 +99,14 @@ void build_request(std::string& out, std::string_view method, const Url& url, st
   out.append(body);
 }
 
-error_code read_response(FastConnection& connection, nest::Response& response, bool head,
-                         std::uint64_t max_body, bool& received, bool& keep_alive) {
-  beast::flat_buffer& in = connection.in();
+namespace {
+
+// Parses one response from `in`, calling `read_some()` (which appends what arrives next to `in`,
+// or says why nothing will) whenever the parser needs more: read_response's loop, and
+// parse_response's over bytes in memory. Leaves in `in` what follows the response.
+template <typename ReadSome>
+error_code parse_from(beast::flat_buffer& in, ReadSome&& read_some, nest::Response& response,
+                      bool head, std::uint64_t max_body, bool& received, bool& keep_alive) {
   ResponseParser parser(response);
   if (max_body == std::numeric_limits<std::uint64_t>::max()) {
     parser.body_limit(boost::none);
@@ -110,18 +116,21 @@ error_code read_response(FastConnection& connection, nest::Response& response, b
   parser.header_limit(64 * 1024);
   parser.eager(true);
   if (head) parser.skip(true);
+  bool parsed_any = false;  // the parser took bytes (it takes none until a whole status line)
   while (true) {
     if (in.size() > 0) {
       // An HTTP/2-only server answers with frames, never "HTTP/": describe_failure() names it.
-      if (!parser.got_some() && looks_like_http2(in.data())) return http::error::bad_version;
+      // Checked until the parser takes bytes, as the frame's 9 bytes may come in two reads.
+      if (!parsed_any && looks_like_http2(in.data())) return http::error::bad_version;
       error_code ec;
       std::size_t used = parser.put(in.data(), ec);
       in.consume(used);
+      parsed_any = parsed_any || used > 0;
       if (parser.is_done()) break;
       if (ec && ec != http::error::need_more) return ec;
       if (used > 0 && in.size() > 0) continue;
     }
-    error_code ec = connection.read_some();
+    error_code ec = read_some();
     if (!ec) {
       received = true;
       continue;
@@ -137,15 +146,48 @@ error_code read_response(FastConnection& connection, nest::Response& response, b
   return {};
 }
 
+}  // namespace
+
+error_code read_response(FastConnection& connection, nest::Response& response, bool head,
+                         std::uint64_t max_body, bool& received, bool& keep_alive) {
+  return parse_from(
+      connection.in(), [&] { return connection.read_some(); }, response, head, max_body, received,
+      keep_alive);
+}
+
+error_code parse_response(std::span<const std::string_view> reads, nest::Response& response,
+                          bool head, std::uint64_t max_body, bool& keep_alive) {
+  beast::flat_buffer in;
+  std::size_t next = 0;
+  auto read_some = [&]() -> error_code {
+    while (next < reads.size() && reads[next].empty()) ++next;  // a socket read is never empty
+    if (next == reads.size()) return asio::error::eof;          // the server closed
+    std::string_view bytes = reads[next++];
+    in.commit(asio::buffer_copy(in.prepare(bytes.size()), asio::buffer(bytes)));
+    return {};
+  };
+  bool received = false;
+  return parse_from(in, read_some, response, head, max_body, received, keep_alive);
+}
+
+error_code parse_response(std::string_view bytes, nest::Response& response, bool head,
+                          std::uint64_t max_body, bool& keep_alive) {
+  return parse_response(std::span(&bytes, 1), response, head, max_body, keep_alive);
+}
+
 std::string describe_failure(error_code ec, bool received, const FastConnection& connection) {
   if (ec == http::error::bad_version && looks_like_http2(connection.in().data())) {
     return "Weird server reply (HTTP/2 frames: the server speaks HTTP/2 only, without TLS); "
            "the fast transport speaks HTTP/1.1";
   }
   if (ec == asio::error::eof) {
-    return received ? "Transferred a partial file"
-                    : "Server returned nothing (no headers, no data)";
+    return received ? kPartialFile : "Server returned nothing (no headers, no data)";
   }
+  if (ec == http::error::bad_version || ec == http::error::bad_status ||
+      ec == http::error::bad_reason) {
+    return kNotHttp1;
+  }
+  if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension) return kBadChunks;
   if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
     return "Weird server reply (" + ec.message() + ")";
   }

@@ -6,6 +6,8 @@
 #include <nest/http.h>
 
 #include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,6 +30,16 @@ void build_request(std::string& out, std::string_view method, const Url& url, st
 boost::system::error_code read_response(FastConnection& connection, nest::Response& response,
                                         bool head, std::uint64_t max_body, bool& received,
                                         bool& keep_alive);
+
+// Parses one response with read_response's code, from bytes in memory instead of a socket:
+// `reads` are what successive reads would deliver, then the server closes (asio::error::eof).
+// The same reads give read_response's result and error; `keep_alive` is false when bytes
+// follow the response. For tests and fuzzing.
+boost::system::error_code parse_response(std::span<const std::string_view> reads,
+                                         nest::Response& response, bool head,
+                                         std::uint64_t max_body, bool& keep_alive);
+boost::system::error_code parse_response(std::string_view bytes, nest::Response& response,
+                                         bool head, std::uint64_t max_body, bool& keep_alive);
 
 // Why an exchange failed, as curl says it; `received` as read_response set it.
 std::string describe_failure(boost::system::error_code ec, bool received,

@@ -53,6 +53,13 @@ struct TransportSettings {
   std::uint64_t max_body = 10u << 20;
 };
 
+// Failure texts both transports give for the same fault, in curl's words where it has them
+// (docs/transports.md lists them; Engine.BothTransportsNameTheSameFaultAlike checks them).
+inline constexpr const char* kNotHttp1 = "Weird server reply (not an HTTP/1.x response)";
+inline constexpr const char* kBadChunks =
+    "Failure when receiving data from the peer (bad chunked encoding)";
+inline constexpr const char* kPartialFile = "Transferred a partial file";
+
 // The failure of a response body over --max-body, in the same words on every transport.
 inline std::string body_over_limit(std::uint64_t limit) {
   return "response body over --max-body (" + describe_byte_size(limit) + ")";

@@ -1,8 +1,10 @@
 #include "http/url.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
+#include <cctype>
 #include <charconv>
 
 namespace nest::host {
@@ -23,8 +25,17 @@ std::optional<Url> from_view(urls::url_view u) {
     return std::nullopt;
   }
   if (!u.has_authority()) return std::nullopt;
-  url.origin.host = u.host_address();  // an IPv6 address without its brackets
+  url.origin.host = u.host_address();  // an IPv6 address without its brackets; a name decoded
   if (url.origin.host.empty()) return std::nullopt;
+  // A name decodes to what a name may hold unescaped (RFC 3986 reg-name: unreserved and
+  // sub-delims): "%0D%0A" or "%00" would end the Host header early, "%2F" make another URL.
+  if (u.host_type() == urls::host_type::name &&
+      !std::all_of(url.origin.host.begin(), url.origin.host.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+      })) {
+    return std::nullopt;
+  }
   if (u.has_port() && !u.port().empty()) {
     std::string_view port = u.port();
     unsigned value = 0;
@@ -35,6 +46,9 @@ std::optional<Url> from_view(urls::url_view u) {
     url.origin.port = static_cast<std::uint16_t>(value);
   }
   url.target = u.encoded_path();
+  // After an authority the path is empty or starts with '/' (RFC 3986 3.3); Boost 1.81 takes
+  // "http://h:8o80/" as port 8 and path "o80/".
+  if (!url.target.empty() && url.target.front() != '/') return std::nullopt;
   if (url.target.empty()) url.target = "/";
   if (u.has_query()) url.target.append("?").append(u.encoded_query());
   return url;

@@ -25,8 +25,9 @@ struct Url {
 };
 
 // Parses "http://host[:port][/path][?query][#fragment]" (also https and [v6]:port) with
-// Boost.URL, as RFC 3986 has it; the fragment is dropped, user info ignored. None when the text
-// is not such a URL.
+// Boost.URL, as RFC 3986 has it; the fragment is dropped, user info ignored, a host name
+// percent-decoded. None when the text is not such a URL, or its host name decodes to bytes a
+// name cannot hold (controls, spaces, '/', '%', '@'...).
 std::optional<Url> parse_url(std::string_view text);
 
 // Where `reference` (a redirect's Location: "/x", "x", "../x", "?q", "//host/x", or a whole

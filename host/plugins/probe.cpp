@@ -1,6 +1,7 @@
 #include "plugins/probe.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,7 @@ std::string probe_in_child(const std::filesystem::path& file, const PluginSymbol
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return {};  // cannot probe: the in-process checks still run
   std::fflush(nullptr);                // the child must not flush our buffered output again
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(pipe_fds[0]);
@@ -69,6 +71,10 @@ std::string probe_in_child(const std::filesystem::path& file, const PluginSymbol
     return {};
   }
   if (pid == 0) {
+    // A plugin that hangs while loading must not outlive a nest-host that was stopped meanwhile
+    // (SIGTERM, Ctrl-C): the child dies with its parent, also if the parent died before this.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
     close(pipe_fds[0]);
     child(file, symbols, pipe_fds[1]);
   }

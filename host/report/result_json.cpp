@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -27,7 +29,12 @@ double twelve_digits(double v) {
   if (v == 0 || !std::isfinite(v)) return v;
   int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
   int shift = 11 - exponent;
-  if (shift < -22 || shift > 22) return v;
+  if (shift < -22 || shift > 22) {
+    // Past the exact powers of ten (2E60, 1E-30): the C library rounds as exactly.
+    char text[32];
+    std::snprintf(text, sizeof text, "%.11e", v);
+    return std::strtod(text, nullptr);
+  }
   double scale = std::pow(10.0, std::abs(shift));  // exact up to 1e22
   return shift >= 0 ? std::round(v * scale) / scale : std::round(v / scale) * scale;
 }
@@ -176,6 +183,14 @@ class Reader {
       out.push_back(real(a[i], path + "[" + std::to_string(i) + "]"));
     }
     return out;
+  }
+
+  // The load plan's figures of the timeline: `size` values, or none (a version 1 file has
+  // none, and a result read from one writes them empty).
+  std::vector<double> plan_reals(const json::object& o, const char* key, const std::string& where,
+                                 std::size_t size) const {
+    const json::array& a = array(field(o, key, where), join(where, key));
+    return a.empty() ? std::vector<double>() : reals(o, key, where, size);
   }
 
   Histogram histogram(const json::object& o, const std::string& where) const {
@@ -490,10 +505,10 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
         in.series(o, where, n);
   }
   if (version >= 2) {  // the load plan's figures (version 1 had none)
-    r.timeline.target = in.reals(tl, "target", "timeline", n);
-    r.timeline.started_per_s = in.reals(tl, "started_per_s", "timeline", n);
-    r.timeline.dropped_per_s = in.reals(tl, "dropped_per_s", "timeline", n);
-    r.timeline.start_lag_p99_ms = in.reals(tl, "start_lag_p99_ms", "timeline", n);
+    r.timeline.target = in.plan_reals(tl, "target", "timeline", n);
+    r.timeline.started_per_s = in.plan_reals(tl, "started_per_s", "timeline", n);
+    r.timeline.dropped_per_s = in.plan_reals(tl, "dropped_per_s", "timeline", n);
+    r.timeline.start_lag_p99_ms = in.plan_reals(tl, "start_lag_p99_ms", "timeline", n);
     const json::array& marks = in.array(in.field(tl, "marks", "timeline"), "timeline.marks");
     for (std::size_t i = 0; i < marks.size(); ++i) {
       std::string where = "timeline.marks[" + std::to_string(i) + "]";

@@ -6,6 +6,7 @@
 //   - every chart's canvas holds pixels of each of its series' colours (drawn lines or bars,
 //     not just axes),
 //   - a chart with a list of request rows still draws after picking the first (busiest) row,
+//   - no time axis shows the same label twice,
 //   - the page shows each text given with --expect.
 // Usage: node check_report.mjs REPORT.html SCREENSHOT.png [--expect TEXT]... [--charts N]
 // Exit 0 when all holds; else 1, printing every problem.
@@ -72,6 +73,13 @@ try {
     if (c.missing) { problems.push(`chart ${c.id}: no canvas`); continue; }
     for (const f of c.found) {
       if (f.pixels < 20) problems.push(`chart ${c.id}: series ${f.hex} drew ${f.pixels} pixels`);
+    }
+  }
+  const axes = await page.evaluate(() => Array.from(document.querySelectorAll("[data-x-labels]"))
+    .map((box) => ({ id: box.id, labels: box.dataset.xLabels.split("|") })));
+  for (const a of axes) {
+    if (new Set(a.labels).size !== a.labels.length) {
+      problems.push(`chart ${a.id}: the time axis repeats a label: ${a.labels.join(", ")}`);
     }
   }
   const text = await page.evaluate(() => document.body.innerText);

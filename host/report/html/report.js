@@ -13,6 +13,9 @@
   };
   var PERCENTILES = ["p50", "p66", "p75", "p80", "p90", "p95", "p98", "p99", "p99.9", "p99.99", "p100"];
   window.nestCharts = [];
+  // Steps between time-axis ticks, in seconds.
+  var TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800,
+                    86400];
 
   // ---- small DOM helpers ----
   function el(tag, attrs, children) {
@@ -75,7 +78,12 @@
       width: width(box), height: 260,
       scales: { x: { time: false } },
       axes: [
-        { label: "seconds since start", values: function (u, v) { return v.map(function (s) { return clock(s); }); } },
+        // Ticks on whole seconds only: a short run's half-second ticks would all read "0:01".
+        { label: "seconds since start", incrs: TIME_STEPS, values: function (u, v) {
+          var labels = v.map(function (s) { return clock(s); });
+          box.dataset.xLabels = labels.join("|");  // what the axis shows, for the tests
+          return labels;
+        } },
         { label: yLabel, size: 60 }
       ],
       series: [{ label: "time", value: function (u, v) { return v === null ? "-" : clock(v); } }].concat(
