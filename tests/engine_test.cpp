@@ -332,6 +332,20 @@ std::string failure_against(host::TransportSettings::Kind kind, HostileServer& s
   return errors;
 }
 
+TEST(Engine, TheDemoTargetsServiceSlotsCapItsThroughput) {
+  // 2 slots of 20 ms: at most 100 requests/s, however many users press. 20 users that never
+  // wait queue up: every response takes the service time at least, and no more requests are
+  // answered than the slots can serve.
+  DemoTarget target(false, {"--slots", "2", "--service-ms", "20"});
+  auto settings = quick_settings(target.url(), 20, 100, 2s);
+  EngineRun run = run_folder(NEST_TEST_PLUGINS "/counting", settings);
+  EXPECT_GT(run.summary.total.requests, 20u);
+  EXPECT_GE(run.summary.total.min_ms, 20.0) << "every request waited for its service";
+  double capacity = 100.0 * run.outcome.elapsed.count() + 2;  // +2: the slots' last requests
+  EXPECT_LE(static_cast<double>(run.summary.total.requests), capacity);
+  EXPECT_EQ(run.summary.total.requests + run.totals.cut_total(), target.count(""));
+}
+
 TEST(Engine, BothTransportsNameTheSameFaultAlike) {
   struct Case {
     std::string sends;

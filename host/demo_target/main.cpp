@@ -15,10 +15,13 @@
 //                      by method and path (query left out), except /stats itself
 //
 // Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY]
-//                         [--idle-timeout MS]
+//                         [--idle-timeout MS] [--slots N --service-ms MS]
 // Port 0 picks a free port. With --tls it speaks HTTPS (PEM certificate chain and key). With
 // --idle-timeout, a connection whose next request has not arrived within MS is closed, as
-// nginx's keepalive_timeout does; clients find out when they next use it.
+// nginx's keepalive_timeout does; clients find out when they next use it. With --slots and
+// --service-ms, every request but /stats first waits for one of N service slots and holds it
+// for MS: a bottleneck with a known capacity of N / MS requests per millisecond (service_slots.h),
+// for capacity searches to find.
 // Prints "listening on ADDRESS:PORT" once ready.
 #include <zlib.h>
 
@@ -31,10 +34,13 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "service_slots.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -113,7 +119,8 @@ int to_int(std::string_view text, int fallback) {
   return (ec == std::errc() && ptr == text.data() + text.size()) ? value : fallback;
 }
 
-asio::awaitable<Response> answer(const Request& req, Counts& counts) {
+asio::awaitable<Response> answer(const Request& req, Counts& counts,
+                                 nest::demo::ServiceSlots* slots) {
   std::string_view target(req.target().data(), req.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   std::string_view query = path.size() < target.size() ? target.substr(path.size() + 1) : "";
@@ -127,6 +134,7 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
     co_return res;
   }
   counts.add(method + " " + std::string(path));
+  if (slots) co_await slots->serve();
 
   if (path == "/" && route == "GET") {
     res.set(http::field::content_type, "text/plain");
@@ -205,7 +213,8 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts) {
 // Serves one connection: a beast::tcp_stream, or an asio::ssl::stream over one (handshake
 // first). Runs on the connection's strand, as the stream's idle timer does.
 template <typename Stream>
-asio::awaitable<void> serve(Stream socket, Counts& counts, std::chrono::milliseconds idle) {
+asio::awaitable<void> serve(Stream socket, Counts& counts, nest::demo::ServiceSlots* slots,
+                            std::chrono::milliseconds idle) {
   beast::flat_buffer buffer;
   beast::tcp_stream& lowest = beast::get_lowest_layer(socket);
   lowest.socket().set_option(tcp::no_delay(true));
@@ -221,7 +230,7 @@ asio::awaitable<void> serve(Stream socket, Counts& counts, std::chrono::millisec
         co_await http::async_read(socket, buffer, req, asio::as_tuple(asio::use_awaitable));
     lowest.expires_never();
     if (read_error) break;
-    Response res = co_await answer(req, counts);
+    Response res = co_await answer(req, counts, slots);
     bool keep_alive = req.keep_alive() && res.keep_alive();
     res.keep_alive(keep_alive);
     if (!res.chunked()) res.prepare_payload();
@@ -235,7 +244,7 @@ asio::awaitable<void> serve(Stream socket, Counts& counts, std::chrono::millisec
 }
 
 asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl::context* tls,
-                             std::chrono::milliseconds idle) {
+                             nest::demo::ServiceSlots* slots, std::chrono::milliseconds idle) {
   for (;;) {
     auto [error, socket] = co_await acceptor.async_accept(
         asio::make_strand(acceptor.get_executor()), asio::as_tuple(asio::use_awaitable));
@@ -249,10 +258,10 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
     if (tls) {
       asio::co_spawn(
           strand,
-          serve(asio::ssl::stream<beast::tcp_stream>(std::move(stream), *tls), counts, idle),
+          serve(asio::ssl::stream<beast::tcp_stream>(std::move(stream), *tls), counts, slots, idle),
           asio::detached);
     } else {
-      asio::co_spawn(strand, serve(std::move(stream), counts, idle), asio::detached);
+      asio::co_spawn(strand, serve(std::move(stream), counts, slots, idle), asio::detached);
     }
   }
 }
@@ -260,7 +269,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
 int usage(const char* message) {
   std::fprintf(stderr,
                "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N] [--tls CERT KEY] [--idle-timeout MS]\n",
+               "[--threads N] [--tls CERT KEY] [--idle-timeout MS] [--slots N --service-ms MS]\n",
                message);
   return 2;
 }
@@ -268,7 +277,7 @@ int usage(const char* message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 8089, threads = 1, idle_ms = 0;
+  int port = 8089, threads = 1, idle_ms = 0, slots = 0, service_ms = 0;
   std::string bind = "127.0.0.1", cert, key;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -281,6 +290,10 @@ int main(int argc, char** argv) {
       threads = to_int(value(), 0);
     else if (arg == "--idle-timeout")
       idle_ms = to_int(value(), -1);
+    else if (arg == "--slots")
+      slots = to_int(value(), -1);
+    else if (arg == "--service-ms")
+      service_ms = to_int(value(), -1);
     else if (arg == "--tls")
       cert = std::string(value()), key = std::string(value());
     else if (arg == "--help" || arg == "-h")
@@ -291,6 +304,14 @@ int main(int argc, char** argv) {
   if (port < 0 || port > 65535) return usage("--port takes 0 to 65535");
   if (threads < 1) return usage("--threads takes a number from 1");
   if (idle_ms < 0) return usage("--idle-timeout takes milliseconds from 0 (0: never)");
+  if (slots < 0 || service_ms < 0 || (slots > 0) != (service_ms > 0)) {
+    return usage("--slots and --service-ms go together, each a number from 1");
+  }
+  std::unique_ptr<nest::demo::ServiceSlots> service;
+  if (slots > 0) {
+    service = std::make_unique<nest::demo::ServiceSlots>(static_cast<unsigned>(slots),
+                                                         std::chrono::milliseconds(service_ms));
+  }
 
   asio::ssl::context tls(asio::ssl::context::tls_server);
   if (!cert.empty()) {
@@ -338,11 +359,15 @@ int main(int argc, char** argv) {
     acceptor.close();
     io.stop();
   });
-  asio::co_spawn(
-      io,
-      listen(acceptor, counts, cert.empty() ? nullptr : &tls, std::chrono::milliseconds(idle_ms)),
-      asio::detached);
+  asio::co_spawn(io,
+                 listen(acceptor, counts, cert.empty() ? nullptr : &tls, service.get(),
+                        std::chrono::milliseconds(idle_ms)),
+                 asio::detached);
   std::printf("listening on %s:%u\n", bind.c_str(), acceptor.local_endpoint().port());
+  if (service) {
+    std::printf("%d service slot(s) of %d ms: a capacity of %.0f requests/s\n", slots, service_ms,
+                service->capacity());
+  }
   std::fflush(stdout);
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
