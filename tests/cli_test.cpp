@@ -12,6 +12,7 @@
 
 #include "demo_target.h"
 #include "process.h"
+#include "util/sanitizers.h"
 
 namespace nest::test {
 namespace {
@@ -265,9 +266,7 @@ TEST(Cli, ASymlinkAtAnOutputPathIsWrittenThroughNotReplaced) {
 // what was measured (all of the other user's requests, and the crashed one's up to its last
 // second), and the exit code is 4.
 void survives_a_crash_in(const std::string& folder, const std::string& named) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "under a sanitizer, its own crash report is kept instead";
-#endif
+  if (host::kUnderSanitizer) GTEST_SKIP() << "under a sanitizer, its own crash report is kept";
   DemoTarget target;
   std::string dir = temp_dir();
   auto r = nest_run({"--taskset-dir", NEST_TEST_PLUGINS "/" + folder, "-H", target.url(), "-u", "2",

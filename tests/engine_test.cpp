@@ -7,6 +7,7 @@
 #include "engine_run.h"
 #include "hostile_server.h"
 #include "http2_only_server.h"
+#include "util/sanitizers.h"
 
 namespace nest::test {
 namespace {
@@ -293,7 +294,11 @@ void expect_bodies_capped(host::TransportSettings::Kind kind, HostileServer& ser
   settings.transport.max_body = 1 << 20;
   long before = peak_rss_mib();
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/greedy", settings);
-  EXPECT_LT(peak_rss_mib() - before, 256) << "memory grew without bound";
+  // Under ASan freed memory waits in its quarantine (256 MiB) before reuse: resident memory
+  // says nothing there, so the bound is checked by the plain build's pass.
+  if (!host::kUnderSanitizer) {
+    EXPECT_LT(peak_rss_mib() - before, 256) << "memory grew without bound";
+  }
   EXPECT_GT(run.summary.total.requests, 2u);
   EXPECT_EQ(run.summary.total.failures, run.summary.total.requests);
   ASSERT_EQ(run.summary.failures.size(), 1u);

@@ -8,23 +8,15 @@
 #include <cstring>
 #include <memory>
 
+#include "util/sanitizers.h"
+
 namespace nest::host {
 
 thread_local const RunningCode* t_running = nullptr;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kGuard = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kGuard = false;
-#else
-constexpr bool kGuard = true;
-#endif
-#else
-constexpr bool kGuard = true;
-#endif
+constexpr bool kGuard = !kUnderSanitizer;  // the sanitizer's own crash report is worth more
 
 constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 constexpr unsigned kWriteResultsWithin = 30;  // s, after which the process dies as it would have

@@ -10,6 +10,7 @@
 
 #include "engine/crash_guard.h"
 #include "http/transport_factory.h"
+#include "util/sanitizers.h"
 
 namespace nest::host {
 namespace asio = boost::asio;
@@ -27,17 +28,7 @@ constexpr auto kLingering = std::chrono::seconds(30);
 
 // Under a sanitizer malloc is the sanitizer's, and glibc's malloc_trim must not touch glibc's
 // arenas behind its back (it corrupts them: glibc then aborts at thread exit).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kTrimMalloc = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kTrimMalloc = false;
-#else
-constexpr bool kTrimMalloc = true;
-#endif
-#else
-constexpr bool kTrimMalloc = true;
-#endif
+constexpr bool kTrimMalloc = !kUnderSanitizer;
 
 }  // namespace
 
