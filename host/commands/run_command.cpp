@@ -263,11 +263,11 @@ int RunCommand::run_and_report() {
   print_thresholds(stdout, result.thresholds);
   if (any_broken(result.thresholds)) code = kExitThresholds;
   code = write_outputs(result, code);
-  if (!outcome.crashed.empty()) {
+  if (outcome.crash) {
     std::fprintf(stderr,
                  "nest-host: the run was ended by a crash in plugin code (%s); what was measured "
                  "up to it is written\n",
-                 outcome.crashed.c_str());
+                 outcome.crash->what.c_str());
     code = kExitCrash;
   }
   std::fflush(nullptr);
@@ -295,7 +295,7 @@ RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
   info.started_at = started_at_;
   info.interrupted = outcome.interrupted;
   info.aborted_by = !report.aborted_by().empty() ? report.aborted_by() : outcome.ended_by;
-  if (!outcome.crashed.empty()) info.aborted_by = "a crash: " + outcome.crashed;
+  if (outcome.crash) info.aborted_by = "a crash: " + outcome.crash->what;
   for (const auto& t : weights_.tasksets) {
     result.tasksets.push_back({t.type.name, t.type.weight, t.source, t.type.plugin,
                                transport_name(transport_of(t.type, options_.run))});

@@ -398,8 +398,7 @@ void Run::finish() {
 // A worker thread crashed in plugin code and is parked for good (engine/crash_guard.h): halt,
 // with the crash in the exceptions of the taskset and task it hit, and in the outcome.
 void Run::crashed(const CrashReport& report) {
-  outcome_.crashed = report.what;
-  crash_ = report;
+  outcome_.crash = report;
   halt();
 }
 
@@ -410,7 +409,7 @@ void Run::crashed(const CrashReport& report) {
 void Run::halt() {
   if (finishing_) return;  // every user has finished already: the end is moments away
   finishing_ = true;
-  observer_.on_notice(outcome_.crashed.empty() ? "halting now" : "halting now: a crash");
+  observer_.on_notice(outcome_.crash ? "halting now: a crash" : "halting now");
   outcome_.halted = true;
   // A worker whose task never yields (an endless loop) does not stop: it is left as it is, and
   // only the last second of its results is lost.
@@ -420,7 +419,7 @@ void Run::halt() {
     back.push_back(w->halt_and_join(std::chrono::seconds(1)));
     if (!back.back()) ++stuck;
   }
-  if (!outcome_.crashed.empty()) {
+  if (outcome_.crash) {
     observer_.on_notice("the crashed worker thread's last second of results is lost");
   } else if (stuck > 0) {
     observer_.on_notice(std::to_string(stuck) +
@@ -437,8 +436,9 @@ void Run::halt() {
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     if (back[i]) last.merge(workers_[i]->take_interval_after_halt());
   }
-  if (!crash_.taskset.empty()) {
-    ++last.exceptions[{crash_.taskset, crash_.task, "crashed: " + crash_.signal}];
+  if (outcome_.crash && !outcome_.crash->taskset.empty()) {
+    const CrashReport& crash = *outcome_.crash;
+    ++last.exceptions[{crash.taskset, crash.task, "crashed: " + crash.signal}];
   }
   report_final(std::move(last));
   for (auto& w : workers_) w.release();  // deliberately leaked: see above

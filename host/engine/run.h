@@ -67,9 +67,9 @@ struct RunOutcome {
   bool halted = false;       // second signal: users were not torn down; exit the process soon
   std::chrono::duration<double> elapsed{0};
   std::string ended_by;  // why it ended early: a load shape that threw, say; else empty
-  // A crash in plugin code ended it ("SIGSEGV ... in taskset 'X', task 'y'"); else empty.
-  // Like a halt, the process must exit soon after reporting.
-  std::string crashed;
+  // A crash in plugin code ended it (engine/crash_guard.h). Like a halt, the process must exit
+  // soon after reporting.
+  std::optional<CrashReport> crash;
 };
 
 class Run {
@@ -170,7 +170,6 @@ class Run {
   bool finishing_ = false;
   bool finished_ = false;
   RunOutcome outcome_;
-  CrashReport crash_;  // the crash that ended the run, if one did
 };
 
 // Blocks until the test is over: Run(...).go().

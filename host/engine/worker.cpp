@@ -203,21 +203,15 @@ void Worker::stop_gracefully() {
   });
 }
 
-void Worker::stop_now() {
-  asio::post(io_, [this] {
-    stopping_ = true;
-    for (auto& user : users_) {
-      if (!user->finished()) user->stop_now();
-    }
-    check_idle();
-  });
-}
+void Worker::stop_now() { stop_users(&User::stop_now); }
 
-void Worker::cut() {
-  asio::post(io_, [this] {
+void Worker::cut() { stop_users(&User::cut); }
+
+void Worker::stop_users(void (User::*step)()) {
+  asio::post(io_, [this, step] {
     stopping_ = true;
     for (auto& user : users_) {
-      if (!user->finished()) user->cut();
+      if (!user->finished()) ((*user).*step)();
     }
     check_idle();
   });

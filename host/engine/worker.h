@@ -84,6 +84,8 @@ class Worker {
  private:
   void watch_lag(std::chrono::steady_clock::time_point expected);
   void check_idle();
+  // The run stops: `step` (a stop now, or the cut) for every user still running, on this thread.
+  void stop_users(void (User::*step)());
   SampleSet take_locally();
   void spawn(User::Kind kind, EngineClock::time_point due);
   void release(User* user);  // its coroutine has returned: frees it
