@@ -2,6 +2,7 @@
 // no console error, nothing fetched, and the page says what the run measured.
 #include <gtest/gtest.h>
 
+#include "browser_check.h"
 #include "demo_target.h"
 #include "process.h"
 #include "report/result_json.h"
@@ -9,23 +10,6 @@
 
 namespace nest::test {
 namespace {
-
-// Runs the browser check on `html`; the screenshot lands beside it.
-ProcessResult check_in_chromium(const std::string& html, int charts,
-                                const std::vector<std::string>& texts) {
-  std::vector<std::string> args = {"/usr/bin/env",
-                                   "node",
-                                   NEST_SOURCE_DIR "/tests/html/check_report.mjs",
-                                   html,
-                                   html + ".png",
-                                   "--charts",
-                                   std::to_string(charts)};
-  for (const auto& t : texts) {
-    args.push_back("--expect");
-    args.push_back(t);
-  }
-  return run_process(args, 90);
-}
 
 TEST(HtmlReport, RunReportDrawsEveryChartOffline) {
   DemoTarget target;

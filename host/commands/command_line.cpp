@@ -13,8 +13,8 @@ int subcommand_error(const char* name, const std::string& message) {
 
 int parse_subcommand(int argc, const char* const* argv, const po::options_description& options,
                      const po::options_description& hidden,
-                     const po::positional_options_description& positional,
-                     const std::string& usage, po::variables_map& vm) {
+                     const po::positional_options_description& positional, const std::string& usage,
+                     po::variables_map& vm) {
   po::options_description shown(options);
   shown.add_options()("help,h", "show this help and exit");
   po::options_description all;
@@ -29,7 +29,8 @@ int parse_subcommand(int argc, const char* const* argv, const po::options_descri
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    return subcommand_error(argv[0], std::string(e.what()) + " (see nest-host " + argv[0] + " --help)");
+    return subcommand_error(argv[0],
+                            std::string(e.what()) + " (see nest-host " + argv[0] + " --help)");
   }
   return -1;
 }

@@ -7,8 +7,9 @@
 namespace nest::host {
 
 // Parses `argv` (argv[0] is the subcommand's name) into `vm`; `hidden` holds the positional
-// arguments, which --help leaves to `usage`. Adds --help, which prints `usage` and `options`. Returns the exit code to stop with (0 after --help, 2 after an error, which
-// is printed), or -1 to go on.
+// arguments, which --help leaves to `usage`. Adds --help, which prints `usage` and `options`.
+// Returns the exit code to stop with (0 after --help, 2 after an error, which is printed), or -1 to
+// go on.
 int parse_subcommand(int argc, const char* const* argv,
                      const boost::program_options::options_description& options,
                      const boost::program_options::options_description& hidden,

@@ -9,8 +9,6 @@
 #include "util/text.h"
 
 namespace nest::host {
-namespace {
-
 std::optional<double> parse_number(std::string_view text) {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -19,8 +17,6 @@ std::optional<double> parse_number(std::string_view text) {
   }
   return value;
 }
-
-}  // namespace
 
 std::optional<double> parse_rate(std::string_view text) {
   std::string t = trim(text);

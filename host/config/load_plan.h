@@ -11,6 +11,9 @@
 
 namespace nest::host {
 
+// A finite number, the whole text ("12", "0.5", "1e3"); none otherwise.
+std::optional<double> parse_number(std::string_view text);
+
 // Arrivals per second from "200/s", "90/m" or "200" (per second). None when it is not a rate
 // of at least 0.
 std::optional<double> parse_rate(std::string_view text);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "config/capacity_options.h"
 #include "config/load_plan.h"
 #include "engine/schedule.h"
 #include "http/url.h"
@@ -48,7 +49,10 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
 // What nest-host reads of an INI file; anything else there is a mistake to name, never a line
 // silently ignored: a key before any section, a section of another name, a key given twice.
 void check_sections(const IniFile& ini) {
-  static const std::vector<std::string> kSections = {"nest", "weights", "thresholds", "stages"};
+  // [slo], [capacity] and [cost] are nest-host capacity's (config/capacity_options.h); a run
+  // leaves them be, so one file serves both.
+  static const std::vector<std::string> kSections = {"nest", "weights",  "thresholds", "stages",
+                                                     "slo",  "capacity", "cost"};
   std::map<std::pair<std::string, std::string>, int> seen;  // (section, key) -> line
   for (const auto& e : ini.entries) {
     if (e.section.empty()) {
@@ -60,7 +64,8 @@ void check_sections(const IniFile& ini) {
       std::string hint = nearest(e.section, kSections);
       throw UsageError(ini.where(e) + ": unknown section [" + e.section + "]" +
                        (hint.empty() ? "" : " (did you mean [" + hint + "]?)") +
-                       "; nest-host reads [nest], [weights], [thresholds] and [stages]");
+                       "; nest-host reads [nest], [weights], [thresholds], [stages], and for "
+                       "capacity [slo], [capacity] and [cost]");
     }
     auto [it, added] = seen.try_emplace({e.section, e.key}, e.line);
     if (!added) {
@@ -184,6 +189,8 @@ std::string given(const po::variables_map& vm, std::initializer_list<const char*
   return out;
 }
 
+void read_open_model_options(const po::variables_map& vm, Options& o);
+
 // The load plan: closed (-u/-r, --stages, --shape) or open (--arrival-rate, --rate-stages),
 // and the flags that cannot go together, named.
 void read_load_plan(const po::variables_map& vm, const std::optional<IniFile>& ini, Options& o) {
@@ -191,7 +198,7 @@ void read_load_plan(const po::variables_map& vm, const std::optional<IniFile>& i
     return vm.count(name) ? vm[name].as<std::string>() : std::string();
   };
   std::string stages = text("stages"), rate_stages = text("rate-stages");
-  std::string arrival_rate = text("arrival-rate"), arrivals = text("arrivals");
+  std::string arrival_rate = text("arrival-rate");
   o.shape = text("shape");
   bool ini_rates = false;
   std::vector<Stage> ini_stages = read_ini_stages(ini, ini_rates);
@@ -233,6 +240,12 @@ void read_load_plan(const po::variables_map& vm, const std::optional<IniFile>& i
     if (ini_rates) o.run.model = LoadModel::kOpen;
   }
   if (!o.run.stages.empty()) o.run.run_time = stages_length(o.run.stages);
+  read_open_model_options(vm, o);
+}
+
+// --max-users and --arrivals, which only the open model takes.
+void read_open_model_options(const po::variables_map& vm, Options& o) {
+  std::string arrivals = vm.count("arrivals") ? vm["arrivals"].as<std::string>() : "";
   bool open = o.run.model == LoadModel::kOpen;
   if (!open && (vm.count("max-users") || !arrivals.empty())) {
     throw UsageError(std::string(vm.count("max-users") ? "--max-users" : "--arrivals") +
@@ -252,7 +265,7 @@ void read_load_plan(const po::variables_map& vm, const std::optional<IniFile>& i
 
 }  // namespace
 
-Options parse_options(int argc, const char* const* argv) {
+Options parse_options(int argc, const char* const* argv, bool capacity) {
   Options o;
   std::vector<std::string> thresholds;
   std::string transport = "curl";
@@ -261,10 +274,15 @@ Options parse_options(int argc, const char* const* argv) {
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   po::options_description desc(
-      "Usage: nest-host [options]\n"
-      "       nest-host report RESULT.json [--html FILE]\n"
-      "       nest-host compare BASE.json NEW.json [--html FILE] [--fail-on RULE]...\n"
-      "Runs the tasksets found in --taskset-dir against --host.\n\nOptions");
+      capacity ? "Usage: nest-host capacity --host URL --slo 'p99<300ms' [options]\n"
+                 "       nest-host capacity fit RESULT.json... [--html FILE] [--customers N]\n"
+                 "Searches for the highest load the system under test takes within its service "
+                 "level (docs/capacity.md).\n\nOptions"
+               : "Usage: nest-host [options]\n"
+                 "       nest-host capacity --host URL --slo 'p99<300ms' [options]\n"
+                 "       nest-host report RESULT.json [--html FILE]\n"
+                 "       nest-host compare BASE.json NEW.json [--html FILE] [--fail-on RULE]...\n"
+                 "Runs the tasksets found in --taskset-dir against --host.\n\nOptions");
   // clang-format off
   desc.add_options()
     ("help,h", "show this help and exit")
@@ -302,11 +320,18 @@ Options parse_options(int argc, const char* const* argv) {
     ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit")
     ("configure", po::bool_switch(&o.configure), "ask for each taskset's weight, save them to --config, then offer to run");
   // clang-format on
+  if (capacity) add_capacity_options(desc);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());
+  }
+  if (std::string plan = capacity ? plan_flags_given(vm) : ""; !plan.empty()) {
+    throw UsageError(
+        "nest-host capacity sets the load itself, plateau by plateau, and judges it "
+        "by --slo: drop " +
+        plan + " (--steps users --start N steps users; --ceiling caps the levels)");
   }
   o.config = read_config(vm);
   if (o.config) store_ini_options(*o.config, desc, vm);
@@ -356,10 +381,16 @@ Options parse_options(int argc, const char* const* argv) {
   if (o.exit_code_on_error < 0 || o.exit_code_on_error > 255) {
     throw UsageError("--exit-code-on-error must be from 0 to 255 (an exit code is one byte)");
   }
-  read_load_plan(vm, o.config, o);
+  if (capacity) {
+    o.capacity = read_capacity_options(vm, o.config);
+    o.run.model = o.capacity->model;
+    read_open_model_options(vm, o);
+  } else {
+    read_load_plan(vm, o.config, o);
+  }
   // No more threads than users can ever be running (a closed model's most).
   std::uint64_t most = most_users(o.run);
-  if (o.run.model == LoadModel::kClosed && o.shape.empty() && o.run.threads > most) {
+  if (!capacity && o.run.model == LoadModel::kClosed && o.shape.empty() && o.run.threads > most) {
     o.run.threads = static_cast<unsigned>(most);
   }
   if (o.run.seed == 0) {
@@ -388,8 +419,8 @@ Options parse_options(int argc, const char* const* argv) {
   } else if (transport != "curl") {
     throw UsageError("--transport: '" + transport + "' is not a transport (curl or fast)");
   }
-  o.thresholds = read_thresholds(thresholds, o.config);
-  if (o.abort_on_fail && o.thresholds.empty()) {
+  if (!capacity) o.thresholds = read_thresholds(thresholds, o.config);
+  if (!capacity && o.abort_on_fail && o.thresholds.empty()) {
     throw UsageError("--abort-on-fail needs at least one --threshold");
   }
   o.config_path = config_path;

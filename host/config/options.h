@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "capacity/capacity_plan.h"
 #include "config/ini_file.h"
 #include "engine/run_plan.h"
 #include "report/thresholds.h"
@@ -32,6 +33,8 @@ struct Options {
   bool help = false;
   bool version = false;
   std::string help_text;
+  // nest-host capacity: the search it runs instead of the load plan (-u, stages, rates).
+  std::optional<CapacityPlan> capacity;
 };
 
 // Thrown for bad usage; the message names the flag and what is wrong with it.
@@ -41,6 +44,8 @@ struct UsageError : std::runtime_error {
 
 // Reads the command line, then --config (default ./nest.ini; a missing default file is fine).
 // Throws UsageError naming the flag, or the file and line, of what is wrong.
-Options parse_options(int argc, const char* const* argv);
+// With `capacity`, reads nest-host capacity's options instead of a load plan
+// (config/capacity_options.h).
+Options parse_options(int argc, const char* const* argv, bool capacity = false);
 
 }  // namespace nest::host

@@ -42,6 +42,20 @@ void print_weights_table(std::FILE* out, const WeightResolution& weights, const 
 
 std::string describe_load_plan(const Options& o) {
   const RunSettings& r = o.run;
+  if (o.capacity) {
+    const CapacityPlan& c = *o.capacity;
+    bool open = c.model == LoadModel::kOpen;
+    std::string unit = open ? "/s" : " users";
+    std::string slo;
+    for (const auto& t : c.slo) slo += (slo.empty() ? "" : ", ") + t.text;
+    return std::string("capacity search: ") + (open ? "arrivals" : "users") + " from " +
+           fixed(c.search.start, c.search.start == std::floor(c.search.start) ? 0 : 2) + unit +
+           (std::isfinite(c.search.ceiling) ? " up to " + fixed(c.search.ceiling, 0) + unit : "") +
+           ", plateaus of " + std::to_string(c.warmup.count()) + " s warm-up + " +
+           std::to_string(c.hold.count()) + " s hold (confirmation " +
+           std::to_string(c.confirm_hold.count()) + " s), precision " +
+           fixed(c.search.precision * 100, 1) + "%, service level " + slo;
+  }
   if (!o.shape.empty()) return "load shape " + o.shape;
   std::string stages;
   for (const auto& s : r.stages) {
@@ -63,7 +77,8 @@ std::string describe_load_plan(const Options& o) {
 void print_run_plan(std::FILE* out, const WeightResolution& weights, const Options& o) {
   print_weights_table(out, weights, &o.run);
   const auto& r = o.run;
-  std::string run_time = r.run_time        ? fixed(r.run_time->count() / 1000.0, 1) + " s"
+  std::string run_time = o.capacity        ? "until the search ends"
+                         : r.run_time      ? fixed(r.run_time->count() / 1000.0, 1) + " s"
                          : o.shape.empty() ? "until Ctrl-C"
                                            : "as the shape says";
   std::fprintf(out, "\nHost %s, %s, run time %s, %u threads\n\n", r.transport.base_url.c_str(),

@@ -31,6 +31,7 @@ std::string OverloadWatch::check(std::uint64_t max_lag_us) {
   double usage = wall > 0 ? (cpu - last_cpu_) / (wall * cores_) : 0;
   last_wall_ = now;
   last_cpu_ = cpu;
+  usage_ = usage;
   // Saturated in 3 of the last 5 seconds: one quiet second must not hide an overload.
   recent_ = (recent_ << 1 | ((usage >= 0.9 || max_lag_us >= 100'000) ? 1u : 0u)) & 0x1f;
   if (warned_ || std::popcount(recent_) < 3) return {};

@@ -18,11 +18,15 @@ class OverloadWatch {
   // Called once a second with the worst lag of the workers' loops in that second; returns a
   // warning the first time the generator looks saturated, else an empty string.
   std::string check(std::uint64_t max_lag_us);
+  // The CPU of the second check() measured last: the process's CPU time over the wall time
+  // and the cores its threads may use (0..1; a little over 1 from timing jitter).
+  double cpu() const { return usage_; }
 
  private:
   unsigned cores_;
   std::chrono::steady_clock::time_point last_wall_;
   double last_cpu_;
+  double usage_ = 0;
   unsigned recent_ = 0;  // a bit per second, newest lowest: saturated or not
   bool warned_ = false;
 };

@@ -120,9 +120,11 @@ void Run::wait_signal() {
   });
 }
 
-void Run::set_target(const LoadTarget& target) {
-  asio::post(io_, [this, target] {
-    if (!stopping_) apply(target);
+void Run::set_target(const LoadTarget& target, std::string mark) {
+  asio::post(io_, [this, target, mark = std::move(mark)] {
+    if (stopping_) return;
+    if (!mark.empty()) results_.mark(elapsed().count(), mark);
+    apply(target);
   });
 }
 
@@ -316,9 +318,11 @@ void Run::tick(EngineClock::time_point next) {
     }
     collect([this](SampleSet&& interval) {
       interval.dropped += std::exchange(dropped_, 0);
+      std::optional<double> cpu;
       if (overload_) {
         std::string warning = overload_->check(interval.max_lag_us);
         if (!warning.empty()) observer_.on_notice(warning);
+        cpu = overload_->cpu();
       }
       // Sessions starting late: the generator, not the system, is behind (the saturation
       // warning's open-model twin). Once.
@@ -341,7 +345,7 @@ void Run::tick(EngineClock::time_point next) {
       Seconds at = elapsed();
       results_.add(SampleSet(interval), at.count(), aim());
       if (observer_.on_interval(
-              {interval, results_, at, settings_.model, aim(), spawning(), false})) {
+              {interval, results_, at, settings_.model, aim(), spawning(), false, cpu})) {
         begin_stop();
       }
     });
@@ -458,7 +462,8 @@ void Run::report_final(SampleSet&& last) {
   last.dropped += std::exchange(dropped_, 0);
   outcome_.elapsed = elapsed();
   results_.add(SampleSet(last), outcome_.elapsed.count(), aim());
-  observer_.on_interval({last, results_, outcome_.elapsed, settings_.model, aim(), false, true});
+  observer_.on_interval(
+      {last, results_, outcome_.elapsed, settings_.model, aim(), false, true, std::nullopt});
 }
 
 RunOutcome run_load(const std::vector<TasksetType>& tasksets, const RunSettings& settings,

@@ -48,6 +48,9 @@ struct IntervalReport {
   double target;                          // the aim: users (closed) or arrivals per second (open)
   bool spawning;                          // closed model: users are still being started or removed
   bool final;                             // the last one: the run is over
+  // The generator's CPU in this second: the process's CPU time over the cores its threads may
+  // use (0..1, OverloadWatch). None when driven (tests).
+  std::optional<double> cpu;
 };
 
 class RunObserver {
@@ -88,8 +91,9 @@ class Run {
 
   // --- the control surface: safe from any thread while the run goes ---
   // A new aim, in the run's model (closed: users; open: arrivals); the schedule's next step,
-  // if it has one, replaces it. Ignored once the run stops.
-  void set_target(const LoadTarget& target);
+  // if it has one, replaces it. Ignored once the run stops. `mark`, when not empty, names the
+  // new part of the plan on the timeline ("plateau 3: 200/s"), as a schedule's step does.
+  void set_target(const LoadTarget& target, std::string mark = {});
   // Stops the run as Ctrl-C does.
   void stop();
   // Everything measured so far (totals with histograms, the timeline).

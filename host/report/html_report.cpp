@@ -77,7 +77,9 @@ std::string fill_page(const std::map<std::string, std::string>& values) {
   return out;
 }
 
-std::string page(const std::string& title, const std::string& data) {
+}  // namespace
+
+std::string render_html_page(const std::string& title, const std::string& data) {
   return fill_page({{"NEST_VERSION", NEST_VERSION},
                     {"NEST_TITLE", escape_html(title)},
                     {"UPLOT_CSS", std::string(html_assets::uplot_css())},
@@ -86,6 +88,8 @@ std::string page(const std::string& title, const std::string& data) {
                     {"UPLOT_JS", std::string(html_assets::uplot_js())},
                     {"REPORT_JS", std::string(html_assets::report_js())}});
 }
+
+namespace {
 
 json::value optional_number(const std::optional<double>& v) {
   return v && std::isfinite(*v) ? json::value(*v) : json::value(nullptr);
@@ -97,7 +101,7 @@ json::array pair(const Change& c) { return {optional_number(c.base), optional_nu
 
 std::string render_result_html(const RunResult& result) {
   std::string data = "{\"kind\":\"result\",\"result\":" + result_to_json(result) + "}";
-  return page("Nest report: " + result.info.host + " " + result.info.started_at, data);
+  return render_html_page("Nest report: " + result.info.host + " " + result.info.started_at, data);
 }
 
 std::string render_compare_html(const RunResult& base, const RunResult& now,
@@ -125,7 +129,7 @@ std::string render_compare_html(const RunResult& base, const RunResult& now,
   std::string data = "{\"kind\":\"compare\",\"base\":" + result_to_json(base) +
                      ",\"new\":" + result_to_json(now) + "," +
                      json::serialize(names).substr(1);  // the object's members, after a comma
-  return page("Nest comparison: " + base_name + " -> " + new_name, data);
+  return render_html_page("Nest comparison: " + base_name + " -> " + new_name, data);
 }
 
 }  // namespace nest::host

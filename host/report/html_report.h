@@ -19,4 +19,8 @@ std::string render_compare_html(const RunResult& base, const RunResult& now,
                                 const std::string& base_name, const std::string& new_name,
                                 const Comparison& comparison);
 
+// A report page of any kind report.js draws: `data` is a JSON object whose "kind" names it
+// ("result", "compare", "capacity", "capacity-fit"); `title` is plain text (escaped here).
+std::string render_html_page(const std::string& title, const std::string& data);
+
 }  // namespace nest::host

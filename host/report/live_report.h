@@ -34,6 +34,9 @@ class LiveReport final : public RunObserver {
   // are out by then).
   Summary finish(const LiveResults& results, LoadModel model);
 
+  // Takes the progress line off the terminal before something else is printed.
+  void clear_progress() { progress_.clear(); }
+
   // The threshold that stopped the run (--abort-on-fail), or empty.
   const std::string& aborted_by() const { return aborted_by_; }
 

@@ -1,8 +1,9 @@
 // Nest's HTML report: renders the result embedded in #nest-data (the same document
-// `nest-host --json` writes) with uPlot. Two kinds: one run ("result") and two runs compared
-// ("compare"). When done it sets document.body.dataset.rendered to "yes" (or to the error), and
-// window.nestCharts lists each chart with the colours of its series, so a test can check that
-// every chart really drew.
+// `nest-host --json` writes) with uPlot. Four kinds: one run ("result"), two runs compared
+// ("compare"), a capacity search's plateaus ("capacity") and a scalability fit over several
+// server counts ("capacity-fit"). When done it sets document.body.dataset.rendered to "yes" (or
+// to the error), and window.nestCharts lists each chart with the colours of its series (and of
+// its drawn marks), so a test can check that every chart really drew.
 (function () {
   "use strict";
 
@@ -288,13 +289,17 @@
     }), { left: 0 }));
   }
 
-  function settingsTables(root, result) {
-    var total = result.tasksets.reduce(function (s, t) { return s + t.weight; }, 0);
+  function tasksetTable(root, tasksets) {
+    var total = tasksets.reduce(function (s, t) { return s + t.weight; }, 0);
     section(root, "Tasksets and weights").appendChild(table(["Taskset", "Weight", "Share", "Weight from", "Transport", "Plugin"],
-      result.tasksets.map(function (t) {
+      tasksets.map(function (t) {
         return { cells: [t.name, t.weight, t.weight > 0 && total ? fixed(t.weight / total * 100, 1) + "%" : "off",
                          t.source, t.transport, t.plugin] };
       }), { leftCols: [3, 4, 5] }));
+  }
+
+  function settingsTables(root, result) {
+    tasksetTable(root, result.tasksets);
     var run = result.run;
     section(root, "Run settings").appendChild(table(["Setting", "Value"], [
       ["host", run.host], ["model", run.model || "closed"], ["plan", run.plan || run.users + " users at " + run.spawn_rate + "/s"],
@@ -393,11 +398,447 @@
     overlay(charts, "chart-users", "Users", data.base, data["new"], "users", "users");
   }
 
+  // ---- x/y charts (capacity, scalability fit) ----
+  // A number as people read it: thousands separated, at most `d` decimals (1 by default).
+  function num(v, d) {
+    if (v === null || v === undefined || isNaN(v)) return "-";
+    return Number(v).toLocaleString("en-US", { maximumFractionDigits: d === undefined ? 1 : d });
+  }
+
+  // Text on a chart's canvas, outlined in white so it stays readable over lines and grid.
+  function canvasLabel(ctx, text, x, y, align, color) {
+    var r = window.devicePixelRatio || 1;
+    ctx.font = 12 * r + "px system-ui, sans-serif";
+    ctx.textAlign = align;
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3 * r;
+    ctx.strokeStyle = "#ffffff";
+    ctx.strokeText(text, x, y);
+    ctx.fillStyle = color;
+    ctx.fillText(text, x, y);
+  }
+
+  // Behind the series: translucent vertical bands, each {at (an x value), color}.
+  function drawBands(u, bands) {
+    var ctx = u.ctx, box = u.bbox, r = window.devicePixelRatio || 1;
+    ctx.save();
+    bands.forEach(function (b) {
+      ctx.fillStyle = b.color;
+      ctx.fillRect(u.valToPos(b.at, "x", true) - 9 * r, box.top, 18 * r, box.height);
+    });
+    ctx.restore();
+  }
+
+  // Over the series: labelled straight lines, each {at, label, color, dash}; marks.x are
+  // vertical (at an x value), marks.y horizontal (at a y value). Labels are canvas text, so
+  // nothing in them is ever read as HTML.
+  function drawMarks(u, marks) {
+    var ctx = u.ctx, box = u.bbox, r = window.devicePixelRatio || 1;
+    var right = box.left + box.width, bottom = box.top + box.height;
+    function stroke(m, x0, y0, x1, y1) {
+      ctx.strokeStyle = m.color;
+      ctx.lineWidth = 2 * r;
+      ctx.setLineDash((m.dash || []).map(function (d) { return d * r; }));
+      ctx.beginPath();
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(x1, y1);
+      ctx.stroke();
+    }
+    ctx.save();
+    (marks.x || []).forEach(function (m, i) {
+      var x = Math.round(u.valToPos(m.at, "x", true));
+      if (x < box.left || x > right) return;
+      stroke(m, x, box.top, x, bottom);
+      var onLeft = x > box.left + box.width * 0.7;  // near the right edge: label to its left
+      canvasLabel(ctx, m.label, x + (onLeft ? -6 : 6) * r, box.top + (16 + 16 * i) * r, onLeft ? "right" : "left", m.color);
+    });
+    (marks.y || []).forEach(function (m) {
+      var y = Math.round(u.valToPos(m.at, "y", true));
+      if (y < box.top || y > bottom) return;
+      stroke(m, box.left, y, right, y);
+      // At the left end, where the lowest loads usually sit well under any limit.
+      var below = y < box.top + 18 * r;  // at the top: label under the line
+      canvasLabel(ctx, m.label, box.left + 6 * r, y + (below ? 16 : -6) * r, "left", m.color);
+    });
+    ctx.restore();
+  }
+
+  // A chart of y against a numeric x (not time). series = [{label, values, color, width, dash,
+  // points: false | true (a dot at each value) | "only" (dots, no line), size, hollow}];
+  // o = {xName, xLabel, yLabel, xValue(v), yValue(v), xRange(min, max), yRange(min, max),
+  // yLog, marks: {x, y, bands} (see drawMarks, drawBands)}. Registers in window.nestCharts
+  // the colours of every series that has a value and of every mark, for the tests.
+  function xyChart(parent, id, title, x, series, o) {
+    var box = chartBox(parent, title);
+    box.id = id;
+    var marks = o.marks || {};
+    var yScale = o.yLog ? { distr: 3, log: 10 } : {};
+    if (o.yRange) yScale.range = function (u, min, max) { return o.yRange(min, max); };
+    var xScale = { time: false };
+    if (o.xRange) xScale.range = function (u, min, max) { return o.xRange(min, max); };
+    var opts = {
+      width: width(box), height: 340,
+      scales: { x: xScale, y: yScale },
+      axes: [{ label: o.xLabel }, { label: o.yLabel, size: 60 }],
+      series: [{ label: o.xName, value: function (u, v) { return v === null || v === undefined ? "-" : o.xValue(v); } }]
+        .concat(series.map(function (s) {
+          var dots = s.points ? { show: true, size: s.size || 7, width: 2, stroke: s.color,
+                                  fill: s.hollow ? "rgba(0,0,0,0)" : s.color }
+                              : { show: false };
+          var def = { label: s.label, stroke: s.color, width: s.width || 2, spanGaps: true, points: dots,
+                      value: function (u, v) { return v === null || v === undefined ? "-" : o.yValue(v); } };
+          if (s.dash) def.dash = s.dash;
+          if (s.points === "only") def.paths = function () { return null; };
+          return def;
+        })),
+      hooks: { drawClear: [function (u) { drawBands(u, marks.bands || []); }],
+               draw: [function (u) { drawMarks(u, marks); }] }
+    };
+    var data = [x].concat(series.map(function (s) { return s.values; }));
+    var plot = new uPlot(opts, data, box);
+    window.addEventListener("resize", function () { plot.setSize({ width: width(box), height: 340 }); });
+    var drawn = series.filter(function (s) {
+      return s.values.some(function (v) { return v !== null && v !== undefined; });
+    });
+    window.nestCharts.push({ id: id, colors: drawn.map(function (s) { return s.color; })
+      .concat((marks.x || []).concat(marks.y || []).map(function (m) { return m.color; })) });
+    return plot;
+  }
+
+  // ---- capacity: the plateaus of `nest-host capacity` ----
+  var CAPACITY_COLORS = { fail: COLORS.fails, invalid: "#6e7781", band: "rgba(110,119,129,0.16)",
+                          slo: "#e16f24", knee: "#0969da" };
+
+  function isOpen(doc) { return doc.run.model === "open"; }
+  // A load level in its unit: arrivals per second (open model) or users (closed).
+  function levelText(doc, v) {
+    if (isOpen(doc)) return num(v) + "/s";
+    return num(v) + (Number(v) === 1 ? " user" : " users");
+  }
+  function levelUnit(doc) { return isOpen(doc) ? "arrivals/s" : "users"; }
+
+  // A time threshold on all requests ("p99<300ms", "p95<=1s", "avg<200", "med<50ms for 30s"),
+  // as {ms, text}; null for any other (a row's, "GET /x:p99<1s", or rps, fail_ratio, ...).
+  var TIME_UNITS_MS = { us: 0.001, ms: 1, s: 1000, m: 60000 };
+  function timeThreshold(text) {
+    if (text.indexOf(":") >= 0) return null;  // only a row prefix has a colon
+    var m = /^\s*(avg|min|max|med|p\d+(?:\.\d+)?)\s*(<=|<|>=|>)\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m)?\s*(?:for\s.*)?$/.exec(text);
+    if (!m) return null;
+    return { ms: Number(m[3]) * TIME_UNITS_MS[m[4] || "ms"], text: m[1] + m[2] + m[3] + (m[4] || "ms") };
+  }
+
+  function capacityPlateau(doc) {
+    if (!doc.capacity) return null;
+    return doc.plateaus.filter(function (p) { return p.number === doc.capacity.plateau; })[0] || null;
+  }
+
+  // The verdict and the capacity in big type; without a capacity, why not, as prominently.
+  function capacityHeader(root, doc) {
+    var run = doc.run, found = doc.capacity, at = capacityPlateau(doc);
+    var badge = found ? (doc.ending === "found" ? { cls: "pass", text: "CAPACITY FOUND" }
+                      : doc.ending === "ceiling" ? { cls: "warn", text: "CEILING REACHED: capacity is at least this" }
+                      : { cls: "warn", text: doc.ending.toUpperCase() + ": a lower bound" })
+                      : { cls: "fail", text: "NO CAPACITY: " + doc.ending.toUpperCase() };
+    root.appendChild(el("h1", { text: "Nest capacity report" }, [el("span", { "class": "verdict " + badge.cls, text: badge.text })]));
+    root.appendChild(el("div", { "class": "sub", text: run.host + " · " +
+      (isOpen(doc) ? "open model: levels are arrivals per second" : "closed model: levels are users") +
+      " · started " + run.started_at + " · " + clock(run.elapsed_s) + (run.interrupted ? " · interrupted" : "") +
+      " · Nest " + doc.nest_version }));
+    var head = el("div", { "class": "headline " + (found ? "found" : "none") });
+    root.appendChild(head);
+    if (found) {
+      head.appendChild(el("div", { "class": "big", text: (found.at_ceiling ? "≥ " : "") + levelText(doc, found.level) }));
+      head.appendChild(el("div", { "class": "what", text: "the highest load that met every SLO" +
+        (at && at.confirmation ? ", confirmed over a " + clock(at.hold_s) + " hold" : "") + " (plateau " + found.plateau + ")" }));
+    } else {
+      head.appendChild(el("div", { "class": "big", text: doc.ending.toUpperCase() }));
+    }
+    head.appendChild(el("div", { "class": "message", text: doc.message }));
+    if (!found) return;
+    root.appendChild(el("div", { "class": "figures" }, [
+      figure("requests/s at capacity", num(found.rps)),
+      figure("in flight (Little's law: req/s × response time)", num(found.in_flight)),
+      found.sessions_per_s !== null && found.sessions_per_s !== undefined ? figure("sessions/s", num(found.sessions_per_s)) : null,
+      figure(isOpen(doc) ? "users running (mean)" : "users", num(found.users)),
+      at ? figure("p95 at capacity (ms)", ms(at.figures.p95_ms)) : null,
+      at ? figure("p99 at capacity (ms)", ms(at.figures.p99_ms)) : null,
+      at ? figure("failed at capacity", pct(at.figures.fail_ratio)) : null,
+      figure("plateaus held", count(doc.plateaus.length))
+    ]));
+  }
+
+  // Throughput against response time, one point per complete plateau: where latency turns up
+  // (the knee) against the SLO lines, the capacity marked, failing and invalid plateaus apart.
+  function throughputChart(parent, doc) {
+    var held = doc.plateaus.filter(function (p) {
+      return p.complete && p.verdict !== "incomplete" && typeof p.figures.rps === "number";
+    })
+      .sort(function (a, b) { return a.figures.rps - b.figures.rps; });
+    if (!held.length) {
+      parent.appendChild(el("p", { "class": "empty", text: "No plateau was held to the end: nothing to chart." }));
+      return;
+    }
+    function ms0(v) { return v === null || v === undefined || v <= 0 ? null : v; }  // log scale: > 0
+    function pick(field, keep) {
+      return held.map(function (p) { return keep(p) ? ms0(p.figures[field]) : null; });
+    }
+    function valid(p) { return p.verdict !== "invalid"; }
+    function highest(p) { return ms0(p.figures.p99_ms) || ms0(p.figures.p95_ms) || ms0(p.figures.p50_ms); }
+    var slo = doc.settings.slo.map(function (s) { return timeThreshold(s.threshold); }).filter(Boolean);
+    var marks = {
+      y: slo.map(function (t) { return { at: t.ms, label: "SLO " + t.text, color: CAPACITY_COLORS.slo, dash: [8, 5] }; }),
+      x: doc.capacity ? [{ at: doc.capacity.rps, label: "capacity " + levelText(doc, doc.capacity.level),
+                           color: CAPACITY_COLORS.knee }] : [],
+      bands: held.filter(function (p) { return !valid(p); })
+        .map(function (p) { return { at: p.figures.rps, color: CAPACITY_COLORS.band }; })
+    };
+    var series = [
+      // Lines that may coincide are drawn widest first, so each still shows as a border.
+      { label: "p50", values: pick("p50_ms", valid), color: COLORS.p50, width: 4, points: true, size: 9 },
+      { label: "p95", values: pick("p95_ms", valid), color: COLORS.p95, width: 3, points: true, size: 8 },
+      { label: "p99", values: pick("p99_ms", valid), color: COLORS.p99, width: 2, points: true, size: 7 }];
+    // Failing plateaus ringed in red, invalid ones hollow grey on a grey band (their figures
+    // measure the generator's limit, not the system's, so no line runs through them).
+    if (held.some(function (p) { return p.verdict === "fail"; })) {
+      series.push({ label: "failed the SLO", color: CAPACITY_COLORS.fail, points: "only", hollow: true, size: 18,
+                    values: held.map(function (p) { return p.verdict === "fail" ? highest(p) : null; }) });
+    }
+    if (marks.bands.length) {
+      series.push({ label: "invalid", color: CAPACITY_COLORS.invalid, points: "only", hollow: true, size: 14,
+                    values: held.map(function (p) { return valid(p) ? null : highest(p); }) });
+    }
+    var sloMs = slo.map(function (t) { return t.ms; });
+    xyChart(parent, "chart-capacity", "Throughput against response time, one point per plateau (hover for values)",
+      held.map(function (p) { return p.figures.rps; }), series, {
+        xName: "req/s", xLabel: "achieved throughput (requests/s)", yLabel: "response time (ms, log scale)",
+        xValue: function (v) { return fixed(v, 1) + " req/s"; }, yValue: function (v) { return ms(v) + " ms"; },
+        xRange: function (min, max) {
+          return [0, Math.max(max || 1, doc.capacity ? doc.capacity.rps : 0) * 1.08];
+        },
+        yRange: function (min, max) {
+          var all = sloMs.concat([min, max]).filter(function (v) { return v !== null && v > 0 && isFinite(v); });
+          if (!all.length) return [1, 1000];  // no response time at all: an empty decade range
+          return uPlot.rangeLog(Math.min.apply(null, all), Math.max.apply(null, all) * 1.5, 10, false);
+        },
+        yLog: true, marks: marks });
+  }
+
+  var VERDICT_WORDS = { pass: "pass", fail: "FAIL", invalid: "INVALID", incomplete: "incomplete" };
+
+  // Every plateau in the order held, with its verdict and why.
+  function plateauTable(root, doc) {
+    var box = section(root, "Plateaus, in the order held");
+    box.appendChild(table(["Plateau", "Target (" + levelUnit(doc) + ")", "Achieved", "req/s", "p50 (ms)", "p95 (ms)",
+                           "p99 (ms)", "Failed", "In flight", "Gen. CPU", "Verdict", "Why"],
+      doc.plateaus.map(function (p) {
+        var f = p.figures, cap = doc.capacity && doc.capacity.plateau === p.number;
+        return { cls: cap ? "capacity" : "", cells: [
+          p.number + (p.confirmation ? " (confirmation)" : ""),
+          num(p.target), num(p.achieved), fixed(f.rps, 1), ms(f.p50_ms), ms(f.p95_ms), ms(f.p99_ms),
+          pct(f.fail_ratio), fixed(f.in_flight, 1),
+          p.gates.max_cpu === null || p.gates.max_cpu === undefined ? "-" : fixed(p.gates.max_cpu * 100, 0) + "%",
+          { text: (VERDICT_WORDS[p.verdict] || p.verdict) + (cap ? " ◀ capacity" : ""), cls: p.verdict },
+          { text: p.reasons.join("; "), cls: "why" }] };
+      }), { leftCols: [10, 11] }));
+  }
+
+  var COST_INPUTS = [["price_per_hour", "price per server-hour"], ["servers", "servers"],
+    ["requests_per_customer_per_hour", "requests per customer per hour"],
+    ["sessions_per_customer_per_hour", "sessions per customer per hour"], ["peak_factor", "peak factor"],
+    ["headroom", "headroom"], ["customers", "customers"]];
+
+  // What the capacity means in customers and money, with each formula and assumption.
+  function costSection(root, doc) {
+    var cost = doc.cost, box = section(root, "Cost");
+    var given = COST_INPUTS.filter(function (k) { return cost.inputs[k[0]]; });
+    if (cost.figures) {
+      box.appendChild(table(["What", "Value", "Formula"], cost.figures.map(function (f) {
+        return { cells: [f.what, num(f.value, 2) + " " + f.unit, f.formula] };
+      }), { leftCols: [2] }));
+      if ((cost.assumptions || []).length) {
+        box.appendChild(el("h3", { text: "Assumptions" }));
+        box.appendChild(el("ul", {}, cost.assumptions.map(function (a) { return el("li", { text: a }); })));
+      }
+    } else {
+      box.appendChild(el("p", { "class": "empty", text: "No cost figures" +
+        (given.length ? "; the inputs given:" : ": no cost inputs were given.") }));
+    }
+    if (given.length) {
+      box.appendChild(table(["Input", "Value", "Set in"], given.map(function (k) {
+        var i = cost.inputs[k[0]];
+        return { cells: [k[1], num(i.value, 4) + (k[0] === "price_per_hour" ? " " + cost.inputs.currency : ""), i.source] };
+      }), { leftCols: [2] }));
+    }
+  }
+
+  // Each plateau's requests, failures and SLO verdicts, folded (the capacity's one open).
+  function plateauDetails(root, doc) {
+    var box = section(root, "Requests at each plateau (measured hold)");
+    doc.plateaus.forEach(function (p) {
+      var r = p.result, open = doc.capacity && doc.capacity.plateau === p.number;
+      if (!r) return;
+      var details = el("details", open ? { open: "" } : {}, [el("summary", { text: "Plateau " + p.number + " · " +
+        levelText(doc, p.target) + (p.confirmation ? " (confirmation)" : "") + " · " + (VERDICT_WORDS[p.verdict] || p.verdict) +
+        " · " + count(r.aggregated.requests) + " requests" })]);
+      var rows = r.rows.concat([r.aggregated]);
+      details.appendChild(table(["Type", "Name", "# reqs", "# fails", "req/s", "Avg (ms)", "p50", "p95", "p99", "Max"],
+        rows.map(function (row, i) {
+          var f = row.figures;
+          return { cls: i === rows.length - 1 ? "total" : "", cells: [row.method, row.name, count(row.requests),
+            count(row.failures) + " (" + pct(f.fail_ratio) + ")", fixed(f.rps, 2), ms(f.avg_ms),
+            ms(f.percentiles_ms.p50), ms(f.percentiles_ms.p95), ms(f.percentiles_ms.p99), ms(f.max_ms)] };
+        }), { left: 2 }));
+      if (r.thresholds.length) {
+        details.appendChild(table(["SLO", "Threshold", "Measured"], r.thresholds.map(function (t) {
+          return { cells: [{ text: t.outcome === "pass" ? "pass" : t.outcome === "fail" ? "FAIL" : "NO DATA",
+                             cls: t.outcome === "pass" ? "pass" : "fail" }, t.threshold, t.measured_text] };
+        }), { left: 3 }));
+      }
+      if (r.failures.length) {
+        details.appendChild(table(["# occurrences", "Type", "Name", "Error"], r.failures.map(function (f) {
+          return { cells: [count(f.occurrences), f.method, f.name, f.error] };
+        }), { left: 0 }));
+      }
+      if (r.exceptions.length) {
+        details.appendChild(table(["# occurrences", "Taskset", "Task", "Message"], r.exceptions.map(function (e) {
+          return { cells: [count(e.occurrences), e.taskset, e.task, e.message] };
+        }), { left: 0 }));
+      }
+      box.appendChild(details);
+    });
+  }
+
+  function capacitySettings(root, doc) {
+    var s = doc.settings, run = doc.run;
+    var box = section(root, "Search settings");
+    box.appendChild(table(["Setting", "Value"], [
+      ["model", isOpen(doc) ? "open (levels are arrivals per second)" : "closed (levels are users)"],
+      ["start", levelText(doc, s.start)], ["precision", fixed(s.precision * 100, 1) + "%"],
+      ["ceiling", s.ceiling === null ? "none" : levelText(doc, s.ceiling)],
+      ["warm-up", clock(s.warmup_s)], ["hold", clock(s.hold_s)], ["confirmation hold", clock(s.confirm_hold_s)],
+      ["cool-down", clock(s.cooldown_s)], ["host", run.host], ["threads", run.threads], ["transport", run.transport],
+      ["seed", run.seed], ["started", run.started_at], ["elapsed", clock(run.elapsed_s)]
+    ].map(function (r) { return { cells: [r[0], String(r[1])] }; }), { left: 2 }));
+    box.appendChild(el("h3", { text: "Service level (every threshold must hold on each plateau's measured hold)" }));
+    if (!s.slo.length) box.appendChild(el("p", { "class": "empty", text: "No SLO thresholds." }));
+    else box.appendChild(table(["Threshold", "Set in"], s.slo.map(function (t) {
+      return { cells: [t.threshold, t.source] };
+    }), { left: 2 }));
+    tasksetTable(root, doc.tasksets);
+  }
+
+  function renderCapacity(root, doc) {
+    capacityHeader(root, doc);
+    var charts = el("div", { "class": "charts one" });
+    section(root, "Throughput and response time").appendChild(charts);
+    throughputChart(charts, doc);
+    plateauTable(root, doc);
+    costSection(root, doc);
+    plateauDetails(root, doc);
+    capacitySettings(root, doc);
+  }
+
+  // ---- capacity-fit: the Universal Scalability Law over several server counts ----
+  var FIT_COLORS = { measured: "#1f6feb", fitted: "#8250df", extrapolated: "#c297ff", ideal: "#afb8c1",
+                     peak: "#bc4c00", pays: "#1a7f37", edge: "#57606a" };
+
+  // C(N) = λN / (1 + σ(N − 1) + κN(N − 1))
+  function usl(fit, n) { return fit.lambda * n / (1 + fit.sigma * (n - 1) + fit.kappa * n * (n - 1)); }
+  // A formatted difference with its sign: "+19.1", "-20", "0" (never "-0").
+  function signed(text) {
+    if (/^-?[0.,]+$/.test(text)) return text.replace("-", "");
+    return text.charAt(0) === "-" ? text : "+" + text;
+  }
+  function sig(v) { return v === null || v === undefined ? "-" : String(Number(Number(v).toPrecision(3))); }
+
+  function fitHeader(root, data) {
+    var f = data.fit;
+    var badge = data.warnings.length ? { cls: "warn", text: data.warnings.length + " WARNING" + (data.warnings.length > 1 ? "S" : "") }
+              : { cls: "pass", text: "R² " + fixed(f.r_squared, 3) };
+    root.appendChild(el("h1", { text: "Nest scalability fit" }, [el("span", { "class": "verdict " + badge.cls, text: badge.text })]));
+    root.appendChild(el("div", { "class": "sub", text: "Universal Scalability Law C(N) = λN / (1 + σ(N − 1) + κN(N − 1)), " +
+      "fitted to " + data.points.length + " measurements from " + num(f.min_servers) + " to " + num(f.max_servers) + " servers" }));
+    root.appendChild(el("div", { "class": "figures" }, [
+      figure("λ: one server, no contention (req/s)", num(f.lambda)),
+      figure("σ: contention", sig(f.sigma)),
+      figure("κ: coherency", sig(f.kappa)),
+      figure("R² of the fit", fixed(f.r_squared, 4)),
+      figure("peak capacity", f.peak_servers === null ? "none (κ = 0)"
+        : num(f.peak_capacity, 0) + " at " + num(f.peak_servers) + " servers"),
+      figure("adding servers stops paying at", f.stops_paying_at === null ? "not within 10,000 servers"
+        : num(f.stops_paying_at, 0) + " servers")
+    ]));
+    if (f.stops_paying_at !== null) {
+      root.appendChild(el("p", { text: "Stops paying: from " + num(f.stops_paying_at, 0) +
+        " servers on, one more server adds less than half of what an ideal one (λ/2) would." }));
+    }
+  }
+
+  function fitChart(parent, data) {
+    var f = data.fit, ext = data.extrapolated_from;
+    // Points may repeat a server count; uPlot needs one x per value, so repeats move by a
+    // hair's breadth (invisible; the table shows the exact counts).
+    var seen = {}, pts = data.points.slice().sort(function (a, b) { return a.servers - b.servers; });
+    var px = pts.map(function (p) {
+      seen[p.servers] = (seen[p.servers] || 0) + 1;
+      return p.servers + (seen[p.servers] - 1) * 1e-6;
+    });
+    var cx = data.curve.map(function (c) { return c[0]; });
+    function part(measured) {
+      return data.curve.map(function (c) {
+        var inside = ext === null || c[0] <= ext;
+        return (measured ? inside : !inside || c[0] === ext) ? c[1] : null;
+      });
+    }
+    var joined = uPlot.join([[px, pts.map(function (p) { return p.capacity; })], [cx, part(true), part(false)]]);
+    var x = joined[0];
+    var top = Math.max.apply(null, pts.map(function (p) { return p.capacity; })
+      .concat(data.curve.map(function (c) { return c[1]; }))) * 1.15;
+    var xMax = x[x.length - 1];
+    var marks = { x: [] };
+    if (ext !== null && ext < xMax) marks.x.push({ at: ext, label: "extrapolated →", color: FIT_COLORS.edge, dash: [3, 4] });
+    if (f.stops_paying_at !== null && f.stops_paying_at <= xMax) {
+      marks.x.push({ at: f.stops_paying_at, label: "stops paying (" + num(f.stops_paying_at, 0) + ")", color: FIT_COLORS.pays, dash: [6, 4] });
+    }
+    if (f.peak_servers !== null && f.peak_servers <= xMax) {
+      marks.x.push({ at: f.peak_servers, label: "peak (" + num(f.peak_servers) + ")", color: FIT_COLORS.peak, dash: [6, 4] });
+    }
+    var series = [
+      { label: "ideal λN", values: x.map(function (n) { return f.lambda * n; }), color: FIT_COLORS.ideal, dash: [4, 4] },
+      { label: "fitted C(N)", values: joined[2], color: FIT_COLORS.fitted, width: 3 },
+      { label: "extrapolated", values: joined[3], color: FIT_COLORS.extrapolated, width: 3, dash: [8, 5] },
+      { label: "measured", values: joined[1], color: FIT_COLORS.measured, points: "only", size: 10 }
+    ];
+    xyChart(parent, "chart-fit", "Capacity against servers: measured, fitted, and ideal", x, series, {
+      xName: "servers", xLabel: "servers", yLabel: "capacity (req/s)",
+      xValue: function (v) { return fixed(v, 2); }, yValue: function (v) { return num(v); },
+      xRange: function () { return [0, xMax]; }, yRange: function () { return [0, top]; }, marks: marks });
+  }
+
+  function renderFit(root, data) {
+    fitHeader(root, data);
+    var charts = el("div", { "class": "charts one" });
+    section(root, "Capacity against servers").appendChild(charts);
+    fitChart(charts, data);
+    var f = data.fit;
+    section(root, "Measurements").appendChild(table(["Servers", "Measured (req/s)", "Fitted", "Residual", "Residual %", "Source"],
+      data.points.slice().sort(function (a, b) { return a.servers - b.servers; }).map(function (p) {
+        var fitted = usl(f, p.servers), diff = p.capacity - fitted;
+        return { cells: [num(p.servers, 2), num(p.capacity), num(fitted), signed(num(diff)),
+                         signed(fixed(diff / fitted * 100, 1)) + "%", p.source] };
+      }), { left: 0, leftCols: [5] }));
+    var box = section(root, "Warnings");
+    if (!data.warnings.length) box.appendChild(el("p", { "class": "empty", text: "No warnings." }));
+    else box.appendChild(el("ul", { "class": "warnings" }, data.warnings.map(function (w) { return el("li", { text: w }); })));
+  }
+
   try {
     var data = JSON.parse(document.getElementById("nest-data").textContent);
     var root = document.getElementById("report");
     root.textContent = "";
     if (data.kind === "compare") renderCompare(root, data);
+    else if (data.kind === "capacity") renderCapacity(root, data.capacity);
+    else if (data.kind === "capacity-fit") renderFit(root, data.fit);
     else renderResult(root, data.result);
     document.body.dataset.rendered = "yes";
   } catch (e) {

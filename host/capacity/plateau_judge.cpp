@@ -1,0 +1,93 @@
+#include "capacity/plateau_judge.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace nest::host {
+namespace {
+
+std::string format(const char* pattern, double a, double b = 0, double c = 0) {
+  char text[160];
+  std::snprintf(text, sizeof text, pattern, a, b, c);
+  return text;
+}
+
+// The generator's own limits: its CPU, its event loops, its lateness in starting sessions.
+void check_generator(PlateauResult& p, const CapacityPlan& plan, std::vector<std::string>& out) {
+  const GateReadings& g = p.gates;
+  if (g.seconds > 0 && g.saturated_seconds > plan.gates.saturated_share * g.seconds) {
+    out.push_back(std::to_string(g.saturated_seconds) + " of " + std::to_string(g.seconds) +
+                  " s with the generator saturated (" +
+                  (g.cpu_known ? format("CPU up to %.0f%% of its cores, ", g.max_cpu * 100) : "") +
+                  format("event-loop lag up to %.0f ms)", g.max_lag_us / 1000.0));
+  }
+  const RowStats& lag = p.measured.start_lag;
+  if (plan.model == LoadModel::kOpen && lag.requests > 0) {
+    double p99_ms = lag.times.percentile(0.99) / 1000.0;
+    if (p99_ms >= static_cast<double>(plan.gates.start_lag_p99.count())) {
+      out.push_back(format("sessions started late: start lag p99 %.0f ms (gate %.0f ms)", p99_ms,
+                           static_cast<double>(plan.gates.start_lag_p99.count())));
+    }
+  }
+}
+
+// What was delivered against the target: sessions started a second (open) or users running
+// (closed), within the gate's share plus one arrival for where the hold's edges cut.
+void check_delivery(PlateauResult& p, const CapacityPlan& plan, std::vector<std::string>& out) {
+  double slack = plan.gates.achieved * p.target;
+  if (plan.model == LoadModel::kOpen && p.hold_s > 0) slack += 1 / p.hold_s;
+  if (std::abs(p.achieved - p.target) > slack) {
+    double share = p.target > 0 ? (p.achieved - p.target) / p.target * 100 : 0;
+    out.push_back("delivered " + level_text(p.achieved, plan.model) + " of " +
+                  level_text(p.target, plan.model) +
+                  format(" (%+.1f%%, gate ±%.0f%%)", share, plan.gates.achieved * 100));
+  }
+  if (p.measured.dropped > 0) {
+    out.push_back(std::to_string(p.measured.dropped) +
+                  " arrival(s) dropped: --max-users sessions were running");
+  }
+}
+
+}  // namespace
+
+std::string level_text(double level, LoadModel model) {
+  char text[48];
+  if (model == LoadModel::kOpen) {
+    std::snprintf(text, sizeof text, level >= 100 ? "%.0f/s" : "%.3g/s", level);
+  } else {
+    std::snprintf(text, sizeof text, "%.0f users", level);
+  }
+  return text;
+}
+
+void judge_plateau(PlateauResult& p, const CapacityPlan& plan) {
+  p.slo.clear();
+  p.reasons.clear();
+  StatsView stats{p.measured.rows, p.total, p.hold_s};
+  std::vector<std::string> broken_slo;
+  for (const Threshold& t : plan.slo) {
+    p.slo.push_back(evaluate(t, stats));
+    const ThresholdVerdict& v = p.slo.back();
+    if (v.outcome != ThresholdVerdict::Outcome::kPass) {
+      broken_slo.push_back(t.text + ": " + v.measured_text);
+    }
+  }
+  std::vector<std::string> generator, delivery;
+  check_generator(p, plan, generator);
+  check_delivery(p, plan, delivery);
+  if (!generator.empty()) {
+    p.verdict = PlateauVerdict::kInvalid;
+    p.reasons = generator;
+  } else if (!broken_slo.empty()) {
+    p.verdict = PlateauVerdict::kFail;
+    p.reasons = broken_slo;
+    for (auto& d : delivery) p.reasons.push_back(d + ": it failed below its target");
+  } else if (!delivery.empty()) {
+    p.verdict = PlateauVerdict::kInvalid;
+    p.reasons = delivery;
+  } else {
+    p.verdict = PlateauVerdict::kPass;
+  }
+}
+
+}  // namespace nest::host

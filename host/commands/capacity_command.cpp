@@ -1,0 +1,175 @@
+// nest-host capacity [options]: the search for the highest load that meets a service level,
+// told as its steps — the load test's own (parse, discover, weigh, check outputs, confirm),
+// then the plateaus (capacity/plateau_runner.h) on one run, then the answer: console, JSON,
+// HTML, and the cost figures when their inputs were given. docs/capacity.md.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+#include "capacity/capacity_console.h"
+#include "capacity/capacity_html.h"
+#include "capacity/capacity_json.h"
+#include "capacity/plateau_judge.h"
+#include "capacity/plateau_runner.h"
+#include "capacity/search_conclusion.h"
+#include "commands/commands.h"
+#include "commands/load_command.h"
+#include "config/load_plan.h"
+#include "config/plan_table.h"
+#include "engine/fd_limit.h"
+#include "engine/run.h"
+#include "report/live_report.h"
+#include "util/atomic_file.h"
+
+namespace nest::host {
+namespace {
+
+// The exit codes of a search: 0 a capacity was found (or the ceiling passed), 1 no answer (a
+// plateau was invalid, or the search was stopped), 3 even the lowest level broke the service
+// level, 4 a crash in plugin code; 2 bad usage.
+constexpr int kExitNoAnswer = 1;
+
+class CapacityCommand : public LoadCommand {
+ public:
+  CapacityCommand() : LoadCommand(true) {}
+  int search_and_report();
+
+ private:
+  CapacityResult assemble(const PlateauRunner& runner, const RunOutcome& outcome) const;
+  int write_outputs(const CapacityResult& result, int code) const;
+
+  std::string started_at_;
+};
+
+int CapacityCommand::search_and_report() {
+  const CapacityPlan& plan = *options_.capacity;
+  options_.run.run_time.reset();  // the search ends the run
+  options_.run.stages.clear();
+  std::uint64_t most = plan.model == LoadModel::kClosed && std::isfinite(plan.search.ceiling)
+                           ? static_cast<std::uint64_t>(plan.search.ceiling)
+                           : most_users(options_.run);
+  if (std::string warning = raise_fd_limit(most); !warning.empty()) {
+    std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
+  }
+  std::unique_ptr<CsvReport> csv;
+  try {
+    if (!options_.csv_prefix.empty()) {
+      csv = std::make_unique<CsvReport>(options_.csv_prefix, options_.csv_full_history);
+    }
+  } catch (const std::exception& e) {
+    return usage_error(std::string("--csv: ") + e.what());
+  }
+  started_at_ = utc_now();
+  bool has_csv = csv != nullptr;
+  LiveReport progress(true, std::move(csv), ProgressLine(stdout, isatty(fileno(stdout)), {}), {});
+  PlateauRunner runner(plan, progress, [&](const PlateauResult& p) {
+    progress.clear_progress();
+    print_plateau_line(stdout, p, plan.model);
+  });
+  Run run(tasksets_, options_.run, runner, runner.first_plateau());
+  runner.steer(run);
+  RunOutcome outcome = run.go();
+
+  int code = 0;
+  if (has_csv) {  // the whole run's tables, and the CSV files of it
+    try {
+      progress.finish(run.results(), plan.model);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nest-host: %s\n", e.what());
+      code = kExitNoAnswer;
+    }
+  }
+  progress.clear_progress();
+  CapacityResult result = assemble(runner, outcome);
+  print_capacity_summary(stdout, result);
+  if (result.ending == "nothing passed") {
+    code = kExitThresholds;
+  } else if (!result.capacity && code == 0) {
+    code = kExitNoAnswer;
+  }
+  code = write_outputs(result, code);
+  if (outcome.crash) code = kExitCrash;
+  std::fflush(nullptr);
+  if (outcome.halted) std::_Exit(code);  // users are frozen mid-task: no teardown
+  return code;
+}
+
+CapacityResult CapacityCommand::assemble(const PlateauRunner& runner,
+                                         const RunOutcome& outcome) const {
+  const CapacityPlan& plan = *options_.capacity;
+  CapacityResult r;
+  r.info.nest_version = NEST_VERSION;
+  r.info.host = options_.run.transport.base_url;
+  r.info.model = plan.model == LoadModel::kOpen ? "open" : "closed";
+  r.info.plan = describe_load_plan(options_);
+  r.info.threads = options_.run.threads;
+  r.info.transport = transport_name(options_.run.transport.kind);
+  r.info.seed = options_.run.seed;
+  r.info.started_at = started_at_;
+  r.info.elapsed_s = outcome.elapsed.count();
+  r.info.interrupted = outcome.interrupted;
+  r.tasksets = taskset_shares();
+  CapacitySettingsRecord& s = r.settings;
+  s.start = plan.search.start;
+  s.precision = plan.search.precision;
+  if (std::isfinite(plan.search.ceiling)) s.ceiling = plan.search.ceiling;
+  s.warmup_s = static_cast<double>(plan.warmup.count());
+  s.hold_s = static_cast<double>(plan.hold.count());
+  s.confirm_hold_s = static_cast<double>(plan.confirm_hold.count());
+  s.cooldown_s = static_cast<double>(plan.cooldown.count());
+  for (const auto& t : plan.slo) s.slo.emplace_back(t.text, t.source);
+  r.plateaus = runner.plateaus();
+  r.cost = plan.cost;
+  conclude_search(r, runner.search(), outcome, plan.model);
+  if (r.capacity && plan.cost.any()) {
+    try {
+      r.cost_report = cost_report(plan.cost, {r.capacity->rps, r.capacity->sessions_per_s});
+    } catch (const CostError& e) {
+      r.message += std::string("\nNo cost figures: ") + e.what();
+    }
+  }
+  return r;
+}
+
+int CapacityCommand::write_outputs(const CapacityResult& result, int code) const {
+  auto failed = [&](const std::exception& e) {
+    std::fprintf(stderr, "nest-host: %s\n", e.what());
+    if (code == 0) code = kExitNoAnswer;
+  };
+  if (!options_.json_path.empty()) {
+    try {
+      write_capacity_file(options_.json_path, result);
+      std::printf("Result: %s\n", options_.json_path.c_str());
+    } catch (const std::exception& e) {
+      failed(e);
+    }
+  }
+  if (!options_.html_path.empty()) {
+    try {
+      write_atomically(options_.html_path, render_capacity_html(result));
+      std::printf("Report: %s\n", options_.html_path.c_str());
+    } catch (const std::exception& e) {
+      failed(e);
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+int capacity_command(int argc, const char* const* argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "fit")
+    return capacity_fit_command(argc - 1, argv + 1);
+  std::signal(SIGPIPE, SIG_IGN);  // a closed standard output must not lose the results
+  CapacityCommand command;
+  if (auto done = command.parse(argc, argv)) return *done;
+  if (auto done = command.discover()) return *done;
+  if (auto done = command.weigh()) return *done;
+  if (auto done = command.check_outputs()) return *done;
+  if (auto done = command.confirm()) return *done;
+  return command.search_and_report();
+}
+
+}  // namespace nest::host

@@ -1,0 +1,174 @@
+#include "commands/load_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "config/configure.h"
+#include "config/confirm.h"
+#include "config/plan_table.h"
+#include "report/csv_report.h"
+#include "util/output_path.h"
+
+namespace nest::host {
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "nest-host: %s\n(see nest-host --help)\n", message.c_str());
+  return kExitUsage;
+}
+
+std::string utc_now() {
+  char when[32];
+  std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return when;
+}
+
+std::optional<int> LoadCommand::parse(int argc, const char* const* argv) {
+  try {
+    options_ = parse_options(argc, argv, capacity_);
+  } catch (const UsageError& e) {
+    return usage_error(e.what());
+  }
+  if (options_.help) {
+    std::fputs(options_.help_text.c_str(), stdout);
+    return 0;
+  }
+  if (options_.version) {
+    std::printf("nest-host %s (taskset ABI %u)\n", NEST_VERSION, nest::kAbiVersion);
+    return 0;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> LoadCommand::discover() {
+  const std::string& dir = options_.taskset_dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return usage_error("no taskset folder at '" + dir +
+                       "': build the examples (cmake --build build) or pass --taskset-dir");
+  }
+  discovery_ = discover_plugins(dir);
+  for (const auto& p : discovery_.problems) {
+    std::fprintf(stderr, "nest-host: skipped %s: %s\n", p.path.c_str(), p.reason.c_str());
+  }
+  for (const auto& d : discovery_.duplicates) {
+    std::fprintf(stderr, "nest-host: two tasksets share a name: %s\n", d.c_str());
+  }
+  if (!discovery_.duplicates.empty()) return usage_error("rename one of each duplicate taskset");
+  if (discovery_.tasksets.empty()) {
+    return usage_error(
+        discovery_.libraries_seen == 0
+            ? "no taskset plugins (*.so) under '" + dir +
+                  "' (searched recursively): build the examples with `cmake --build build`, "
+                  "or put your plugins there"
+            : "none of the " + std::to_string(discovery_.libraries_seen) +
+                  " plugin file(s) under '" + dir + "' can be used (reasons above)");
+  }
+  if (options_.list) {
+    print_discovery(stdout, discovery_);
+    return 0;
+  }
+  if (!options_.shape.empty()) {
+    bool found = false;
+    std::string known;
+    for (const auto& s : discovery_.shapes) {
+      found = found || s.name == options_.shape;
+      known += (known.empty() ? "" : ", ") + s.name;
+    }
+    if (!found) {
+      return usage_error(
+          "--shape: no load shape named '" + options_.shape + "' under '" + dir + "' (" +
+          (known.empty() ? "none found: export one with NEST_SHAPE" : "found: " + known) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
+// The INI file's [weights] over the plugins' defaults; --configure asks for them.
+std::optional<int> LoadCommand::weigh() {
+  try {
+    weights_ = resolve_weights(discovery_.tasksets, options_.config ? &*options_.config : nullptr);
+  } catch (const ConfigError& e) {
+    return usage_error(e.what());
+  }
+  for (const auto& w : weights_.warnings) {
+    std::fprintf(stderr, "nest-host: warning: %s\n", w.c_str());
+  }
+  if (options_.configure) {
+    if (!isatty(fileno(stdin)))
+      return usage_error("--configure asks questions: run it in a terminal");
+    std::optional<ConfigureResult> chosen;
+    try {
+      chosen = configure_weights(weights_, options_.config_path, stdin, stdout);
+    } catch (const std::exception& e) {
+      return usage_error(e.what());
+    }
+    if (!chosen) {
+      std::puts("Aborted: nothing was written.");
+      return kExitUsage;
+    }
+    if (!chosen->run_now) return 0;
+    if (options_.run.transport.base_url.empty()) {
+      return usage_error("to run, give --host (or host = ... in [nest] of " + chosen->path + ")");
+    }
+    weights_ = std::move(chosen->weights);
+    options_.yes = true;  // just confirmed
+  }
+  tasksets_ = taking_part(weights_);
+  if (tasksets_.empty()) {
+    return usage_error("no taskset with a positive weight (" +
+                       std::to_string(discovery_.tasksets.size()) + " found in '" +
+                       options_.taskset_dir + "'" +
+                       (options_.config ? ", weights from " + options_.config->path : "") + ")");
+  }
+  return std::nullopt;
+}
+
+std::optional<int> LoadCommand::confirm() {
+  print_run_plan(stdout, weights_, options_);
+  std::fflush(stdout);
+  switch (confirm_run(options_.yes, stdin, stdout)) {
+    case Confirmation::kRun:
+      return std::nullopt;
+    case Confirmation::kDeclined:
+      std::puts("Not run.");
+      return 0;
+    case Confirmation::kNoTerminal:
+      break;
+  }
+  return usage_error(
+      "standard input is not a terminal, so nobody can confirm the run: pass --yes to run "
+      "without asking");
+}
+
+std::optional<int> LoadCommand::check_outputs() {
+  std::vector<OutputFile> outputs;
+  if (!options_.csv_prefix.empty()) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(options_.csv_prefix).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    for (auto& file : CsvReport::files(options_.csv_prefix)) outputs.push_back({"--csv", file});
+  }
+  if (!options_.json_path.empty()) outputs.push_back({"--json", options_.json_path});
+  if (!options_.html_path.empty()) outputs.push_back({"--html", options_.html_path});
+  std::vector<std::string> problems = check_output_files(outputs);
+  if (problems.empty()) return std::nullopt;
+  for (std::size_t i = 0; i + 1 < problems.size(); ++i) {
+    std::fprintf(stderr, "nest-host: %s\n", problems[i].c_str());
+  }
+  return usage_error(problems.back());
+}
+
+std::vector<TasksetShare> LoadCommand::taskset_shares() const {
+  std::vector<TasksetShare> out;
+  for (const auto& t : weights_.tasksets) {
+    out.push_back({t.type.name, t.type.weight, t.source, t.type.plugin,
+                   transport_name(transport_of(t.type, options_.run))});
+  }
+  return out;
+}
+
+}  // namespace nest::host

@@ -1,0 +1,51 @@
+// The steps a load test (nest-host) and a capacity search (nest-host capacity) share, in
+// order: parse the options, discover the plugins, weigh the tasksets, check the outputs,
+// confirm. Each step that must end the command returns its exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/options.h"
+#include "config/weights.h"
+#include "plugins/loader.h"
+#include "stats/run_result.h"
+
+namespace nest::host {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitThresholds = 3;
+constexpr int kExitCrash = 4;
+
+// Prints "nest-host: MESSAGE (see nest-host --help)" on stderr; returns kExitUsage.
+int usage_error(const std::string& message);
+
+// "2026-11-24T10:15:00Z": now, in UTC.
+std::string utc_now();
+
+class LoadCommand {
+ public:
+  // `capacity`: nest-host capacity's options (config/capacity_options.h).
+  explicit LoadCommand(bool capacity) : capacity_(capacity) {}
+
+  std::optional<int> parse(int argc, const char* const* argv);
+  std::optional<int> discover();
+  std::optional<int> weigh();
+  // Every file the command will write can be written, and no two are the same: found out
+  // before the run, not after it.
+  std::optional<int> check_outputs();
+  std::optional<int> confirm();
+
+ protected:
+  // Each taskset taking part, with its weight, where it came from, plugin and transport.
+  std::vector<TasksetShare> taskset_shares() const;
+
+  bool capacity_;
+  Options options_;
+  Discovery discovery_;
+  WeightResolution weights_;
+  std::vector<TasksetType> tasksets_;
+};
+
+}  // namespace nest::host

@@ -1,0 +1,27 @@
+// `nest-host capacity`'s own options: the search (--slo, --steps, --start, --plateau, ...) and
+// the cost inputs (--price-per-hour, ...), from the command line over the INI file's [slo],
+// [capacity] and [cost] sections. Each flag documents its unit and default in --help.
+#pragma once
+
+#include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+#include <optional>
+
+#include "capacity/capacity_plan.h"
+#include "config/ini_file.h"
+
+namespace nest::host {
+
+// Adds the capacity flags to `desc`.
+void add_capacity_options(boost::program_options::options_description& desc);
+
+// The load plan's flags a capacity search sets itself, as given on the command line
+// ("-u, --arrival-rate"); empty when none.
+std::string plan_flags_given(const boost::program_options::variables_map& command_line);
+
+// Reads the flags (over [slo], [capacity] and [cost] of `ini`) into a plan. Throws UsageError
+// naming the flag, or file and line, of what is wrong.
+CapacityPlan read_capacity_options(const boost::program_options::variables_map& vm,
+                                   const std::optional<IniFile>& ini);
+
+}  // namespace nest::host
