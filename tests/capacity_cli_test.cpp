@@ -5,13 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 #include <fstream>
+#include <sstream>
 
 #include "browser_check.h"
 #include "capacity/capacity_json.h"
+#include "capacity/plateau_judge.h"
 #include "capacity/usl_fit.h"
 #include "demo_target.h"
 #include "process.h"
+#include "util/sanitizers.h"
 
 namespace nest::test {
 namespace {
@@ -19,13 +23,14 @@ namespace {
 using host::CapacityResult;
 using host::PlateauVerdict;
 
-std::vector<std::string> short_plateaus() {
-  return {"--warmup", "2", "--plateau", "2", "--confirm", "4", "--cooldown", "10"};
-}
-
-ProcessResult capacity(std::vector<std::string> args, double timeout = 300) {
+// nest-host capacity --yes with `args` (`words`: further arguments split at spaces) and short
+// plateaus.
+ProcessResult capacity(std::vector<std::string> args, const std::string& words = "",
+                       std::vector<TimedSignal> signals = {}) {
   args.insert(args.begin(), {"capacity", "--yes"});
-  return nest_host(args, timeout);
+  std::istringstream split(words + " --warmup 2 --plateau 2 --confirm 4 --cooldown 10");
+  for (std::string word; split >> word;) args.push_back(word);
+  return nest_host(args, 300, std::move(signals));
 }
 
 struct Slots {
@@ -38,18 +43,21 @@ class CapacityOfSlots : public ::testing::TestWithParam<Slots> {};
 
 TEST_P(CapacityOfSlots, TheSearchFindsTheKnownCapacityWithinTenPercent) {
   Slots s = GetParam();
+  if (host::kUnderSanitizer && s.slots > 1) {
+    GTEST_SKIP() << "one setting under a sanitizer is enough to check the code; the plain build "
+                    "checks both (and keeps CI's time)";
+  }
   DemoTarget target(
       false, {"--slots", std::to_string(s.slots), "--service-ms", std::to_string(s.service_ms)});
   std::string dir = temp_dir();
-  std::vector<std::string> args = {
-      "-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/visit", "--threads", "2", "--slo",
-      "p99<100ms", "--start", std::to_string(s.capacity() / 4), "--ceiling",
-      std::to_string(s.capacity() * 1.5), "--json", dir + "/cap.json", "--html", dir + "/cap.html",
+  auto run = capacity(
+      {"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/visit", "--start",
+       std::to_string(s.capacity() * 0.35), "--ceiling", std::to_string(s.capacity() * 1.5),
+       "--json", dir + "/cap.json", "--html", dir + "/cap.html"},
+      "--threads 2 --slo p99<100ms "
       // cost: 25 % headroom, 120 requests per customer an hour, a peak twice the average
-      "--price-per-hour", "3.20", "--servers", "1", "--requests-per-customer-per-hour", "120",
-      "--peak-factor", "2", "--headroom", "25%", "--currency", "EUR"};
-  for (auto& a : short_plateaus()) args.push_back(a);
-  auto run = capacity(args);
+      "--price-per-hour 3.20 --servers 1 --requests-per-customer-per-hour 120 --peak-factor 2 "
+      "--headroom 25% --currency EUR");
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   ASSERT_EQ(r.ending, "found") << r.message;
@@ -65,7 +73,7 @@ TEST_P(CapacityOfSlots, TheSearchFindsTheKnownCapacityWithinTenPercent) {
   EXPECT_EQ(confirmed.target, r.capacity->level);
 
   // 30 % above the capacity, the service level breaks: every such plateau failed, and the
-  // search held at least one.
+  // search held at least one (it doubles from 35 % of the capacity: 140 % is its third).
   int above = 0;
   for (const auto& p : r.plateaus) {
     if (p.target < 1.3 * s.capacity()) continue;
@@ -85,8 +93,7 @@ TEST_P(CapacityOfSlots, TheSearchFindsTheKnownCapacityWithinTenPercent) {
   EXPECT_NE(run.out.find("cost per 1,000 customers per month"), std::string::npos) << run.out;
 
   if (s.slots == 1) {  // the report, once: it opens offline, draws the curve, says the answer
-    char level[32];
-    std::snprintf(level, sizeof level, "%.0f/s", r.capacity->level);
+    std::string level = host::level_text(r.capacity->level, host::LoadModel::kOpen);
     auto check = check_in_chromium(dir + "/cap.html", 1, {level, "pass", "fail"});
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   }
@@ -100,31 +107,21 @@ INSTANTIATE_TEST_SUITE_P(Settings, CapacityOfSlots, ::testing::Values(Slots{1, 1
 
 TEST(CapacityCli, UsersStepsFindTheUsersTheServiceLevelAllows) {
   // 2 slots of 10 ms, users that never wait: with N users each request waits for the N ahead
-  // of it, 5 N ms in all. p99 < 100 ms holds up to 19 users.
+  // of it, N / throughput in all (5 N ms at the nominal 200/s). p99 < 100 ms holds up to
+  // 0.1 s × throughput users: 19 at 200/s (fewer where the target runs slower, as under ASan).
   DemoTarget target(false, {"--slots", "2", "--service-ms", "10"});
   std::string dir = temp_dir();
-  std::vector<std::string> args = {"-H",
-                                   target.url(),
-                                   "--taskset-dir",
-                                   NEST_TEST_PLUGINS "/counting",
-                                   "--steps",
-                                   "users",
-                                   "--start",
-                                   "5",
-                                   "--ceiling",
-                                   "40",
-                                   "--slo",
-                                   "p99<100ms",
-                                   "--json",
-                                   dir + "/cap.json"};
-  for (auto& a : short_plateaus()) args.push_back(a);
-  auto run = capacity(args);
+  auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/counting", "--json",
+                       dir + "/cap.json"},
+                      "--steps users --start 5 --ceiling 40 --slo p99<100ms");
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   EXPECT_EQ(r.info.model, "closed");
   ASSERT_TRUE(r.capacity) << r.message;
-  EXPECT_GE(r.capacity->level, 17) << run.out;
-  EXPECT_LE(r.capacity->level, 21) << run.out;
+  double known = 0.1 * r.capacity->rps;
+  EXPECT_GE(r.capacity->level, 0.9 * known) << run.out;
+  EXPECT_LE(r.capacity->level, 1.1 * known) << run.out;
+  EXPECT_GE(r.capacity->rps, 0.75 * 200) << "the slots serve near their nominal rate";
   EXPECT_NE(run.out.find("users"), std::string::npos);
 }
 
@@ -133,12 +130,9 @@ TEST(CapacityCli, AGeneratorLimitedSearchEndsInvalidNotWithACapacity) {
   // 45 sessions a second the generator, not the system, is the limit.
   DemoTarget target;
   std::string dir = temp_dir();
-  std::vector<std::string> args = {
-      "-H",        target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/burning_visit",
-      "--threads", "1",          "--start",       "20",
-      "--slo",     "p99<1s",     "--json",        dir + "/cap.json"};
-  for (auto& a : short_plateaus()) args.push_back(a);
-  auto run = capacity(args);
+  auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/burning_visit",
+                       "--json", dir + "/cap.json"},
+                      "--threads 1 --start 20 --slo p99<1s");
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   EXPECT_EQ(r.ending, "invalid");
@@ -146,6 +140,33 @@ TEST(CapacityCli, AGeneratorLimitedSearchEndsInvalidNotWithACapacity) {
   ASSERT_FALSE(r.plateaus.empty());
   EXPECT_EQ(r.plateaus.back().verdict, PlateauVerdict::kInvalid);
   EXPECT_NE(run.out.find("The generator, not the system, ran out"), std::string::npos) << run.out;
+}
+
+TEST(CapacityCli, CtrlCEndsTheSearchWithNoAnswerAndEveryPlateauWritten) {
+  // Plateaus of 2 + 2 s; Ctrl-C 9 s in, during the third plateau: two were judged, the third
+  // is kept as measured so far, unjudged.
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/visit", "--json",
+                       dir + "/cap.json", "--html", dir + "/cap.html"},
+                      "--start 10 --slo p99<1s", {{9.0, SIGINT}});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  CapacityResult r = host::read_capacity_file(dir + "/cap.json");
+  EXPECT_EQ(r.ending, "interrupted");
+  EXPECT_TRUE(r.info.interrupted);
+  EXPECT_FALSE(r.capacity);
+  ASSERT_GE(r.plateaus.size(), 2u) << run.out;
+  EXPECT_EQ(r.plateaus[0].verdict, PlateauVerdict::kPass);
+  EXPECT_EQ(r.plateaus[1].verdict, PlateauVerdict::kPass);
+  EXPECT_NE(r.message.find("It met the service level up to 20/s"), std::string::npos) << r.message;
+  EXPECT_NE(run.out.find("No capacity: the search was stopped before it ended"), std::string::npos)
+      << run.out;
+
+  // `nest-host report` reads the search back: the same table, and the same report.
+  auto report = nest_host({"report", dir + "/cap.json", "--html", dir + "/again.html"});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("Capacity search: "), std::string::npos) << report.out;
+  EXPECT_EQ(read_file(dir + "/again.html"), read_file(dir + "/cap.html"));
 }
 
 TEST(CapacityCli, BadInputIsNamedBeforeAnyLoad) {

@@ -106,5 +106,20 @@ TEST(PlateauSearch, TheCeilingPassingEndsTheSearch) {
   EXPECT_EQ(search.capacity(), 500);
 }
 
+TEST(PlateauSearch, WholeLevelsBisectToAWholeNumberOfUsers) {
+  // Users come whole: a capacity of 18 users is found as 18, never 17.5 or 18.1.
+  PlateauSearch search({.start = 5, .precision = 0.05, .whole = true});
+  auto held = run(search, capacity_of(18));
+  std::vector<std::string> expected = {"5", "10", "20", "15", "18", "19", "18!"};
+  EXPECT_EQ(held, expected);
+  EXPECT_EQ(search.capacity(), 18);
+
+  // Halving a fail of 3 users goes to 1, then ends: nothing below one user.
+  PlateauSearch tiny({.start = 3, .precision = 0.05, .whole = true});
+  held = run(tiny, capacity_of(0));
+  EXPECT_EQ(held, (std::vector<std::string>{"3", "1"}));
+  EXPECT_EQ(tiny.ending(), PlateauSearch::Ending::kNothingPassed);
+}
+
 }  // namespace
 }  // namespace nest::host

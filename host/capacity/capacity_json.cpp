@@ -18,7 +18,7 @@ constexpr const char* kSchemaName = "nest-capacity";
 RunResult plateau_as_result(const CapacityResult& c, const PlateauResult& p) {
   RunResult r;
   r.info = c.info;
-  r.info.plan = "plateau " + std::to_string(p.number) + " hold";
+  r.info.plan = "plateau " + std::to_string(p.number) + " of a capacity search, its hold";
   r.info.elapsed_s = p.hold_s;
   r.info.run_time_s = p.hold_s;
   r.info.interrupted = !p.complete;
@@ -151,6 +151,7 @@ std::string capacity_to_json(const CapacityResult& c) {
   const RunInfo& info = c.info;
   json::object run{{"host", info.host},
                    {"model", info.model},
+                   {"plan", info.plan},
                    {"threads", info.threads},
                    {"transport", info.transport},
                    {"started_at", info.started_at},
@@ -211,6 +212,7 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
   const json::object& run = in.object(in.field(doc, "run", ""), "run");
   c.info.host = in.text(run, "host", "run");
   c.info.model = in.text(run, "model", "run");
+  c.info.plan = in.text(run, "plan", "run");
   c.info.threads = static_cast<unsigned>(in.count(run, "threads", "run"));
   c.info.transport = in.text(run, "transport", "run");
   c.info.started_at = in.text(run, "started_at", "run");
@@ -325,6 +327,17 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
 
 void write_capacity_file(const std::string& path, const CapacityResult& result) {
   write_atomically(path, capacity_to_json(result));
+}
+
+bool is_capacity_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  json::value doc = json::parse(text.str(), ec);
+  if (ec || !doc.is_object()) return false;
+  const json::value* schema = doc.get_object().if_contains("schema");
+  return schema && schema->is_string() && schema->get_string() == kSchemaName;
 }
 
 CapacityResult read_capacity_file(const std::string& path) {

@@ -19,6 +19,10 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
 void write_capacity_file(const std::string& path, const CapacityResult& result);
 CapacityResult read_capacity_file(const std::string& path);
 
+// Whether the file at `path` says it is a capacity document (its "schema"); false when it
+// cannot be read or parsed (reading it as a result then says why).
+bool is_capacity_file(const std::string& path);
+
 // The text of a verdict in files and tables: "pass", "fail", "invalid".
 const char* verdict_name(PlateauVerdict verdict);
 

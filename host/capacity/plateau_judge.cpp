@@ -52,12 +52,10 @@ void check_delivery(PlateauResult& p, const CapacityPlan& plan, std::vector<std:
 
 std::string level_text(double level, LoadModel model) {
   char text[48];
-  if (model == LoadModel::kOpen) {
-    std::snprintf(text, sizeof text, level >= 100 ? "%.0f/s" : "%.3g/s", level);
-  } else {
-    std::snprintf(text, sizeof text, "%.0f users", level);
-  }
-  return text;
+  std::snprintf(text, sizeof text, "%.1f", level);  // as the HTML report: one decimal at most
+  std::string out = text;
+  if (out.ends_with(".0")) out.resize(out.size() - 2);
+  return out + (model == LoadModel::kOpen ? "/s" : " users");
 }
 
 void judge_plateau(PlateauResult& p, const CapacityPlan& plan) {

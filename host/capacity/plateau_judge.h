@@ -22,7 +22,8 @@ namespace nest::host {
 // achieved load. `plateau.complete` must be true.
 void judge_plateau(PlateauResult& plateau, const CapacityPlan& plan);
 
-// A level for people: "200/s" (open) or "200 users" (closed).
+// A level for people, with one decimal at most: "200/s", "87.5/s" (open) or "20 users"
+// (closed).
 std::string level_text(double level, LoadModel model);
 
 }  // namespace nest::host

@@ -1,6 +1,7 @@
 #include "capacity/plateau_search.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace nest::host {
 
@@ -54,17 +55,22 @@ void PlateauSearch::plan_next() {
     return;
   }
   if (!pass) {  // nothing passed below the lowest fail: halve
-    if (halvings_ == kMaxHalvings) {
+    double half = settings_.whole ? std::floor(*lowest_fail_ / 2) : *lowest_fail_ / 2;
+    if (halvings_ == kMaxHalvings || half <= 0) {
       ending_ = Ending::kNothingPassed;
       return;
     }
     ++halvings_;
-    next_ = Plateau{*lowest_fail_ / 2, false, PlateauVerdict::kPass};
+    next_ = Plateau{half, false, PlateauVerdict::kPass};
     return;
   }
   if ((*lowest_fail_ - *pass) / *pass > settings_.precision) {
-    next_ = Plateau{(*pass + *lowest_fail_) / 2, false, PlateauVerdict::kPass};
-    return;
+    double middle = (*pass + *lowest_fail_) / 2;
+    if (settings_.whole) middle = std::round(middle);
+    if (middle > *pass && middle < *lowest_fail_) {  // whole levels: none left between them
+      next_ = Plateau{middle, false, PlateauVerdict::kPass};
+      return;
+    }
   }
   next_ = Plateau{*pass, true, PlateauVerdict::kPass};  // close enough: confirm it
 }

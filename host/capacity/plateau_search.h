@@ -21,6 +21,9 @@ struct SearchSettings {
   double start = 10;        // the first plateau's level (arrivals/s, or users)
   double precision = 0.05;  // stop bisecting once (fail - pass) / pass is below this
   double ceiling = std::numeric_limits<double>::infinity();  // never try above it
+  // Levels are whole numbers (users): bisection rounds, and stops when no whole level is left
+  // between the last pass and the first fail, even if that is wider than `precision`.
+  bool whole = false;
 };
 
 enum class PlateauVerdict {

@@ -63,7 +63,9 @@ int CapacityCommand::search_and_report() {
   }
   started_at_ = utc_now();
   bool has_csv = csv != nullptr;
-  LiveReport progress(true, std::move(csv), ProgressLine(stdout, isatty(fileno(stdout)), {}), {});
+  ProgressLine line(stdout, isatty(fileno(stdout)), {});
+  line.set_open_end("until the search ends");
+  LiveReport progress(true, std::move(csv), std::move(line), {});
   PlateauRunner runner(plan, progress, [&](const PlateauResult& p) {
     progress.clear_progress();
     print_plateau_line(stdout, p, plan.model);

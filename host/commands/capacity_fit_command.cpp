@@ -1,15 +1,14 @@
 // nest-host capacity fit RESULT.json... [--at N]... [--html FILE]: the Universal Scalability
 // Law fitted to capacity searches run at different server counts (capacity/usl_fit.h): how
 // capacity grows with servers, where it peaks, where one more server stops paying.
-#include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
 
 #include "capacity/capacity_html.h"
 #include "capacity/capacity_json.h"
 #include "capacity/usl_fit.h"
+#include "commands/command_line.h"
 #include "commands/commands.h"
-#include "commands/load_command.h"
 #include "report/result_json.h"
 #include "util/atomic_file.h"
 
@@ -22,7 +21,7 @@ constexpr const char* kUsage =
     "Usage: nest-host capacity fit RESULT.json RESULT.json RESULT.json... [--at N]... "
     "[--html FILE]\n"
     "Fits the Universal Scalability Law to capacity searches (nest-host capacity --json) run "
-    "at different server counts; each records its --servers.\n\nOptions";
+    "at different server counts; each records its --servers.";
 
 // A search's point: its servers (from the cost inputs) and the capacity it found, in req/s.
 UslPoint point_of(const std::string& path) {
@@ -95,31 +94,21 @@ int capacity_fit_command(int argc, const char* const* argv) {
   std::vector<std::string> files;
   std::vector<double> at;
   std::string html;
-  po::options_description desc(kUsage);
-  desc.add_options()("help,h", "show this help and exit")(
-      "at", po::value(&at)->composing(), "predict the capacity at N servers (repeatable)")(
+  po::options_description options("Options");
+  options.add_options()("at", po::value(&at)->composing(),
+                        "predict the capacity at N servers (repeatable)")(
       "html", po::value(&html), "write the fit as a self-contained HTML report");
   po::options_description hidden;
   hidden.add_options()("result", po::value(&files)->composing());
-  po::options_description all;
-  all.add(desc).add(hidden);
   po::positional_options_description positional;
   positional.add("result", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(std::string("capacity fit: ") + e.what());
-  }
-  if (vm.count("help")) {
-    std::ostringstream text;
-    text << desc;
-    std::fputs(text.str().c_str(), stdout);
-    return 0;
-  }
+  int stop = parse_subcommand(argc, argv, options, hidden, positional, kUsage, vm);
+  if (stop >= 0) return stop;
   for (double n : at) {
-    if (!(n > 0) || !std::isfinite(n)) return usage_error("--at: a server count is more than 0");
+    if (!(n > 0) || !std::isfinite(n)) {
+      return subcommand_error("capacity fit", "--at: a server count is more than 0");
+    }
   }
   FitReport report;
   try {
@@ -127,9 +116,9 @@ int capacity_fit_command(int argc, const char* const* argv) {
     for (const auto& f : files) points.push_back(point_of(f));
     report = curve_of(points, fit_usl(points));
   } catch (const ResultFileError& e) {
-    return usage_error(e.what());
+    return subcommand_error("capacity fit", e.what());
   } catch (const UslFitError& e) {
-    return usage_error(e.what());
+    return subcommand_error("capacity fit", e.what());
   }
   for (double n : at) {
     auto warning = extrapolation_warning(report.fit, n);

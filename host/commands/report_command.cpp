@@ -1,4 +1,7 @@
 
+#include "capacity/capacity_console.h"
+#include "capacity/capacity_html.h"
+#include "capacity/capacity_json.h"
 #include "commands/command_line.h"
 #include "commands/commands.h"
 #include "report/console.h"
@@ -9,6 +12,31 @@
 
 namespace nest::host {
 namespace po = boost::program_options;
+
+namespace {
+
+// A capacity search's document (nest-host capacity --json): its summary, and its report.
+int report_capacity(const std::string& file, const std::string& html) {
+  CapacityResult result;
+  try {
+    result = read_capacity_file(file);
+  } catch (const ResultFileError& e) {
+    return subcommand_error("report", e.what());
+  }
+  std::printf("%s: %s, %s, started %s\n", file.c_str(), result.info.host.c_str(),
+              result.info.plan.c_str(), result.info.started_at.c_str());
+  print_capacity_summary(stdout, result);
+  if (html.empty()) return 0;
+  try {
+    write_atomically(html, render_capacity_html(result));
+  } catch (const std::exception& e) {
+    return subcommand_error("report", e.what());
+  }
+  std::printf("Report: %s\n", html.c_str());
+  return 0;
+}
+
+}  // namespace
 
 int report_command(int argc, const char* const* argv) {
   std::string file, html;
@@ -21,10 +49,12 @@ int report_command(int argc, const char* const* argv) {
   po::variables_map vm;
   int stop = parse_subcommand(argc, argv, options, hidden, positional,
                               "Usage: nest-host report RESULT.json [--html FILE]\n"
-                              "Shows a saved result's tables again, and renders its HTML report.",
+                              "Shows a saved result's tables again (a run's, or a capacity "
+                              "search's), and renders its HTML report.",
                               vm);
   if (stop >= 0) return stop;
   if (file.empty()) return subcommand_error("report", "give a result file: RESULT.json");
+  if (is_capacity_file(file)) return report_capacity(file, html);
   RunResult result;
   try {
     result = read_result_file(file);

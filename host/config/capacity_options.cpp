@@ -171,6 +171,7 @@ CapacityPlan read_capacity_options(const po::variables_map& vm, const std::optio
       bad(*s, "is not arrivals or users");
     }
   }
+  plan.search.whole = plan.model == LoadModel::kClosed;  // users come whole
   if (auto s = get("start")) plan.search.start = level(*s, plan.model);
   if (auto s = get("ceiling")) {
     plan.search.ceiling = level(*s, plan.model);

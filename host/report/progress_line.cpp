@@ -29,7 +29,7 @@ std::string ProgressLine::format(const Progress& p) const {
       p.requests ? 100.0 * static_cast<double>(p.failures) / static_cast<double>(p.requests) : 0;
   line += " | " + fixed(p.rps, 1) + " req/s | " + fixed(failed, 2) + "% failed | ";
   line += run_time_s_ ? clock_text(std::ceil(std::max(0.0, *run_time_s_ - p.elapsed_s))) + " left"
-                      : "until Ctrl-C";
+                      : open_end_;
   return line;
 }
 

@@ -31,6 +31,9 @@ class ProgressLine {
                int plain_every = 10)
       : out_(out), terminal_(terminal), run_time_s_(run_time_s), plain_every_(plain_every) {}
 
+  // What the line says in place of the time left when there is no run time ("until Ctrl-C").
+  void set_open_end(std::string text) { open_end_ = std::move(text); }
+
   // Called once a second.
   void update(const Progress& p);
   // Takes the redrawn line off the terminal (no-op elsewhere).
@@ -44,6 +47,7 @@ class ProgressLine {
   bool terminal_;
   std::optional<double> run_time_s_;
   int plain_every_;
+  std::string open_end_ = "until Ctrl-C";
   int ticks_ = 0;
   bool drawn_ = false;
 };
