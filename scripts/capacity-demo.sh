@@ -10,13 +10,8 @@ cd "$(dirname "$0")/.."
 [ -x build/bin/nest-host ] || { echo "capacity-demo: run ./scripts/quickstart.sh first"; exit 2; }
 
 mkdir -p results
-log=results/capacity-target.log
-./build/bin/nest-demo-target --port 0 --slots 4 --service-ms 5 >"$log" 2>&1 &
-target=$!
-trap 'kill "$target" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "^listening on" "$log" && break; sleep 0.1; done
-port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
-[ -n "$port" ] || { echo "capacity-demo: the demo target did not start:"; cat "$log"; exit 1; }
+. scripts/demo-target.sh
+start_demo_target results/capacity-target.log --slots 4 --service-ms 5
 
 echo "Demo target on http://127.0.0.1:$port: 4 slots x 5 ms, at most 800 requests/s"
 status=0
@@ -26,6 +21,7 @@ status=0
   --price-per-hour 0.40 --servers 1 --requests-per-customer-per-hour 60 --peak-factor 3 \
   --headroom 30% --customers 1000000 --currency USD \
   --json results/capacity.json --html results/capacity.html || status=$?
+stop_demo_target
 echo
 echo "Results: results/capacity.html (open it in a browser), results/capacity.json"
 exit "$status"

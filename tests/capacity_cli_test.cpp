@@ -143,21 +143,25 @@ TEST(CapacityCli, AGeneratorLimitedSearchEndsInvalidNotWithACapacity) {
 }
 
 TEST(CapacityCli, CtrlCEndsTheSearchWithNoAnswerAndEveryPlateauWritten) {
-  // Plateaus of 2 + 2 s; Ctrl-C 9 s in, during the third plateau: two were judged, the third
-  // is kept as measured so far, unjudged.
+  // Plateaus of 2 + 2 s: the third's hold is the run's seconds 10 to 12. Ctrl-C 11.5 s after
+  // nest-host starts (the run starts a fraction of a second later) lands in it: two plateaus
+  // were judged, the third is kept as measured so far, unjudged.
   DemoTarget target;
   std::string dir = temp_dir();
   auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/visit", "--json",
                        dir + "/cap.json", "--html", dir + "/cap.html"},
-                      "--start 10 --slo p99<1s", {{9.0, SIGINT}});
+                      "--start 10 --slo p99<1s", {{11.5, SIGINT}});
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   EXPECT_EQ(r.ending, "interrupted");
   EXPECT_TRUE(r.info.interrupted);
   EXPECT_FALSE(r.capacity);
-  ASSERT_GE(r.plateaus.size(), 2u) << run.out;
+  ASSERT_EQ(r.plateaus.size(), 3u) << run.out;
   EXPECT_EQ(r.plateaus[0].verdict, PlateauVerdict::kPass);
   EXPECT_EQ(r.plateaus[1].verdict, PlateauVerdict::kPass);
+  EXPECT_FALSE(r.plateaus[2].complete);
+  EXPECT_LE(r.plateaus[2].hold_s, 1) << "nothing measured after the stop";
+  EXPECT_NE(run.out.find("INCOMPLETE"), std::string::npos) << run.out;
   EXPECT_NE(r.message.find("It met the service level up to 20/s"), std::string::npos) << r.message;
   EXPECT_NE(run.out.find("No capacity: the search was stopped before it ended"), std::string::npos)
       << run.out;

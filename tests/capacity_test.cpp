@@ -5,6 +5,7 @@
 
 #include "capacity/capacity_json.h"
 #include "capacity/plateau_judge.h"
+#include "capacity/plateau_runner.h"
 #include "process.h"
 #include "report/result_json.h"
 
@@ -132,6 +133,131 @@ TEST(PlateauJudge, EveryServiceLevelThresholdIsJudgedOnTheHold) {
   EXPECT_EQ(p.verdict, Verdict::kFail) << "a service level with no data is not met";
 }
 
+// Feeds a PlateauRunner one-second intervals as a run would, without a run: it sets no target
+// (nothing to steer), so what it measures and decides shows alone.
+class Feed {
+ public:
+  explicit Feed(CapacityPlan plan)
+      : plan_(std::move(plan)),
+        runner_(plan_, silent_, [this](const PlateauResult& p) { judged.push_back(p.number); }) {
+    runner_.first_plateau();
+  }
+
+  // One second: `n` requests of `ms` each, as many sessions started on time, `users` running
+  // at its end. Returns whether the runner asks the run to stop.
+  bool second(std::uint64_t n, std::uint64_t ms, std::uint64_t users = 1, bool stopping = false) {
+    SampleSet interval;
+    RowStats& row = interval.rows[{"GET", "/x"}];
+    for (std::uint64_t i = 0; i < n; ++i) {
+      ++row.requests;
+      row.total_us += ms * 1000;
+      row.times.record(ms * 1000);
+      ++interval.start_lag.requests;
+      interval.start_lag.times.record(100);
+    }
+    interval.users = users;
+    ++elapsed_;
+    return runner_.on_interval({interval, results_, std::chrono::duration<double>(elapsed_),
+                                LoadModel::kOpen, 10, false, false, stopping, 0.1});
+  }
+
+  const PlateauRunner& runner() const { return runner_; }
+  std::vector<int> judged;  // plateau numbers, in the order judged
+
+ private:
+  struct Silent final : RunObserver {
+    bool on_interval(const IntervalReport&) override { return false; }
+    void on_notice(const std::string&) override {}
+  } silent_;
+  LiveResults results_;
+  CapacityPlan plan_;  // the runner keeps a reference
+  PlateauRunner runner_;
+  int elapsed_ = 0;
+};
+
+CapacityPlan short_plan() {
+  CapacityPlan plan = open_plan();
+  plan.search = {.start = 10, .precision = 0.05, .ceiling = 10};
+  plan.warmup = std::chrono::seconds(2);
+  plan.hold = std::chrono::seconds(3);
+  plan.confirm_hold = std::chrono::seconds(4);
+  plan.cooldown = std::chrono::seconds(3);
+  return plan;
+}
+
+TEST(PlateauRunner, WarmUpSecondsNeverCountAndEachHoldIsItsOwnSeconds) {
+  // 10/s with a ceiling of 10/s: one plateau, then its confirmation. Every warm-up second is
+  // slow (it would break p99 < 100 ms if it counted); every hold second is fast.
+  Feed feed(short_plan());
+  std::vector<bool> stop;
+  for (int s = 1; s <= 11; ++s) {
+    bool warm = s <= 2 || s == 6 || s == 7;
+    stop.push_back(feed.second(10, warm ? 500 : 10));
+  }
+  const auto& p = feed.runner().plateaus();
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].hold_from_s, 2);
+  EXPECT_EQ(p[0].hold_s, 3);
+  EXPECT_EQ(p[0].total.requests, 30u) << "seconds 3, 4 and 5 only";
+  EXPECT_EQ(p[0].verdict, Verdict::kPass);
+  EXPECT_EQ(p[1].started_s, 5);
+  EXPECT_TRUE(p[1].confirmation);
+  EXPECT_EQ(p[1].hold_s, 4);
+  EXPECT_EQ(p[1].total.requests, 40u) << "seconds 8 to 11";
+  EXPECT_EQ(p[1].verdict, Verdict::kPass);
+  EXPECT_EQ(feed.judged, (std::vector<int>{1, 2}));
+  EXPECT_EQ(feed.runner().search().ending(), PlateauSearch::Ending::kCeiling);
+  std::vector<bool> expected(11, false);
+  expected[10] = true;  // the search is over at second 11: stop the run
+  EXPECT_EQ(stop, expected);
+}
+
+TEST(PlateauRunner, AStopEndsThePlateauUnderWayUnjudged) {
+  Feed during_hold(short_plan());
+  for (int s = 1; s <= 4; ++s) during_hold.second(10, 10);  // warm-up 1-2, hold 3-4
+  during_hold.second(10, 10, 1, true);                      // Ctrl-C: the run stops
+  during_hold.second(10, 10, 0, true);                      // the drain: ignored
+  const auto& p = during_hold.runner().plateaus();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_FALSE(p[0].complete);
+  EXPECT_EQ(p[0].hold_s, 2);
+  EXPECT_EQ(p[0].total.requests, 20u) << "nothing from the stop on";
+  EXPECT_EQ(during_hold.judged, (std::vector<int>{1}));
+  EXPECT_EQ(during_hold.runner().search().plateaus().size(), 0u) << "not in the search";
+
+  Feed during_warmup(short_plan());
+  during_warmup.second(10, 10);
+  during_warmup.second(10, 10, 1, true);
+  EXPECT_TRUE(during_warmup.runner().plateaus().empty()) << "nothing of it was measured";
+}
+
+TEST(PlateauRunner, AfterAFailArrivalsPauseUntilTheSessionsHaveDrained) {
+  CapacityPlan plan = short_plan();
+  plan.search.ceiling = 100;
+  Feed feed(plan);
+  for (int s = 1; s <= 5; ++s) feed.second(10, s <= 2 ? 10 : 500);  // the hold fails
+  ASSERT_EQ(feed.runner().plateaus().back().verdict, Verdict::kFail);
+  feed.second(0, 10, 3);  // cool-down: sessions still running
+  feed.second(0, 10, 2);
+  EXPECT_EQ(feed.runner().plateaus().size(), 1u) << "no plateau while sessions drain";
+  feed.second(0, 10, 0);  // drained at second 8: the next plateau (5/s) begins
+  ASSERT_EQ(feed.runner().plateaus().size(), 2u);
+  EXPECT_EQ(feed.runner().plateaus()[1].started_s, 8);
+  EXPECT_EQ(feed.runner().plateaus()[1].target, 5);
+  EXPECT_EQ(feed.runner().plateaus()[1].carried, 0u);
+
+  // A cool-down that runs out says so on the plateau after it.
+  Feed stuck(plan);
+  for (int s = 1; s <= 5; ++s) stuck.second(10, s <= 2 ? 10 : 500);
+  for (int s = 6; s <= 8; ++s) stuck.second(0, 10, 4);  // 3 s of cool-down, 4 sessions left
+  ASSERT_EQ(stuck.runner().plateaus().size(), 2u);
+  for (int s = 9; s <= 13; ++s) stuck.second(5, 10);
+  const PlateauResult& after = stuck.runner().plateaus()[1];
+  EXPECT_EQ(after.carried, 4u);
+  ASSERT_FALSE(after.reasons.empty());
+  EXPECT_NE(after.reasons.back().find("4 session(s) of the plateau before"), std::string::npos);
+}
+
 CapacityResult sample_result() {
   CapacityResult r;
   r.info.nest_version = "test";
@@ -141,7 +267,19 @@ CapacityResult sample_result() {
   r.info.started_at = "2026-11-24T10:00:00Z";
   r.info.elapsed_s = 61.5;
   r.tasksets.push_back({"Visit", 1, "plugin default", "visit.so", "curl"});
-  r.settings = {50, 0.05, 1000, 15, 60, 120, 30, {{"p99<100ms", "--slo"}}};
+  r.settings.start = 50;
+  r.settings.precision = 0.05;
+  r.settings.ceiling = 1000;
+  r.settings.warmup_s = 15;
+  r.settings.hold_s = 60;
+  r.settings.confirm_hold_s = 120;
+  r.settings.cooldown_s = 30;
+  r.settings.slo = {{"p99<100ms", "--slo"}};
+  r.settings.spawn_rate = 2.5;
+  r.settings.arrivals = "poisson";
+  r.settings.max_users = 500;
+  r.settings.gates.lag = std::chrono::milliseconds(150);
+  r.settings.gates.achieved = 0.05;
   CapacityPlan plan = open_plan();
   for (double level : {50.0, 100.0}) {
     PlateauResult p = plateau(level, level > 60 ? 300 : 20, level);
@@ -171,6 +309,12 @@ TEST(CapacityJson, ADocumentReadsBackAsWrittenWithEveryPlateauWhole) {
   std::string text = capacity_to_json(r);
   CapacityResult back = capacity_from_json(text, "cap.json");
   EXPECT_EQ(capacity_to_json(back), text) << "write -> read -> write changes nothing";
+  EXPECT_EQ(back.settings.arrivals, "poisson");
+  EXPECT_EQ(back.settings.max_users, 500u);
+  EXPECT_EQ(back.settings.spawn_rate, 2.5);
+  EXPECT_EQ(back.settings.gates.lag.count(), 150);
+  EXPECT_EQ(back.settings.gates.achieved, 0.05);
+  EXPECT_EQ(back.settings.ceiling, 1000);
   ASSERT_EQ(back.plateaus.size(), 2u);
   EXPECT_EQ(back.plateaus[0].measured.rows, r.plateaus[0].measured.rows) << "histograms whole";
   EXPECT_EQ(back.plateaus[0].total, r.plateaus[0].total);

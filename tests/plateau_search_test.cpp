@@ -98,12 +98,23 @@ TEST(PlateauSearch, AConfirmationThatFailsSearchesOnBelowIt) {
   EXPECT_GE(shaky.capacity(), 700 / 1.05);
 }
 
-TEST(PlateauSearch, TheCeilingPassingEndsTheSearch) {
+TEST(PlateauSearch, TheCeilingPassingIsConfirmedThenEndsTheSearch) {
   PlateauSearch search({.start = 100, .ceiling = 500});
   auto held = run(search, capacity_of(10000));
-  EXPECT_EQ(held, (std::vector<std::string>{"100", "200", "400", "500"}));
+  EXPECT_EQ(held, (std::vector<std::string>{"100", "200", "400", "500", "500!"}));
   EXPECT_EQ(search.ending(), PlateauSearch::Ending::kCeiling);
   EXPECT_EQ(search.capacity(), 500);
+
+  // A ceiling whose confirmation fails is a fail: the search bisects below it.
+  PlateauSearch shaky({.start = 100, .precision = 0.05, .ceiling = 500});
+  int held_500 = 0;
+  held = run(shaky, [&](double level) {
+    if (level == 500) return ++held_500 == 1 ? Verdict::kPass : Verdict::kFail;
+    return level <= 480 ? Verdict::kPass : Verdict::kFail;
+  });
+  EXPECT_EQ(held, (std::vector<std::string>{"100", "200", "400", "500", "500!", "450", "475",
+                                            "487.5", "475!"}));
+  EXPECT_EQ(shaky.ending(), PlateauSearch::Ending::kFound);
 }
 
 TEST(PlateauSearch, WholeLevelsBisectToAWholeNumberOfUsers) {

@@ -81,6 +81,7 @@ json::object plateau_json(const CapacityResult& c, const PlateauResult& p) {
           {"hold_from_s", json_number(p.hold_from_s)},
           {"hold_s", json_number(p.hold_s)},
           {"achieved", json_number(p.achieved)},
+          {"carried", p.carried},
           {"verdict", p.complete ? verdict_name(p.verdict) : "incomplete"},
           {"reasons", std::move(reasons)},
           {"gates",
@@ -158,34 +159,36 @@ std::string capacity_to_json(const CapacityResult& c) {
                    {"elapsed_s", json_number(info.elapsed_s)},
                    {"interrupted", info.interrupted},
                    {"seed", info.seed}};
-  json::array tasksets;
-  for (const auto& t : c.tasksets) {
-    tasksets.push_back(json::object{{"name", t.name},
-                                    {"weight", t.weight},
-                                    {"source", t.source},
-                                    {"plugin", t.plugin},
-                                    {"transport", t.transport}});
-  }
   const CapacitySettingsRecord& s = c.settings;
   json::array slo;
   for (const auto& [text, source] : s.slo) {
     slo.push_back(json::object{{"threshold", text}, {"source", source}});
   }
-  json::object settings{{"start", json_number(s.start)},
-                        {"precision", json_number(s.precision)},
-                        {"ceiling", s.ceiling ? json_number(*s.ceiling) : json::value(nullptr)},
-                        {"warmup_s", json_number(s.warmup_s)},
-                        {"hold_s", json_number(s.hold_s)},
-                        {"confirm_hold_s", json_number(s.confirm_hold_s)},
-                        {"cooldown_s", json_number(s.cooldown_s)},
-                        {"slo", std::move(slo)}};
+  json::object settings{
+      {"start", json_number(s.start)},
+      {"precision", json_number(s.precision)},
+      {"ceiling", s.ceiling ? json_number(*s.ceiling) : json::value(nullptr)},
+      {"warmup_s", json_number(s.warmup_s)},
+      {"hold_s", json_number(s.hold_s)},
+      {"confirm_hold_s", json_number(s.confirm_hold_s)},
+      {"cooldown_s", json_number(s.cooldown_s)},
+      {"slo", std::move(slo)},
+      {"spawn_rate", json_number(s.spawn_rate)},
+      {"arrivals", s.arrivals},
+      {"max_users", s.max_users ? json::value(*s.max_users) : json::value(nullptr)},
+      {"gates",
+       {{"cpu", json_number(s.gates.cpu)},
+        {"lag_ms", s.gates.lag.count()},
+        {"saturated_share", json_number(s.gates.saturated_share)},
+        {"start_lag_p99_ms", s.gates.start_lag_p99.count()},
+        {"achieved", json_number(s.gates.achieved)}}}};
   json::array plateaus;
   for (const auto& p : c.plateaus) plateaus.push_back(plateau_json(c, p));
   json::object doc{{"schema", kSchemaName},
                    {"schema_version", CapacityResult::kSchemaVersion},
                    {"nest_version", info.nest_version},
                    {"run", std::move(run)},
-                   {"tasksets", std::move(tasksets)},
+                   {"tasksets", tasksets_json(c.tasksets)},
                    {"settings", std::move(settings)},
                    {"plateaus", std::move(plateaus)},
                    {"ending", c.ending},
@@ -219,14 +222,7 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
   c.info.elapsed_s = in.real(run, "elapsed_s", "run");
   c.info.interrupted = in.boolean(run, "interrupted", "run");
   c.info.seed = in.count(run, "seed", "run");
-  const json::array& tasksets = in.array(in.field(doc, "tasksets", ""), "tasksets");
-  for (std::size_t i = 0; i < tasksets.size(); ++i) {
-    std::string where = "tasksets[" + std::to_string(i) + "]";
-    const json::object& t = in.object(tasksets[i], where);
-    c.tasksets.push_back({in.text(t, "name", where), static_cast<int>(in.count(t, "weight", where)),
-                          in.text(t, "source", where), in.text(t, "plugin", where),
-                          in.text(t, "transport", where)});
-  }
+  c.tasksets = read_tasksets(in, doc);
   const json::object& s = in.object(in.field(doc, "settings", ""), "settings");
   c.settings.start = in.real(s, "start", "settings");
   c.settings.precision = in.real(s, "precision", "settings");
@@ -235,6 +231,19 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
   c.settings.hold_s = in.real(s, "hold_s", "settings");
   c.settings.confirm_hold_s = in.real(s, "confirm_hold_s", "settings");
   c.settings.cooldown_s = in.real(s, "cooldown_s", "settings");
+  c.settings.spawn_rate = in.real(s, "spawn_rate", "settings");
+  c.settings.arrivals = in.text(s, "arrivals", "settings");
+  if (!in.field(s, "max_users", "settings").is_null()) {
+    c.settings.max_users = in.count(s, "max_users", "settings");
+  }
+  std::string gw = "settings.gates";
+  const json::object& gates = in.object(in.field(s, "gates", "settings"), gw);
+  c.settings.gates.cpu = in.real(gates, "cpu", gw);
+  c.settings.gates.lag = std::chrono::milliseconds(in.count(gates, "lag_ms", gw));
+  c.settings.gates.saturated_share = in.real(gates, "saturated_share", gw);
+  c.settings.gates.start_lag_p99 =
+      std::chrono::milliseconds(in.count(gates, "start_lag_p99_ms", gw));
+  c.settings.gates.achieved = in.real(gates, "achieved", gw);
   const json::array& slo = in.array(in.field(s, "slo", "settings"), "settings.slo");
   for (std::size_t i = 0; i < slo.size(); ++i) {
     std::string where = "settings.slo[" + std::to_string(i) + "]";
@@ -254,6 +263,7 @@ CapacityResult capacity_from_json(const std::string& text, const std::string& or
     p.hold_from_s = in.real(o, "hold_from_s", where);
     p.hold_s = in.real(o, "hold_s", where);
     p.achieved = in.real(o, "achieved", where);
+    p.carried = in.count(o, "carried", where);
     p.verdict = verdict_of(in.text(o, "verdict", where), in, in.join(where, "verdict"));
     const json::array& reasons = in.array(in.field(o, "reasons", where), in.join(where, "reasons"));
     for (const auto& r : reasons) {

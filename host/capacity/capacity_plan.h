@@ -24,7 +24,8 @@ struct GateLimits {
   // Open model: the 99th percentile of how late sessions started (the generator's lateness).
   std::chrono::milliseconds start_lag_p99{50};
   // What was delivered (sessions started per second, or users running) differs from the
-  // target by more than this share (plus one arrival, for where the hold's edges cut).
+  // target by more than this share, plus one arrival for where the hold's edges cut, plus (for
+  // Poisson arrivals) three standard deviations of the count: 3 √(target × hold).
   double achieved = 0.03;
 };
 
@@ -38,7 +39,8 @@ struct CapacityPlan {
   // (the system's queue drained), for at most this long, so the next plateau does not start
   // on the last one's backlog.
   std::chrono::seconds cooldown{30};
-  double spawn_rate = 0;       // closed model: users started per second at each step; 0: at once
+  double spawn_rate = 0;  // closed model: users started per second at each step; 0: at once
+  Arrivals arrivals = Arrivals::kConstant;  // open model: how sessions arrive (--arrivals)
   std::vector<Threshold> slo;  // the service level: every one must hold on the measured hold
   GateLimits gates;
   CostInputs cost;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "capacity/capacity_plan.h"
 #include "capacity/cost_model.h"
 #include "capacity/plateau_search.h"
 #include "stats/run_result.h"
@@ -37,6 +38,9 @@ struct PlateauResult {
   RowStats total;             // every row of `measured` merged
   GateReadings gates;
   double achieved = 0;  // delivered: sessions started per second (open), users (closed)
+  // Open model: sessions of the plateau before still running when it began (the cool-down
+  // ran out); 0 normally.
+  std::uint64_t carried = 0;
   std::vector<ThresholdVerdict> slo;  // each service-level threshold on the hold
   PlateauVerdict verdict = PlateauVerdict::kPass;
   std::vector<std::string> reasons;  // why it failed or is invalid; notes on a pass
@@ -68,6 +72,10 @@ struct CapacitySettingsRecord {
   std::optional<double> ceiling;
   double warmup_s = 0, hold_s = 0, confirm_hold_s = 0, cooldown_s = 0;
   std::vector<std::pair<std::string, std::string>> slo;  // (text, source)
+  double spawn_rate = 0;                   // closed model: users a second at each step; 0: at once
+  std::string arrivals = "constant";       // open model: "constant" or "poisson"
+  std::optional<std::uint64_t> max_users;  // open model: --max-users
+  GateLimits gates;                        // the validity gates' limits
 };
 
 struct CapacityResult {

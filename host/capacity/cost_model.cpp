@@ -113,8 +113,8 @@ std::vector<std::string> check_cost_inputs(const CostInputs& inputs, bool open_m
   }
   if (sessions.value && !open_model) {
     problems.push_back("sessions_per_customer_per_hour" + from(sessions) +
-                       " needs the open model (--arrival-rate), whose capacity is in "
-                       "sessions/s; this run is closed (users): give " +
+                       " needs the open model (--steps arrivals), whose capacity is in "
+                       "sessions/s; this search steps users: give " +
                        where_to_give("requests_per_customer_per_hour") + " instead");
   }
   check_positive(problems, "requests_per_customer_per_hour", requests);

@@ -35,7 +35,11 @@ void check_generator(PlateauResult& p, const CapacityPlan& plan, std::vector<std
 // (closed), within the gate's share plus one arrival for where the hold's edges cut.
 void check_delivery(PlateauResult& p, const CapacityPlan& plan, std::vector<std::string>& out) {
   double slack = plan.gates.achieved * p.target;
-  if (plan.model == LoadModel::kOpen && p.hold_s > 0) slack += 1 / p.hold_s;
+  if (plan.model == LoadModel::kOpen && p.hold_s > 0) {
+    slack += 1 / p.hold_s;  // an arrival more or less where the hold's edges cut
+    // Poisson arrivals: the count over the hold varies by √(target × hold) by chance alone.
+    if (plan.arrivals == Arrivals::kPoisson) slack += 3 * std::sqrt(p.target * p.hold_s) / p.hold_s;
+  }
   if (std::abs(p.achieved - p.target) > slack) {
     double share = p.target > 0 ? (p.achieved - p.target) / p.target * 100 : 0;
     out.push_back("delivered " + level_text(p.achieved, plan.model) + " of " +
@@ -85,6 +89,11 @@ void judge_plateau(PlateauResult& p, const CapacityPlan& plan) {
     p.reasons = delivery;
   } else {
     p.verdict = PlateauVerdict::kPass;
+  }
+  if (p.carried > 0) {
+    p.reasons.push_back("note: " + std::to_string(p.carried) +
+                        " session(s) of the plateau before were still running when it began "
+                        "(--cooldown ran out)");
   }
 }
 

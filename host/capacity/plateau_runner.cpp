@@ -52,16 +52,11 @@ void PlateauRunner::begin(const Plateau& plateau, long second, std::uint64_t car
   p.target = plateau.level;
   p.confirmation = plateau.confirmation;
   p.started_s = static_cast<double>(second);
-  if (carried > 0) {
-    p.reasons.push_back(std::to_string(carried) +
-                        " session(s) of the plateau before were still running when it began "
-                        "(--cooldown ran out)");
-  }
+  p.carried = carried;
   plateaus_.push_back(std::move(p));
   if (second > 0 && run_) run_->set_target(target_of(plateau.level), mark_of(plateau));
   phase_ = Phase::kWarmup;
   phase_end_ = second + plan_.warmup.count();
-  if (plan_.warmup.count() == 0) start_hold(second);
 }
 
 void PlateauRunner::start_hold(long second) {
@@ -89,6 +84,21 @@ void PlateauRunner::measure(const IntervalReport& report) {
   g.max_lag_us = std::max(g.max_lag_us, report.interval.max_lag_us);
   users_sum_ += static_cast<double>(report.interval.users);
   p.measured.merge(std::move(interval));
+}
+
+// After a stop, intervals no longer follow the plan; the plateau under way ends there.
+void PlateauRunner::cut_short() {
+  if (phase_ == Phase::kHold) {
+    PlateauResult& p = current();
+    p.hold_s = static_cast<double>(p.gates.seconds);
+    p.gates.users = p.gates.seconds ? users_sum_ / p.gates.seconds : 0;
+    p.complete = false;
+    p.reasons.push_back("the run stopped during its hold: not judged");
+    if (judged_) judged_(p);
+  } else if (phase_ == Phase::kWarmup) {
+    plateaus_.pop_back();  // nothing of it was measured
+  }
+  phase_ = Phase::kDone;
 }
 
 // The hold ends at `second`: judge it, and go on as the search says.
@@ -120,21 +130,13 @@ void PlateauRunner::close_hold(long second) {
 bool PlateauRunner::on_interval(const IntervalReport& report) {
   bool stop = progress_.on_interval(report);
   if (phase_ == Phase::kDone) return true;
-  long second = std::lround(report.elapsed.count());
-  if (report.final) {
-    // The run ended during this plateau: what its hold measured is kept, unjudged.
-    if (phase_ == Phase::kHold) {
-      measure(report);
-      PlateauResult& p = current();
-      p.hold_s = static_cast<double>(p.gates.seconds);
-      p.gates.users = p.gates.seconds ? users_sum_ / p.gates.seconds : 0;
-      p.complete = false;
-      p.reasons.push_back("the run ended during its hold: not judged");
-      if (judged_) judged_(p);
-    } else if (phase_ == Phase::kWarmup) {
-      plateaus_.pop_back();  // nothing of it was measured
-    }
-    phase_ = Phase::kDone;
+  // The run's k-th interval ends k s after its start, however late it arrives: counted, not
+  // read from the clock, so a slow second cannot move a plateau's edges.
+  long second = ++intervals_;
+  if (report.final || report.stopping) {
+    // The run is ending during this plateau: what its hold measured before the stop is kept,
+    // unjudged (once the run stops, the load no longer follows the plan).
+    cut_short();
     return false;
   }
   switch (phase_) {

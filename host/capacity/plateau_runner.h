@@ -57,6 +57,7 @@ class PlateauRunner final : public RunObserver {
   std::string mark_of(const Plateau& plateau) const;
   void begin(const Plateau& plateau, long second, std::uint64_t carried = 0);
   void start_hold(long second);
+  void cut_short();
   void measure(const IntervalReport& report);
   void close_hold(long second);
   PlateauResult& current() { return plateaus_.back(); }
@@ -68,6 +69,7 @@ class PlateauRunner final : public RunObserver {
   Run* run_ = nullptr;
   std::vector<PlateauResult> plateaus_;
   Phase phase_ = Phase::kWarmup;
+  long intervals_ = 0;    // intervals received: the run's second the last one ended
   long phase_end_ = 0;    // the run's second at which the phase ends
   double users_sum_ = 0;  // users running, summed over the hold's intervals
 };

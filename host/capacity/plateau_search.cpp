@@ -34,7 +34,7 @@ void PlateauSearch::record(PlateauVerdict verdict) {
   if (verdict == PlateauVerdict::kFail) {
     lowest_fail_ = lowest_fail_ ? std::min(*lowest_fail_, held.level) : held.level;
   } else if (held.confirmation) {
-    ending_ = Ending::kFound;
+    ending_ = held.level >= settings_.ceiling ? Ending::kCeiling : Ending::kFound;
     capacity_ = held.level;
     return;
   }
@@ -46,9 +46,8 @@ void PlateauSearch::plan_next() {
       lowest_fail_ ? highest_pass_below(*lowest_fail_) : highest_pass_below(settings_.ceiling * 2);
   if (!lowest_fail_) {  // doubling: every plateau so far passed
     double level = std::min(*pass * 2, settings_.ceiling);
-    if (level <= *pass) {  // the ceiling passed
-      ending_ = Ending::kCeiling;
-      capacity_ = *pass;
+    if (level <= *pass) {  // the ceiling passed: confirm it as any level found
+      next_ = Plateau{*pass, true, PlateauVerdict::kPass};
       return;
     }
     next_ = Plateau{level, false, PlateauVerdict::kPass};

@@ -6,8 +6,9 @@
 // highest pass and the lowest fail until they are within `precision` of each other; then hold
 // the highest pass once more, longer, to confirm it. If the first plateau fails, halve until
 // one passes (at most kMaxHalvings times). A confirmation that fails makes that level a fail
-// and the search goes on below it. An invalid plateau (the generator, not the system, ran out)
-// ends the search: it never answers with a wrong capacity.
+// and the search goes on below it. A ceiling that passes is confirmed the same way. An invalid
+// plateau (the generator, not the system, ran out) ends the search: it never answers with a wrong
+// capacity.
 #pragma once
 
 #include <limits>
@@ -55,10 +56,10 @@ class PlateauSearch {
     kFound,          // capacity(): the highest level that passed, confirmed
     kInvalid,        // a plateau broke a validity gate: see plateaus()
     kNothingPassed,  // even start / 2^kMaxHalvings failed
-    kCeiling,        // the ceiling passed: capacity() is at least it
+    kCeiling,        // the ceiling passed, confirmed: capacity() is at least it
   };
   Ending ending() const { return ending_; }
-  // The highest confirmed passing level (kFound), or the ceiling (kCeiling).
+  // The highest confirmed passing level (kFound), or the confirmed ceiling (kCeiling).
   double capacity() const { return capacity_; }
   // Every plateau held so far, in order, with its verdict.
   const std::vector<Plateau>& plateaus() const { return plateaus_; }

@@ -46,28 +46,28 @@ std::string lower_bound(const std::vector<PlateauResult>& plateaus, LoadModel mo
 void conclude_search(CapacityResult& r, const PlateauSearch& search, const RunOutcome& outcome,
                      LoadModel model) {
   const auto& plateaus = r.plateaus;
+  // The search ends found (or at the ceiling) right after a confirmation that passed: the last
+  // plateau.
+  auto confirmed = [&] {
+    const PlateauResult& last = plateaus.back();
+    r.capacity = found(last, model);
+  };
   switch (search.ending()) {
     case PlateauSearch::Ending::kFound:
-      for (auto it = plateaus.rbegin(); it != plateaus.rend(); ++it) {
-        if (it->confirmation && it->complete && it->verdict == PlateauVerdict::kPass) {
-          r.capacity = found(*it, model);
-          break;
-        }
-      }
+      confirmed();
       r.ending = "found";
       r.message = "The highest level that met the service level is " +
                   level_text(search.capacity(), model) + ", confirmed by plateau " +
                   std::to_string(r.capacity ? r.capacity->plateau : 0) + ".";
       return;
     case PlateauSearch::Ending::kCeiling:
-      if (const PlateauResult* pass = highest_pass(plateaus)) {
-        r.capacity = found(*pass, model);
-        r.capacity->at_ceiling = true;
-      }
+      confirmed();
+      r.capacity->at_ceiling = true;
       r.ending = "ceiling";
       r.message = "Every level up to the ceiling (" + level_text(search.capacity(), model) +
-                  ") met the service level: the capacity is at least that. Raise --ceiling to "
-                  "search higher.";
+                  ") met the service level, confirmed by plateau " +
+                  std::to_string(r.capacity->plateau) +
+                  ": the capacity is at least that. Raise --ceiling to search higher.";
       return;
     case PlateauSearch::Ending::kInvalid: {
       const PlateauResult& bad = plateaus.back();
@@ -81,8 +81,12 @@ void conclude_search(CapacityResult& r, const PlateauSearch& search, const RunOu
                   level_text(bad.target, model) + ") is invalid: " + joined(bad.reasons) + ". " +
                   (generator ? "The generator, not the system, ran out: add threads, processes "
                                "or workers (or lower --ceiling)"
-                             : "The load asked for was not delivered, so nothing can be said "
-                               "of that level: raise --max-users, or lower --ceiling") +
+                             : std::string("The load asked for was not delivered, so nothing can "
+                                           "be said of that level: ") +
+                                   (model == LoadModel::kOpen
+                                        ? "raise --max-users, or lower --ceiling"
+                                        : "users did not all run through the hold (a slow -r "
+                                          "ramp, or users that stop?); lower --ceiling")) +
                   lower_bound(plateaus, model) + ".";
       return;
     }

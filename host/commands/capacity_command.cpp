@@ -38,7 +38,6 @@ class CapacityCommand : public LoadCommand {
 
  private:
   CapacityResult assemble(const PlateauRunner& runner, const RunOutcome& outcome) const;
-  int write_outputs(const CapacityResult& result, int code) const;
 
   std::string started_at_;
 };
@@ -91,7 +90,8 @@ int CapacityCommand::search_and_report() {
   } else if (!result.capacity && code == 0) {
     code = kExitNoAnswer;
   }
-  code = write_outputs(result, code);
+  code = write_outputs([&](const std::string& path) { write_capacity_file(path, result); },
+                       [&] { return render_capacity_html(result); }, code, kExitNoAnswer);
   if (outcome.crash) code = kExitCrash;
   std::fflush(nullptr);
   if (outcome.halted) std::_Exit(code);  // users are frozen mid-task: no teardown
@@ -122,6 +122,10 @@ CapacityResult CapacityCommand::assemble(const PlateauRunner& runner,
   s.confirm_hold_s = static_cast<double>(plan.confirm_hold.count());
   s.cooldown_s = static_cast<double>(plan.cooldown.count());
   for (const auto& t : plan.slo) s.slo.emplace_back(t.text, t.source);
+  s.spawn_rate = plan.spawn_rate;
+  s.arrivals = plan.arrivals == Arrivals::kPoisson ? "poisson" : "constant";
+  s.max_users = options_.run.max_users;
+  s.gates = plan.gates;
   r.plateaus = runner.plateaus();
   r.cost = plan.cost;
   conclude_search(r, runner.search(), outcome, plan.model);
@@ -135,30 +139,6 @@ CapacityResult CapacityCommand::assemble(const PlateauRunner& runner,
   return r;
 }
 
-int CapacityCommand::write_outputs(const CapacityResult& result, int code) const {
-  auto failed = [&](const std::exception& e) {
-    std::fprintf(stderr, "nest-host: %s\n", e.what());
-    if (code == 0) code = kExitNoAnswer;
-  };
-  if (!options_.json_path.empty()) {
-    try {
-      write_capacity_file(options_.json_path, result);
-      std::printf("Result: %s\n", options_.json_path.c_str());
-    } catch (const std::exception& e) {
-      failed(e);
-    }
-  }
-  if (!options_.html_path.empty()) {
-    try {
-      write_atomically(options_.html_path, render_capacity_html(result));
-      std::printf("Report: %s\n", options_.html_path.c_str());
-    } catch (const std::exception& e) {
-      failed(e);
-    }
-  }
-  return code;
-}
-
 }  // namespace
 
 int capacity_command(int argc, const char* const* argv) {
@@ -166,11 +146,7 @@ int capacity_command(int argc, const char* const* argv) {
     return capacity_fit_command(argc - 1, argv + 1);
   std::signal(SIGPIPE, SIG_IGN);  // a closed standard output must not lose the results
   CapacityCommand command;
-  if (auto done = command.parse(argc, argv)) return *done;
-  if (auto done = command.discover()) return *done;
-  if (auto done = command.weigh()) return *done;
-  if (auto done = command.check_outputs()) return *done;
-  if (auto done = command.confirm()) return *done;
+  if (auto done = command.prepare(argc, argv)) return *done;
   return command.search_and_report();
 }
 

@@ -34,6 +34,11 @@ UslPoint point_of(const std::string& path) {
   if (!r.capacity) {
     throw UslFitError(path + ": found no capacity (it ended: " + r.ending + ")");
   }
+  if (r.capacity->at_ceiling) {
+    throw UslFitError(path +
+                      ": reached its --ceiling, so its capacity is only a lower bound: "
+                      "search again with a higher ceiling");
+  }
   return {*r.cost.servers.value, r.capacity->rps, path};
 }
 

@@ -10,6 +10,7 @@
 #include "config/confirm.h"
 #include "config/plan_table.h"
 #include "report/csv_report.h"
+#include "util/atomic_file.h"
 #include "util/output_path.h"
 
 namespace nest::host {
@@ -160,6 +161,40 @@ std::optional<int> LoadCommand::check_outputs() {
     std::fprintf(stderr, "nest-host: %s\n", problems[i].c_str());
   }
   return usage_error(problems.back());
+}
+
+std::optional<int> LoadCommand::prepare(int argc, const char* const* argv) {
+  if (auto done = parse(argc, argv)) return done;
+  if (auto done = discover()) return done;
+  if (auto done = weigh()) return done;
+  if (auto done = check_outputs()) return done;
+  return confirm();
+}
+
+int LoadCommand::write_outputs(const std::function<void(const std::string&)>& write_json,
+                               const std::function<std::string()>& html, int code,
+                               int failed_code) const {
+  auto failed = [&](const std::exception& e) {
+    std::fprintf(stderr, "nest-host: %s\n", e.what());
+    if (code == 0) code = failed_code;
+  };
+  if (!options_.json_path.empty()) {
+    try {
+      write_json(options_.json_path);
+      std::printf("Result: %s\n", options_.json_path.c_str());
+    } catch (const std::exception& e) {
+      failed(e);
+    }
+  }
+  if (!options_.html_path.empty()) {
+    try {
+      write_atomically(options_.html_path, html());
+      std::printf("Report: %s\n", options_.html_path.c_str());
+    } catch (const std::exception& e) {
+      failed(e);
+    }
+  }
+  return code;
 }
 
 std::vector<TasksetShare> LoadCommand::taskset_shares() const {

@@ -3,6 +3,7 @@
 // confirm. Each step that must end the command returns its exit code.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ class LoadCommand {
   // `capacity`: nest-host capacity's options (config/capacity_options.h).
   explicit LoadCommand(bool capacity) : capacity_(capacity) {}
 
+  // Every step before the load, in order; the exit code when one ends the command.
+  std::optional<int> prepare(int argc, const char* const* argv);
+
   std::optional<int> parse(int argc, const char* const* argv);
   std::optional<int> discover();
   std::optional<int> weigh();
@@ -38,6 +42,12 @@ class LoadCommand {
   std::optional<int> confirm();
 
  protected:
+  // Writes --json (with `write_json`, given the path) and --html (the text `html` makes), when
+  // asked; a failure to write one still tries the other, and turns a `code` of 0 into
+  // `failed_code`. Returns the code.
+  int write_outputs(const std::function<void(const std::string&)>& write_json,
+                    const std::function<std::string()>& html, int code, int failed_code) const;
+
   // Each taskset taking part, with its weight, where it came from, plugin and transport.
   std::vector<TasksetShare> taskset_shares() const;
 

@@ -1,6 +1,7 @@
 // nest-host [options]: a load test, told as its steps — parse the options, discover the
-// plugins, weigh the tasksets, check the outputs, confirm, run, report. Each step is one method
-// below; a step that must end the command returns its exit code.
+// plugins, weigh the tasksets, check the outputs, confirm (commands/load_command.h, shared with
+// nest-host capacity), then run and report, below. A step that must end the command returns
+// its exit code.
 #include <unistd.h>
 
 #include <csignal>
@@ -33,7 +34,6 @@ class RunCommand : public LoadCommand {
   std::unique_ptr<Schedule> schedule();
   RunResult assemble_result(const Run& run, const RunOutcome& outcome,
                             const LiveReport& report) const;
-  int write_outputs(const RunResult& result, int code) const;
 
   std::string started_at_;
 };
@@ -97,7 +97,9 @@ int RunCommand::run_and_report() {
   result.thresholds = judge(options_.thresholds, result);
   print_thresholds(stdout, result.thresholds);
   if (any_broken(result.thresholds)) code = kExitThresholds;
-  code = write_outputs(result, code);
+  code =
+      write_outputs([&](const std::string& path) { write_result_file(path, result); },
+                    [&] { return render_result_html(result); }, code, options_.exit_code_on_error);
   if (outcome.crash) {
     std::fprintf(stderr,
                  "nest-host: the run was ended by a crash in plugin code (%s); what was measured "
@@ -141,30 +143,6 @@ RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
 }
 
 // --json and --html; a failure to write one still tries the other.
-int RunCommand::write_outputs(const RunResult& result, int code) const {
-  auto failed = [&](const std::exception& e) {
-    std::fprintf(stderr, "nest-host: %s\n", e.what());
-    if (code == 0) code = options_.exit_code_on_error;
-  };
-  if (!options_.json_path.empty()) {
-    try {
-      write_result_file(options_.json_path, result);
-      std::printf("Result: %s\n", options_.json_path.c_str());
-    } catch (const std::exception& e) {
-      failed(e);
-    }
-  }
-  if (!options_.html_path.empty()) {
-    try {
-      write_atomically(options_.html_path, render_result_html(result));
-      std::printf("Report: %s\n", options_.html_path.c_str());
-    } catch (const std::exception& e) {
-      failed(e);
-    }
-  }
-  return code;
-}
-
 }  // namespace
 
 int run_command(int argc, const char* const* argv) {
@@ -172,11 +150,7 @@ int run_command(int argc, const char* const* argv) {
   // results: writes to it fail quietly instead.
   std::signal(SIGPIPE, SIG_IGN);
   RunCommand command;
-  if (auto done = command.parse(argc, argv)) return *done;
-  if (auto done = command.discover()) return *done;
-  if (auto done = command.weigh()) return *done;
-  if (auto done = command.check_outputs()) return *done;
-  if (auto done = command.confirm()) return *done;
+  if (auto done = command.prepare(argc, argv)) return *done;
   return command.run_and_report();
 }
 

@@ -131,7 +131,7 @@ void add_capacity_options(po::options_description& desc) {
     ("ceiling", po::value<std::string>(), "never try a level above this (default: no ceiling)")
     ("precision", po::value<std::string>(), "stop bisecting once the last pass and the first fail are this close: 5% or 0.05 (default 5%)")
     ("plateau", po::value<std::string>(), "measured hold of each plateau, whole seconds (default 60s)")
-    ("warmup", po::value<std::string>(), "discarded start of each plateau, whole seconds (default 15s)")
+    ("warmup", po::value<std::string>(), "discarded start of each plateau, whole seconds, 1 or more (default 15s)")
     ("confirm", po::value<std::string>(), "measured hold of the plateau that confirms the level found (default twice --plateau)")
     ("cooldown", po::value<std::string>(), "open model, after a plateau that did not pass: no arrivals until every session ended, at most this long (default 30s)")
     ("price-per-hour", po::value<std::string>(), "cost: price of the system under test as tested, all its servers, per hour")
@@ -160,7 +160,8 @@ std::string plan_flags_given(const po::variables_map& vm) {
   return out;
 }
 
-CapacityPlan read_capacity_options(const po::variables_map& vm, const std::optional<IniFile>& ini) {
+CapacityPlan read_capacity_options(const po::variables_map& vm, const std::optional<IniFile>& ini,
+                                   std::optional<double> spawn_rate) {
   Settings settings(vm, ini);
   CapacityPlan plan;
   auto get = [&](const char* key) { return settings.get("capacity", key); };
@@ -192,11 +193,13 @@ CapacityPlan read_capacity_options(const po::variables_map& vm, const std::optio
     plan.confirm_hold = whole_seconds(*s);
     if (plan.confirm_hold.count() < 1) bad(*s, "must be 1 s or more");
   }
-  if (auto s = get("warmup")) plan.warmup = whole_seconds(*s);
-  if (auto s = get("cooldown")) plan.cooldown = whole_seconds(*s);
-  if (vm.count("spawn-rate") && !vm["spawn-rate"].defaulted()) {
-    plan.spawn_rate = vm["spawn-rate"].as<double>();
+  if (auto s = get("warmup")) {
+    plan.warmup = whole_seconds(*s);
+    // The new level is set a few ms after its first second begins: that second is warm-up.
+    if (plan.warmup.count() < 1) bad(*s, "must be 1 s or more");
   }
+  if (auto s = get("cooldown")) plan.cooldown = whole_seconds(*s);
+  if (spawn_rate) plan.spawn_rate = *spawn_rate;
 
   try {
     if (vm.count("slo")) {

@@ -21,7 +21,9 @@ std::string plan_flags_given(const boost::program_options::variables_map& comman
 
 // Reads the flags (over [slo], [capacity] and [cost] of `ini`) into a plan. Throws UsageError
 // naming the flag, or file and line, of what is wrong.
+// `spawn_rate`: -r as given on the command line, if it was.
 CapacityPlan read_capacity_options(const boost::program_options::variables_map& vm,
-                                   const std::optional<IniFile>& ini);
+                                   const std::optional<IniFile>& ini,
+                                   std::optional<double> spawn_rate);
 
 }  // namespace nest::host

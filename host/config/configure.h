@@ -25,7 +25,7 @@ struct ConfigureResult {
 // Returns nullopt when the input ends (Ctrl-D) before saving: then nothing was written.
 // Throws std::runtime_error when the file cannot be written.
 std::optional<ConfigureResult> configure_weights(const WeightResolution& current,
-                                                 const std::string& default_path,
-                                                 std::FILE* in, std::FILE* out);
+                                                 const std::string& default_path, std::FILE* in,
+                                                 std::FILE* out);
 
 }  // namespace nest::host

@@ -327,6 +327,11 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
+  // Capacity steps users at -r only when the command line says so (an -r in [nest] is a run's).
+  std::optional<double> spawn_rate_flag;
+  if (vm.count("spawn-rate") && !vm["spawn-rate"].defaulted()) {
+    spawn_rate_flag = vm["spawn-rate"].as<double>();
+  }
   if (std::string plan = capacity ? plan_flags_given(vm) : ""; !plan.empty()) {
     throw UsageError(
         "nest-host capacity sets the load itself, plateau by plateau, and judges it "
@@ -382,9 +387,10 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--exit-code-on-error must be from 0 to 255 (an exit code is one byte)");
   }
   if (capacity) {
-    o.capacity = read_capacity_options(vm, o.config);
+    o.capacity = read_capacity_options(vm, o.config, spawn_rate_flag);
     o.run.model = o.capacity->model;
     read_open_model_options(vm, o);
+    o.capacity->arrivals = o.run.arrivals;
   } else {
     read_load_plan(vm, o.config, o);
   }

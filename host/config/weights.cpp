@@ -20,8 +20,8 @@ WeightResolution resolve_weights(const std::vector<DiscoveredTaskset>& discovere
     const char* end = e.value.data() + e.value.size();
     auto [ptr, ec] = std::from_chars(e.value.data(), end, weight);
     if (ec != std::errc() || ptr != end || weight < 0) {
-      throw ConfigError(ini->where(e) + ": weight of " + e.key + " must be a whole number from 0 (got '" +
-                        e.value + "')");
+      throw ConfigError(ini->where(e) + ": weight of " + e.key +
+                        " must be a whole number from 0 (got '" + e.value + "')");
     }
     auto it = by_name.find(e.key);
     if (it == by_name.end()) {

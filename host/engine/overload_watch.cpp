@@ -1,5 +1,6 @@
 #include "engine/overload_watch.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -9,6 +10,17 @@
 
 namespace nest::host {
 namespace {
+
+// The CPUs this process may run on (its affinity, as taskset or a container's cpuset set it),
+// not every CPU of the machine.
+unsigned usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    return std::max(1, CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 double process_cpu_seconds() {
   rusage usage{};
@@ -20,7 +32,7 @@ double process_cpu_seconds() {
 }  // namespace
 
 OverloadWatch::OverloadWatch(unsigned threads)
-    : cores_(std::max(1u, std::min(threads, std::thread::hardware_concurrency()))),
+    : cores_(std::max(1u, std::min(threads, usable_cpus()))),
       last_wall_(std::chrono::steady_clock::now()),
       last_cpu_(process_cpu_seconds()) {}
 

@@ -2,7 +2,9 @@
 // of the threads it may use, or event-loop lag of 100 ms or more, in 3 of the last 5 seconds.
 // Lag with the CPU mostly idle is named as what it nearly always is: a blocking call in a task.
 // Reads real time and the process's real CPU use (not the engine's clock): it describes the
-// machine.
+// machine. The CPU is measured against the cores the worker threads may use: their number,
+// and no more than the CPUs the process may run on (its affinity; a container's CPU quota is
+// not read). The whole process counts: the run's thread and libcurl's resolver threads too.
 #pragma once
 
 #include <chrono>

@@ -344,8 +344,8 @@ void Run::tick(EngineClock::time_point next) {
       }
       Seconds at = elapsed();
       results_.add(SampleSet(interval), at.count(), aim());
-      if (observer_.on_interval(
-              {interval, results_, at, settings_.model, aim(), spawning(), false, cpu})) {
+      if (observer_.on_interval({interval, results_, at, settings_.model, aim(), spawning(), false,
+                                 stopping_, cpu})) {
         begin_stop();
       }
     });
@@ -463,7 +463,7 @@ void Run::report_final(SampleSet&& last) {
   outcome_.elapsed = elapsed();
   results_.add(SampleSet(last), outcome_.elapsed.count(), aim());
   observer_.on_interval(
-      {last, results_, outcome_.elapsed, settings_.model, aim(), false, true, std::nullopt});
+      {last, results_, outcome_.elapsed, settings_.model, aim(), false, true, true, std::nullopt});
 }
 
 RunOutcome run_load(const std::vector<TasksetType>& tasksets, const RunSettings& settings,

@@ -48,6 +48,9 @@ struct IntervalReport {
   double target;                          // the aim: users (closed) or arrivals per second (open)
   bool spawning;                          // closed model: users are still being started or removed
   bool final;                             // the last one: the run is over
+  // The run is stopping (a signal, -t, the plan's end, an observer's wish): users finish and
+  // requests drain, no new load starts, so the load no longer follows the plan.
+  bool stopping;
   // The generator's CPU in this second: the process's CPU time over the cores its threads may
   // use (0..1, OverloadWatch). None when driven (tests).
   std::optional<double> cpu;

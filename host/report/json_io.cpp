@@ -39,4 +39,29 @@ json::value parse_json(const std::string& text, const std::string& origin) {
   return parser.release();
 }
 
+json::array tasksets_json(const std::vector<TasksetShare>& tasksets) {
+  json::array out;
+  for (const auto& t : tasksets) {
+    out.push_back(json::object{{"name", t.name},
+                               {"weight", t.weight},
+                               {"source", t.source},
+                               {"plugin", t.plugin},
+                               {"transport", t.transport}});
+  }
+  return out;
+}
+
+std::vector<TasksetShare> read_tasksets(const JsonReader& in, const json::object& doc) {
+  std::vector<TasksetShare> out;
+  const json::array& tasksets = in.array(in.field(doc, "tasksets", ""), "tasksets");
+  for (std::size_t i = 0; i < tasksets.size(); ++i) {
+    std::string where = "tasksets[" + std::to_string(i) + "]";
+    const json::object& t = in.object(tasksets[i], where);
+    out.push_back({in.text(t, "name", where), static_cast<int>(in.count(t, "weight", where)),
+                   in.text(t, "source", where), in.text(t, "plugin", where),
+                   in.text(t, "transport", where)});
+  }
+  return out;
+}
+
 }  // namespace nest::host

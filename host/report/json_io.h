@@ -8,6 +8,7 @@
 
 #include "report/result_json.h"
 #include "stats/histogram.h"
+#include "stats/run_result.h"
 #include "stats/sample_set.h"
 #include "stats/timeline.h"
 
@@ -148,5 +149,10 @@ class JsonReader {
  private:
   std::string origin_;
 };
+
+// A document's "tasksets": each taking part, with its weight, where the weight came from,
+// plugin and transport.
+json::array tasksets_json(const std::vector<TasksetShare>& tasksets);
+std::vector<TasksetShare> read_tasksets(const JsonReader& in, const json::object& doc);
 
 }  // namespace nest::host

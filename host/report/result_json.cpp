@@ -118,14 +118,6 @@ std::string result_to_json(const RunResult& r) {
       {"interrupted", r.info.interrupted},
       {"aborted_by", r.info.aborted_by},
       {"seed", r.info.seed}};
-  json::array tasksets;
-  for (const auto& t : r.tasksets) {
-    tasksets.push_back(json::object{{"name", t.name},
-                                    {"weight", t.weight},
-                                    {"source", t.source},
-                                    {"plugin", t.plugin},
-                                    {"transport", t.transport}});
-  }
   json::array rows;
   for (const RowSummary& s : summary.rows) {
     rows.push_back(row_json(s.method, s.name, r.totals.rows.at({s.method, s.name}), s));
@@ -187,7 +179,7 @@ std::string result_to_json(const RunResult& r) {
       {"schema_version", RunResult::kSchemaVersion},
       {"nest_version", r.info.nest_version},
       {"run", std::move(run)},
-      {"tasksets", std::move(tasksets)},
+      {"tasksets", tasksets_json(r.tasksets)},
       {"histogram_layout",
        {{"kind", "log-linear"},
         {"unit", "us"},
@@ -252,14 +244,7 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   r.info.aborted_by = in.text(run, "aborted_by", "run");
   r.info.seed = in.count(run, "seed", "run");
 
-  const json::array& tasksets = in.array(in.field(doc, "tasksets", ""), "tasksets");
-  for (std::size_t i = 0; i < tasksets.size(); ++i) {
-    std::string where = "tasksets[" + std::to_string(i) + "]";
-    const json::object& t = in.object(tasksets[i], where);
-    r.tasksets.push_back({in.text(t, "name", where), static_cast<int>(in.count(t, "weight", where)),
-                          in.text(t, "source", where), in.text(t, "plugin", where),
-                          in.text(t, "transport", where)});
-  }
+  r.tasksets = read_tasksets(in, doc);
   const json::array& rows = in.array(in.field(doc, "rows", ""), "rows");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     std::string where = "rows[" + std::to_string(i) + "]";
