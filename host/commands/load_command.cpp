@@ -131,7 +131,8 @@ std::optional<int> LoadCommand::weigh() {
 std::optional<int> LoadCommand::confirm() {
   print_run_plan(stdout, weights_, options_);
   std::fflush(stdout);
-  switch (confirm_run(options_.yes, stdin, stdout)) {
+  // With --web, the person starts the run from the page (or --autostart starts it).
+  switch (confirm_run(options_.yes || options_.web.enabled, stdin, stdout)) {
     case Confirmation::kRun:
       return std::nullopt;
     case Confirmation::kDeclined:

@@ -2,15 +2,19 @@
 // plugins, weigh the tasksets, check the outputs, confirm (commands/load_command.h, shared with
 // nest-host capacity), then run and report, below. A step that must end the command returns
 // its exit code.
+#include <pthread.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 
 #include "commands/commands.h"
 #include "commands/load_command.h"
+#include "commands/web_run_control.h"
 #include "config/load_plan.h"
 #include "config/plan_table.h"
 #include "engine/fd_limit.h"
@@ -21,6 +25,7 @@
 #include "report/live_report.h"
 #include "report/result_json.h"
 #include "util/atomic_file.h"
+#include "web/web_server.h"
 
 namespace nest::host {
 namespace {
@@ -34,6 +39,15 @@ class RunCommand : public LoadCommand {
   std::unique_ptr<Schedule> schedule();
   RunResult assemble_result(const Run& run, const RunOutcome& outcome,
                             const LiveReport& report) const;
+  RunResult result_so_far(const Run& run) const;
+  // --web: serves the UI; unless --autostart, waits for its Start. Returns an exit code when
+  // the command must end.
+  std::optional<int> open_web_ui();
+  // --web, after the run: keeps the UI up for --autoquit seconds, or until Ctrl-C.
+  void keep_web_ui();
+
+  std::unique_ptr<WebRunControl> web_control_;
+  std::unique_ptr<WebServer> web_server_;
 
   std::string started_at_;
 };
@@ -48,7 +62,40 @@ std::unique_ptr<Schedule> RunCommand::schedule() {
   return make_schedule(options_.run);
 }
 
+std::optional<int> RunCommand::open_web_ui() {
+  if (!options_.web.enabled) return std::nullopt;
+  web_control_ = std::make_unique<WebRunControl>(
+      options_.run, [this](const Run& run) { return result_to_json(result_so_far(run)); });
+  try {
+    web_server_ = std::make_unique<WebServer>(options_.web, *web_control_);
+  } catch (const std::exception& e) {
+    return usage_error(e.what());
+  }
+  std::printf("Web UI: %s%s\n", web_server_->url().c_str(),
+              options_.web.autostart ? "" : " (the run starts when you press Start there)");
+  std::fflush(stdout);
+  if (!options_.web.autostart) options_.run = web_control_->wait_for_start();
+  return std::nullopt;
+}
+
+void RunCommand::keep_web_ui() {
+  if (!web_server_) return;
+  if (options_.web.autoquit_s) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(*options_.web.autoquit_s));
+    return;
+  }
+  std::printf("The run is over; the web UI stays at %s until Ctrl-C\n", web_server_->url().c_str());
+  std::fflush(stdout);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+}
+
 int RunCommand::run_and_report() {
+  if (auto done = open_web_ui()) return *done;
   if (std::string warning = raise_fd_limit(most_users(options_.run)); !warning.empty()) {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
   }
@@ -74,6 +121,7 @@ int RunCommand::run_and_report() {
     return usage_error("--shape " + options_.shape + ": its constructor threw: " + e.what());
   }
   Run run(tasksets_, options_.run, report, std::move(plan));
+  if (web_control_) web_control_->running(run);
   RunOutcome outcome = run.go();
 
   int code = 0;
@@ -107,7 +155,9 @@ int RunCommand::run_and_report() {
                  outcome.crash->what.c_str());
     code = kExitCrash;
   }
+  if (web_control_) web_control_->finished(result_to_json(result));
   std::fflush(nullptr);
+  if (!outcome.halted && !outcome.crash) keep_web_ui();
   // After a halt, users are frozen mid-task; tearing them down would run plugin code again.
   if (outcome.halted) std::_Exit(code);
   return code;
@@ -117,6 +167,17 @@ int RunCommand::run_and_report() {
 // weights, what it measured, and why it ended.
 RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
                                       const LiveReport& report) const {
+  RunResult result = result_so_far(run);
+  RunInfo& info = result.info;
+  info.interrupted = outcome.interrupted;
+  info.aborted_by = !report.aborted_by().empty() ? report.aborted_by() : outcome.ended_by;
+  if (outcome.crash) info.aborted_by = "a crash: " + outcome.crash->what;
+  return result;
+}
+
+// What the run has measured so far, with the settings it runs with: from any thread (the web
+// UI's), since it reads only the options, fixed once the run starts, and the run's snapshot.
+RunResult RunCommand::result_so_far(const Run& run) const {
   RunResult result;
   RunInfo& info = result.info;
   info.nest_version = NEST_VERSION;
@@ -130,9 +191,6 @@ RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
   info.transport = transport_name(options_.run.transport.kind);
   info.seed = options_.run.seed;
   info.started_at = started_at_;
-  info.interrupted = outcome.interrupted;
-  info.aborted_by = !report.aborted_by().empty() ? report.aborted_by() : outcome.ended_by;
-  if (outcome.crash) info.aborted_by = "a crash: " + outcome.crash->what;
   result.tasksets = taskset_shares();
   LiveResults::Snapshot measured = run.snapshot();
   result.totals = std::move(measured.totals);
@@ -142,7 +200,6 @@ RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
   return result;
 }
 
-// --json and --html; a failure to write one still tries the other.
 }  // namespace
 
 int run_command(int argc, const char* const* argv) {

@@ -263,6 +263,42 @@ void read_open_model_options(const po::variables_map& vm, Options& o) {
   }
 }
 
+// --web and its company; a web UI beyond loopback only with credentials.
+void read_web_options(const po::variables_map& vm, long long port, bool headless, Options& o) {
+  WebSettings& web = o.web;
+  if (headless && web.enabled) throw UsageError("--headless and --web: choose one");
+  if (vm.count("web-auth")) {
+    std::string auth = vm["web-auth"].as<std::string>();
+    auto colon = auth.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == auth.size()) {
+      throw UsageError("--web-auth: give USER:PASSWORD");
+    }
+    web.auth = auth;
+  }
+  if (vm.count("autoquit")) {
+    double seconds = vm["autoquit"].as<double>();
+    if (!(seconds >= 0) || !std::isfinite(seconds)) {
+      throw UsageError("--autoquit: seconds, 0 or more");
+    }
+    web.autoquit_s = seconds;
+  }
+  if (!web.enabled) {
+    for (const char* flag : {"web-host", "web-auth", "autoquit"}) {
+      if (vm.count(flag))
+        throw UsageError(std::string("--") + flag + " is for the web UI: add --web");
+    }
+    if (web.autostart) throw UsageError("--autostart is for the web UI: add --web");
+    return;
+  }
+  if (port < 0 || port > 65535) throw UsageError("--web-port must be from 0 to 65535");
+  web.port = static_cast<unsigned short>(port);
+  if (!is_loopback(web.host) && !web.auth) {
+    throw UsageError("--web-host " + web.host +
+                     " lets other machines reach the web UI, which can start and stop runs: "
+                     "give --web-auth USER:PASSWORD too (or keep the default, 127.0.0.1)");
+  }
+}
+
 }  // namespace
 
 Options parse_options(int argc, const char* const* argv, bool capacity) {
@@ -272,6 +308,8 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
   long long users = 1, threads = 0;  // signed: "-5" must be an error, not a huge number
+  long long web_port = 8089;
+  bool headless = false;
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   po::options_description desc(
       capacity ? "Usage: nest-host capacity --host URL --slo 'p99<300ms' [options]\n"
@@ -318,7 +356,14 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits); 0 = from the clock")
     ("yes,y", po::bool_switch(&o.yes), "run without asking for confirmation")
     ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit")
-    ("configure", po::bool_switch(&o.configure), "ask for each taskset's weight, save them to --config, then offer to run");
+    ("configure", po::bool_switch(&o.configure), "ask for each taskset's weight, save them to --config, then offer to run")
+    ("web", po::bool_switch(&o.web.enabled), "serve the web UI (docs/web-ui.md): start, watch, steer and stop the run from a browser; the run waits for its Start unless --autostart")
+    ("web-host", po::value(&o.web.host), "address the web UI listens on (default 127.0.0.1); any other needs --web-auth")
+    ("web-port", po::value(&web_port)->default_value(8089), "port of the web UI; 0 = a free one")
+    ("web-auth", po::value<std::string>(), "USER:PASSWORD the web UI asks for (HTTP Basic)")
+    ("autostart", po::bool_switch(&o.web.autostart), "with --web: start the run at once, as configured")
+    ("autoquit", po::value<double>(), "with --web: exit this many seconds after the run ends (default: keep the UI up until Ctrl-C)")
+    ("headless", po::bool_switch(&headless), "no web UI (the default; for Locust's muscle memory)");
   // clang-format on
   if (capacity) add_capacity_options(desc);
   po::variables_map vm;
@@ -430,6 +475,10 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--abort-on-fail needs at least one --threshold");
   }
   o.config_path = config_path;
+  read_web_options(vm, web_port, headless, o);
+  if (capacity && o.web.enabled) {
+    throw UsageError("nest-host capacity has no web UI yet: drop --web");
+  }
   if (host.empty() && !o.list && !o.configure) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8089");
   }

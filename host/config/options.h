@@ -10,6 +10,7 @@
 #include "config/ini_file.h"
 #include "engine/run_plan.h"
 #include "report/thresholds.h"
+#include "web/web_settings.h"
 
 namespace nest::host {
 
@@ -33,6 +34,7 @@ struct Options {
   bool help = false;
   bool version = false;
   std::string help_text;
+  WebSettings web;  // --web, --web-host, --web-port, --web-auth, --autostart, --autoquit
   // nest-host capacity: the search it runs instead of the load plan (-u, stages, rates).
   std::optional<CapacityPlan> capacity;
 };

@@ -51,10 +51,10 @@ std::string script_safe(const std::string& text) {
   return out;
 }
 
-// Fills the page template's @NAME@ placeholders in one pass, so that nothing inserted is
-// scanned again (the scripts may contain '@').
-std::string fill_page(const std::map<std::string, std::string>& values) {
-  std::string_view page = html_assets::page_html();
+}  // namespace
+
+std::string fill_placeholders(std::string_view page,
+                              const std::map<std::string, std::string>& values) {
   std::string out;
   out.reserve(page.size() + 200'000);
   std::size_t at = 0;
@@ -77,16 +77,15 @@ std::string fill_page(const std::map<std::string, std::string>& values) {
   return out;
 }
 
-}  // namespace
-
 std::string render_html_page(const std::string& title, const std::string& data) {
-  return fill_page({{"NEST_VERSION", NEST_VERSION},
-                    {"NEST_TITLE", escape_html(title)},
-                    {"UPLOT_CSS", std::string(html_assets::uplot_css())},
-                    {"REPORT_CSS", std::string(html_assets::report_css())},
-                    {"NEST_DATA", script_safe(data)},
-                    {"UPLOT_JS", std::string(html_assets::uplot_js())},
-                    {"REPORT_JS", std::string(html_assets::report_js())}});
+  return fill_placeholders(html_assets::page_html(),
+                           {{"NEST_VERSION", NEST_VERSION},
+                            {"NEST_TITLE", escape_html(title)},
+                            {"UPLOT_CSS", std::string(html_assets::uplot_css())},
+                            {"REPORT_CSS", std::string(html_assets::report_css())},
+                            {"NEST_DATA", script_safe(data)},
+                            {"UPLOT_JS", std::string(html_assets::uplot_js())},
+                            {"REPORT_JS", std::string(html_assets::report_js())}});
 }
 
 namespace {

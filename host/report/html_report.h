@@ -2,7 +2,9 @@
 // Security Policy forbids any fetch), so it opens offline and can be attached to a ticket.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "report/compare.h"
 #include "stats/run_result.h"
@@ -18,6 +20,11 @@ std::string render_result_html(const RunResult& result);
 std::string render_compare_html(const RunResult& base, const RunResult& now,
                                 const std::string& base_name, const std::string& new_name,
                                 const Comparison& comparison);
+
+// Fills a page template's @NAME@ placeholders from `values` in one pass, so that nothing
+// inserted is scanned again (the scripts may contain '@'); an unknown @NAME@ stays as it is.
+std::string fill_placeholders(std::string_view page,
+                              const std::map<std::string, std::string>& values);
 
 // A report page of any kind report.js draws: `data` is a JSON object whose "kind" names it
 // ("result", "compare", "capacity", "capacity-fit"); `title` is plain text (escaped here).

@@ -832,14 +832,21 @@
     else box.appendChild(el("ul", { "class": "warnings" }, data.warnings.map(function (w) { return el("li", { text: w }); })));
   }
 
-  try {
-    var data = JSON.parse(document.getElementById("nest-data").textContent);
-    var root = document.getElementById("report");
+  // Draws `data` (its "kind" says which report) into `root`.
+  function render(root, data) {
     root.textContent = "";
+    window.nestCharts = [];
     if (data.kind === "compare") renderCompare(root, data);
     else if (data.kind === "capacity") renderCapacity(root, data.capacity);
     else if (data.kind === "capacity-fit") renderFit(root, data.fit);
     else renderResult(root, data.result);
+  }
+  // The web UI (web/html/live.js) draws the run's state as it comes.
+  window.nestReport = { render: render };
+  var source = document.getElementById("nest-data");
+  if (!source) return;
+  try {
+    render(document.getElementById("report"), JSON.parse(source.textContent));
     document.body.dataset.rendered = "yes";
   } catch (e) {
     document.body.dataset.rendered = "error: " + e;
