@@ -13,7 +13,7 @@ dropped). What is changed, and why:
   - a command ending in `&` runs in the background until the check ends;
   - questions (the weights confirmation, --configure) are answered on a terminal: the shown
     weights are kept, the file is saved where offered, and "Run now?" is declined.
-The demo target listens on 127.0.0.1:8089, as the README says, so that port must be free.
+The demo target listens on 127.0.0.1:8080, as the README says, so that port must be free.
 """
 import os
 import pathlib

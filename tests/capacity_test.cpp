@@ -108,7 +108,7 @@ TEST(PlateauJudge, ASaturatedGeneratorMakesEvenAFailInvalid) {
   EXPECT_EQ(brief.verdict, Verdict::kPass);
 }
 
-TEST(PlateauJudge, SessionsStartingLateMakeItInvalid) {
+TEST(PlateauJudge, SessionsStartingLateMakeAPassInvalidButNotAFail) {
   PlateauResult p = plateau(100, 20, 100);
   p.measured.start_lag = {};
   for (int i = 0; i < 1000; ++i) {
@@ -117,7 +117,32 @@ TEST(PlateauJudge, SessionsStartingLateMakeItInvalid) {
   }
   judge_plateau(p, open_plan());
   EXPECT_EQ(p.verdict, Verdict::kInvalid);
-  EXPECT_NE(p.reasons[0].find("sessions started late"), std::string::npos) << p.reasons[0];
+  EXPECT_NE(p.reasons[0].find("sessions started late: start lag p99 80 ms"), std::string::npos)
+      << p.reasons[0];
+
+  // Late starts deliver less load than asked: a pass says nothing, but a fail stands.
+  PlateauResult slow = p;
+  slow.total.times.record(900'000);
+  for (int i = 0; i < 20; ++i) slow.total.times.record(900'000);
+  slow.total.requests += 21;
+  slow.measured.rows.begin()->second = slow.total;
+  judge_plateau(slow, open_plan());
+  EXPECT_EQ(slow.verdict, Verdict::kFail) << slow.reasons[0];
+
+  // 20 sessions, one of them late: a busy moment, not a generator behind its schedule.
+  PlateauResult few = plateau(2, 20, 2);
+  few.measured.start_lag = {};
+  for (int i = 0; i < 20; ++i) {
+    ++few.measured.start_lag.requests;
+    few.measured.start_lag.times.record(i == 0 ? 80'000 : 100);
+  }
+  judge_plateau(few, open_plan());
+  EXPECT_EQ(few.verdict, Verdict::kPass);
+  for (int i = 0; i < 30; ++i) few.measured.start_lag.times.record(80'000);  // most late now
+  few.measured.start_lag.requests += 30;
+  judge_plateau(few, open_plan());
+  EXPECT_EQ(few.verdict, Verdict::kInvalid);
+  EXPECT_NE(few.reasons[0].find("start lag median 80 ms"), std::string::npos) << few.reasons[0];
 }
 
 TEST(PlateauJudge, EveryServiceLevelThresholdIsJudgedOnTheHold) {

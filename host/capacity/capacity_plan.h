@@ -21,7 +21,8 @@ struct GateLimits {
   double cpu = 0.9;
   std::chrono::milliseconds lag{100};
   double saturated_share = 0.2;
-  // Open model: the 99th percentile of how late sessions started (the generator's lateness).
+  // Open model: the 99th percentile of how late sessions started (the generator's lateness);
+  // with fewer than 100 sessions in the hold, their median.
   std::chrono::milliseconds start_lag_p99{50};
   // What was delivered (sessions started per second, or users running) differs from the
   // target by more than this share, plus one arrival for where the hold's edges cut, plus (for

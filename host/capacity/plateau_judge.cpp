@@ -6,13 +6,16 @@
 namespace nest::host {
 namespace {
 
+constexpr std::uint64_t kStartLagSessions = 100;  // for the p99 of start lag to mean anything
+
 std::string format(const char* pattern, double a, double b = 0, double c = 0) {
   char text[160];
   std::snprintf(text, sizeof text, pattern, a, b, c);
   return text;
 }
 
-// The generator's own limits: its CPU, its event loops, its lateness in starting sessions.
+// The generator's own limits: its CPU and its event loops, whose delay is in every time it
+// measured.
 void check_generator(PlateauResult& p, const CapacityPlan& plan, std::vector<std::string>& out) {
   const GateReadings& g = p.gates;
   if (g.seconds > 0 && g.saturated_seconds > plan.gates.saturated_share * g.seconds) {
@@ -21,19 +24,26 @@ void check_generator(PlateauResult& p, const CapacityPlan& plan, std::vector<std
                   (g.cpu_known ? format("CPU up to %.0f%% of its cores, ", g.max_cpu * 100) : "") +
                   format("event-loop lag up to %.0f ms)", g.max_lag_us / 1000.0));
   }
-  const RowStats& lag = p.measured.start_lag;
-  if (plan.model == LoadModel::kOpen && lag.requests > 0) {
-    double p99_ms = lag.times.percentile(0.99) / 1000.0;
-    if (p99_ms >= static_cast<double>(plan.gates.start_lag_p99.count())) {
-      out.push_back(format("sessions started late: start lag p99 %.0f ms (gate %.0f ms)", p99_ms,
-                           static_cast<double>(plan.gates.start_lag_p99.count())));
-    }
-  }
 }
 
 // What was delivered against the target: sessions started a second (open) or users running
-// (closed), within the gate's share plus one arrival for where the hold's edges cut.
+// (closed), within the gate's share plus one arrival for where the hold's edges cut; sessions
+// started on time; none dropped.
 void check_delivery(PlateauResult& p, const CapacityPlan& plan, std::vector<std::string>& out) {
+  // A p99 says something from 100 sessions on; below that, one session a busy machine delayed
+  // would be the p99, so the median must be late: the schedule is systematically behind.
+  const RowStats& lag = p.measured.start_lag;
+  if (plan.model == LoadModel::kOpen && lag.requests > 0) {
+    bool enough = lag.requests >= kStartLagSessions;
+    double ms = lag.times.percentile(enough ? 0.99 : 0.5) / 1000.0;
+    if (ms >= static_cast<double>(plan.gates.start_lag_p99.count())) {
+      out.push_back(format(enough ? "sessions started late: start lag p99 %.0f ms (gate %.0f ms)"
+                                  : "sessions started late: start lag median %.0f ms (gate %.0f "
+                                    "ms, on the median below 100 sessions)",
+                           ms, static_cast<double>(plan.gates.start_lag_p99.count())));
+    }
+  }
+
   double slack = plan.gates.achieved * p.target;
   if (plan.model == LoadModel::kOpen && p.hold_s > 0) {
     slack += 1 / p.hold_s;  // an arrival more or less where the hold's edges cut

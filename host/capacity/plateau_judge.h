@@ -3,12 +3,13 @@
 // service level held), fail when the service level broke, else pass. Pure: no time, no I/O.
 //
 // The order matters and is the method's (docs/capacity.md):
-//   1. the generator saturated (CPU, event-loop lag) or started sessions late: invalid, pass or
-//      fail, since its own delay is in every measured time;
+//   1. the generator saturated (CPU, event-loop lag): invalid, pass or fail, since its own delay
+//      is in every measured time;
 //   2. a service-level threshold broke: fail, even when less than the target was delivered
 //      (the system failed below the target, so it fails at it too);
-//   3. less (or more) than the target was delivered, or arrivals were dropped: invalid (a pass
-//      at a lower load says nothing about the target);
+//   3. less (or more) than the target was delivered, sessions started late (the schedule was
+//      not kept), or arrivals were dropped: invalid (a pass at a lower load says nothing about
+//      the target);
 //   4. pass.
 #pragma once
 

@@ -326,7 +326,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("help,h", "show this help and exit")
     ("version", "show the version and exit")
     ("config", po::value(&config_path)->default_value("nest.ini"), "INI file: [weights] TasksetName = weight, and any option below in [nest]")
-    ("host,H", po::value(&host), "base URL of the system under test, e.g. http://127.0.0.1:8089 (required to run)")
+    ("host,H", po::value(&host), "base URL of the system under test, e.g. http://127.0.0.1:8080 (required to run)")
     ("users,u", po::value(&users)->default_value(1), "number of users to reach")
     ("spawn-rate,r", po::value(&o.run.spawn_rate)->default_value(1), "users started per second, over all threads")
     ("run-time,t", po::value(&run_time), "stop after this long, counted from the first spawn: 90 (s), 30s, 5m, 1h30m; default: until Ctrl-C")
@@ -480,7 +480,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("nest-host capacity has no web UI yet: drop --web");
   }
   if (host.empty() && !o.list && !o.configure) {
-    throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8089");
+    throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");
   }
   return o;
 }

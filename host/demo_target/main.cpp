@@ -16,9 +16,10 @@
 //
 // Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY]
 //                         [--idle-timeout MS] [--slots N --service-ms MS]
-// Port 0 picks a free port. With --tls it speaks HTTPS (PEM certificate chain and key). With
-// --idle-timeout, a connection whose next request has not arrived within MS is closed, as
-// nginx's keepalive_timeout does; clients find out when they next use it. With --slots and
+// The port is 8080 unless given (8089 is nest-host's web UI's, as Locust's); 0 picks a free
+// one. With --tls it speaks HTTPS (PEM certificate chain and key). With --idle-timeout, a
+// connection whose next request has not arrived within MS is closed, as nginx's
+// keepalive_timeout does; clients find out when they next use it. With --slots and
 // --service-ms, every request but /stats first waits for one of N service slots and holds it
 // for MS: a bottleneck with a known capacity of N / MS requests per millisecond (service_slots.h),
 // for capacity searches to find.
@@ -277,7 +278,7 @@ int usage(const char* message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 8089, threads = 1, idle_ms = 0, slots = 0, service_ms = 0;
+  int port = 8080, threads = 1, idle_ms = 0, slots = 0, service_ms = 0;
   std::string bind = "127.0.0.1", cert, key;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];

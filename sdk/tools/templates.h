@@ -60,7 +60,7 @@ its prefix if it is not a system one):
 Then copy `build/tasksets/@NAME@.so` into the `tasksets/` folder that nest-host reads, and run:
 
     nest-host --list                                  # @NAME@ is there, with its tasks
-    nest-host --yes --host http://127.0.0.1:8089 -u 10 -r 5 -t 30s
+    nest-host --yes --host http://127.0.0.1:8080 -u 10 -r 5 -t 30s
 
 Edit `@NAME@.cpp`: tasks and their weights, `on_start`/`on_stop`, the wait time. Use
 `client()` for HTTP and `nest::sleep()` to pause; never block the thread.
