@@ -175,6 +175,22 @@ TEST(WebUi, APersonStartsChangesReloadsAndStopsARunInTheBrowser) {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
 }
 
+TEST(WebUi, AutostartRunsAsConfiguredAndAPlanCannotBeSteered) {
+  DemoTarget target;
+  WebUi ui({"-H", target.url(), "--stages", "2s:4, 2s:4", "--autostart", "--autoquit", "2"});
+  EXPECT_NE(ui.state_object().at("status").as_string(), "ready") << "--autostart: no Start";
+  EXPECT_TRUE(ui.state_object().at("plan").as_bool());
+  Reply steer = ui.post("/api/target", R"({"users": 9})");
+  EXPECT_EQ(steer.status, 400);
+  EXPECT_NE(steer.body.find("follows its plan"), std::string::npos) << steer.body;
+  EXPECT_TRUE(ui.wait_for([](const json::object& s) {
+    return s.at("status").as_string() == "finished" && !s.at("result").is_null();
+  })) << "the stages end the run, and the status says so";
+  ProcessResult run = ui.finish();
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_GT(target.count(""), 0u);
+}
+
 TEST(WebUi, BadInputAndForeignRequestsChangeNothing) {
   WebUi ui({"-H", "http://127.0.0.1:1", "-u", "5"}, {{6, SIGKILL}});
   ASSERT_FALSE(ui.token().empty());
@@ -190,6 +206,8 @@ TEST(WebUi, BadInputAndForeignRequestsChangeNothing) {
       {"{\"users\": 0}", "users must be at least 1"},
       {"[1, 2]", "the body is not a JSON object"},
       {"{\"users\": ", "the body is not a JSON object"},
+      {"{\"run_time_s\": 0.0004}", "run_time_s must be 0 (until stopped) or from 1"},
+      {"{\"run_time_s\": 1e300}", "run_time_s must be 0 (until stopped) or from 1"},
   };
   for (const auto& c : cases) {
     Reply r = ui.post("/api/start", c.body);
@@ -202,6 +220,32 @@ TEST(WebUi, BadInputAndForeignRequestsChangeNothing) {
   Reply foreign = ui.post("/api/start", "{}", {{"Origin", "http://evil.example"}});
   EXPECT_EQ(foreign.status, 403);
   EXPECT_NE(foreign.body.find("another site"), std::string::npos) << foreign.body;
+  // DNS rebinding: evil.example made to resolve to 127.0.0.1; its page sends its own name, and
+  // its own origin, which then looks like the page's.
+  std::string evil = "evil.example:" + std::to_string(ui.port());
+  Reply rebound = request(ui.port(), http::verb::get, "/", "", {{"Host", evil}});
+  EXPECT_EQ(rebound.status, 403) << "the page (and its token) is not given to another name";
+  EXPECT_EQ(rebound.body.find(ui.token()), std::string::npos);
+  Reply rebound_post = ui.post("/api/start", "{}", {{"Host", evil}, {"Origin", "http://" + evil}});
+  EXPECT_EQ(rebound_post.status, 403);
+  EXPECT_EQ(request(ui.port(), http::verb::get, "/api/state", "", {{"Host", evil}}).status, 403);
+  std::string tricky = "127.evil.example:" + std::to_string(ui.port());
+  EXPECT_EQ(request(ui.port(), http::verb::get, "/", "", {{"Host", tricky}}).status, 403)
+      << "a name that starts like a loopback address is still a name";
+  // Another site's page may not even read or stream the state.
+  EXPECT_EQ(
+      request(ui.port(), http::verb::get, "/api/stream", "", {{"Origin", "http://evil.example"}})
+          .status,
+      403);
+  EXPECT_EQ(
+      request(ui.port(), http::verb::get, "/api/state", "", {{"Sec-Fetch-Site", "cross-site"}})
+          .status,
+      403);
+  EXPECT_EQ(request(ui.port(), http::verb::get, "/", "",
+                    {{"Host", "localhost:" + std::to_string(ui.port())}})
+                .status,
+            200)
+      << "localhost is the same machine";
   EXPECT_EQ(ui.post("/api/target", R"({"users": 3})").status, 400) << "no run is running";
   EXPECT_EQ(ui.get("/api/start").status, 405);
   EXPECT_EQ(ui.get("/nothing").status, 404);
@@ -230,6 +274,9 @@ TEST(WebUi, AnAddressBeyondLoopbackNeedsCredentials) {
   };
   EXPECT_EQ(with("YW5uOndyb25n").status, 401) << "ann:wrong";
   EXPECT_EQ(with("YW5uOnMzY3JldA==").status, 200) << "ann:s3cret";
+  EXPECT_EQ(request(ui.port(), http::verb::get, "/api/stream").status, 401)
+      << "the stream needs them too";
+  EXPECT_EQ(request(ui.port(), http::verb::post, "/api/start", "{}").status, 401);
   ui.finish();
 }
 

@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <thread>
 
 #include "commands/commands.h"
 #include "commands/load_command.h"
@@ -64,8 +64,10 @@ std::unique_ptr<Schedule> RunCommand::schedule() {
 
 std::optional<int> RunCommand::open_web_ui() {
   if (!options_.web.enabled) return std::nullopt;
+  bool plan = !options_.run.stages.empty() || !options_.shape.empty();
   web_control_ = std::make_unique<WebRunControl>(
-      options_.run, [this](const Run& run) { return result_to_json(result_so_far(run)); });
+      options_.run, plan, [this](const Run& run) { return result_to_json(result_so_far(run)); });
+  if (options_.web.autostart) web_control_->start({});  // no Start on the page to press
   try {
     web_server_ = std::make_unique<WebServer>(options_.web, *web_control_);
   } catch (const std::exception& e) {
@@ -80,16 +82,20 @@ std::optional<int> RunCommand::open_web_ui() {
 
 void RunCommand::keep_web_ui() {
   if (!web_server_) return;
-  if (options_.web.autoquit_s) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(*options_.web.autoquit_s));
-    return;
-  }
-  std::printf("The run is over; the web UI stays at %s until Ctrl-C\n", web_server_->url().c_str());
-  std::fflush(stdout);
+  // Ctrl-C (or SIGTERM, SIGHUP) ends the wait: taken here, whatever handler the run left.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (options_.web.autoquit_s) {
+    double seconds = *options_.web.autoquit_s;
+    timespec wait{static_cast<time_t>(seconds),
+                  static_cast<long>((seconds - std::floor(seconds)) * 1e9)};
+    sigtimedwait(&stop_signals, nullptr, &wait);
+    return;
+  }
+  std::printf("The run is over; the web UI stays at %s until Ctrl-C\n", web_server_->url().c_str());
+  std::fflush(stdout);
   int received = 0;
   sigwait(&stop_signals, &received);
 }
@@ -121,6 +127,13 @@ int RunCommand::run_and_report() {
     return usage_error("--shape " + options_.shape + ": its constructor threw: " + e.what());
   }
   Run run(tasksets_, options_.run, report, std::move(plan));
+  // The web UI reads the run until finished(); should anything throw first, it lets go here.
+  struct Detach {
+    WebRunControl* control;
+    ~Detach() {
+      if (control) control->detach();
+    }
+  } detach{web_control_.get()};
   if (web_control_) web_control_->running(run);
   RunOutcome outcome = run.go();
 

@@ -20,9 +20,9 @@ std::string users_text(std::uint64_t users) {
 
 }  // namespace
 
-WebRunControl::WebRunControl(RunSettings settings,
+WebRunControl::WebRunControl(RunSettings settings, bool plan,
                              std::function<std::string(const Run&)> result_json)
-    : settings_(std::move(settings)), result_json_(std::move(result_json)) {
+    : settings_(std::move(settings)), plan_(plan), result_json_(std::move(result_json)) {
   bool open = settings_.model == LoadModel::kOpen;
   target_ = open ? settings_.arrival_rate : static_cast<double>(settings_.users);
 }
@@ -30,14 +30,16 @@ WebRunControl::WebRunControl(RunSettings settings,
 std::string WebRunControl::state_json() {
   std::lock_guard lock(mutex_);
   bool open = settings_.model == LoadModel::kOpen;
-  json::object state{{"status", status_name(static_cast<int>(status_))},
+  Status status = status_;
+  if (status == Status::kRunning && run_ && run_->is_stopping()) status = Status::kStopping;
+  json::object state{{"status", status_name(static_cast<int>(status))},
                      {"model", open ? "open" : "closed"},
                      {"host", settings_.transport.base_url},
                      {"users", settings_.users},
                      {"spawn_rate", settings_.spawn_rate},
                      {"rate", settings_.arrival_rate},
                      {"target", target_},
-                     {"stages", !settings_.stages.empty()}};
+                     {"plan", plan_}};
   state["run_time_s"] = settings_.run_time
                             ? json::value(static_cast<double>(settings_.run_time->count()) / 1000)
                             : json::value(nullptr);
@@ -61,8 +63,12 @@ std::string WebRunControl::start(const WebStart& start) {
   if (start.users && *start.users == 0) return "users must be at least 1";
   if (start.spawn_rate && *start.spawn_rate <= 0) return "spawn_rate must be more than 0";
   if (start.rate && *start.rate <= 0) return "rate must be more than 0";
-  if (!settings_.stages.empty() && (start.users || start.rate)) {
-    return "this run follows stages: they set the load";
+  if (plan_ && (start.users || start.spawn_rate || start.rate || start.run_time_s)) {
+    return "this run follows its plan (stages or a load shape): it sets the load and the time";
+  }
+  if (start.run_time_s && *start.run_time_s != 0 &&
+      !(*start.run_time_s >= 1 && *start.run_time_s <= 1e7)) {
+    return "run_time_s must be 0 (until stopped) or from 1 to 10,000,000 seconds";
   }
   if (start.users) settings_.users = *start.users;
   if (start.spawn_rate) settings_.spawn_rate = *start.spawn_rate;
@@ -82,7 +88,8 @@ std::string WebRunControl::start(const WebStart& start) {
 
 std::string WebRunControl::set_target(const WebTarget& target) {
   std::lock_guard lock(mutex_);
-  if (status_ != Status::kRunning || !run_) return "no run is running";
+  if (status_ != Status::kRunning || !run_ || run_->is_stopping()) return "no run is running";
+  if (plan_) return "this run follows its plan (stages or a load shape): it sets the load";
   if (settings_.model == LoadModel::kOpen) {
     if (target.users || target.spawn_rate) return "this run is open (arrivals): give rate";
     if (!target.rate) return "give rate: arrivals a second";
@@ -103,7 +110,7 @@ std::string WebRunControl::set_target(const WebTarget& target) {
 
 std::string WebRunControl::stop() {
   std::lock_guard lock(mutex_);
-  if (status_ != Status::kRunning || !run_) return "no run is running";
+  if (status_ != Status::kRunning || !run_ || run_->is_stopping()) return "no run is running";
   status_ = Status::kStopping;
   run_->stop();
   return {};
@@ -119,6 +126,11 @@ void WebRunControl::running(Run& run) {
   std::lock_guard lock(mutex_);
   if (status_ == Status::kReady) status_ = Status::kRunning;  // --autostart
   run_ = &run;
+}
+
+void WebRunControl::detach() {
+  std::lock_guard lock(mutex_);
+  run_ = nullptr;
 }
 
 void WebRunControl::finished(std::string result_json) {

@@ -17,9 +17,11 @@ namespace nest::host {
 
 class WebRunControl final : public RunControl {
  public:
-  // `settings` as configured (command line, INI); `host` the system under test's URL;
-  // `result_json` makes the nest-result document of a run so far.
-  WebRunControl(RunSettings settings, std::function<std::string(const Run&)> result_json);
+  // `settings` as configured (command line, INI); `plan`: the run follows a plan of its own
+  // (stages, a load shape), so the page cannot set users or rates; `result_json` makes the
+  // nest-result document of a run so far.
+  WebRunControl(RunSettings settings, bool plan,
+                std::function<std::string(const Run&)> result_json);
 
   std::string state_json() override;
   std::string start(const WebStart& start) override;
@@ -33,6 +35,8 @@ class WebRunControl final : public RunControl {
   void running(Run& run);
   // The run is over: from now on the state shows `result_json`, the final result.
   void finished(std::string result_json);
+  // The run is going away without finished() (an exception): the state forgets it.
+  void detach();
 
  private:
   enum class Status { kReady, kRunning, kStopping, kFinished };
@@ -40,6 +44,7 @@ class WebRunControl final : public RunControl {
   std::mutex mutex_;
   std::condition_variable started_;
   RunSettings settings_;
+  bool plan_;
   std::function<std::string(const Run&)> result_json_;
   Status status_ = Status::kReady;
   Run* run_ = nullptr;

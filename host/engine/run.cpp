@@ -368,6 +368,7 @@ void Run::cancel_timers(bool all) {
 void Run::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
+  stopping_flag_ = true;
   cancel_timers(false);
   for (auto& w : workers_) w->stop_gracefully();
   stop_timer_.expires_after(settings_.stop_timeout);

@@ -99,6 +99,9 @@ class Run {
   void set_target(const LoadTarget& target, std::string mark = {});
   // Stops the run as Ctrl-C does.
   void stop();
+  // Whether the run is stopping or over (a signal, -t, the plan's end, stop()): a new target
+  // is ignored from then on.
+  bool is_stopping() const { return stopping_flag_.load(std::memory_order_relaxed); }
   // Everything measured so far (totals with histograms, the timeline).
   LiveResults::Snapshot snapshot() const { return results_.snapshot(); }
   const LiveResults& results() const { return results_; }
@@ -174,6 +177,7 @@ class Run {
 
   std::size_t idle_workers_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> stopping_flag_{false};  // stopping_, for other threads
   bool finishing_ = false;
   bool finished_ = false;
   RunOutcome outcome_;

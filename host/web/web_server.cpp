@@ -1,5 +1,7 @@
 #include "web/web_server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -8,6 +10,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <random>
 #include <stdexcept>
@@ -27,6 +30,7 @@ using Response = http::response<http::string_body>;
 namespace {
 
 constexpr std::size_t kMaxBody = 64 * 1024;  // a form's JSON is a few hundred bytes
+constexpr std::size_t kMaxConnections = 32;  // open at once: pages, streams, API clients
 
 // Equal strings, in time that does not depend on where they differ.
 bool same(std::string_view a, std::string_view b) {
@@ -117,6 +121,14 @@ struct WebServer::Impl {
   asio::awaitable<void> listen();
   asio::awaitable<void> serve(beast::tcp_stream stream);
   asio::awaitable<void> stream_state(beast::tcp_stream& stream, const Request& req);
+  bool host_allowed(const Request& req) const;
+  bool cross_site(const Request& req) const;
+  // The state, made at most once a second however many pages stream it (all on this thread).
+  const std::string& shared_state();
+
+  std::string state_cache;
+  std::chrono::steady_clock::time_point state_made;
+  std::size_t connections = 0;
   Response answer(const Request& req);
   Response post(const Request& req, std::string_view target);
 };
@@ -150,7 +162,14 @@ WebServer::WebServer(const WebSettings& settings, RunControl& control)
                              std::to_string(settings.port) + ": " + why);
   }
   asio::co_spawn(impl_->io, impl_->listen(), asio::detached);
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  impl_->thread = std::thread([this] {
+    // Ctrl-C and its kin are the command's to take (engine/run.h), never this thread's.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    impl_->io.run();
+  });
 }
 
 WebServer::~WebServer() {
@@ -167,6 +186,15 @@ std::string WebServer::url() const {
 
 const std::string& WebServer::token() const { return impl_->token; }
 
+const std::string& WebServer::Impl::shared_state() {
+  auto now = std::chrono::steady_clock::now();
+  if (state_cache.empty() || now - state_made >= std::chrono::milliseconds(900)) {
+    state_cache = control.state_json();
+    state_made = now;
+  }
+  return state_cache;
+}
+
 asio::awaitable<void> WebServer::Impl::listen() {
   for (;;) {
     auto [error, socket] =
@@ -175,8 +203,15 @@ asio::awaitable<void> WebServer::Impl::listen() {
       if (error == asio::error::operation_aborted) co_return;
       continue;
     }
+    if (connections >= kMaxConnections) {  // a page needs two; a flood gets nothing more
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    ++connections;
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve(beast::tcp_stream(std::move(socket))), asio::detached);
+    asio::co_spawn(executor, serve(beast::tcp_stream(std::move(socket))),
+                   [this](std::exception_ptr) { --connections; });
   }
 }
 
@@ -191,7 +226,8 @@ asio::awaitable<void> WebServer::Impl::serve(beast::tcp_stream stream) {
     stream.expires_never();
     if (read_error) break;
     Request req = parser.release();
-    if (req.method() == http::verb::get && req.target() == "/api/stream" &&
+    if (req.method() == http::verb::get && req.target() == "/api/stream" && host_allowed(req) &&
+        !cross_site(req) &&
         (expected_auth.empty() || same(req[http::field::authorization], expected_auth))) {
       co_await stream_state(stream, req);
       break;
@@ -220,7 +256,7 @@ asio::awaitable<void> WebServer::Impl::stream_state(beast::tcp_stream& stream, c
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     // One data line: a raw line break in the JSON (only ever whitespace there) would end it.
-    std::string state = control.state_json();
+    std::string state = shared_state();
     std::replace(state.begin(), state.end(), '\n', ' ');
     std::string event = "event: state\ndata: " + state + "\n\n";
     auto [write_error, w] = co_await asio::async_write(stream.socket(), asio::buffer(event),
@@ -231,10 +267,49 @@ asio::awaitable<void> WebServer::Impl::stream_state(beast::tcp_stream& stream, c
   }
 }
 
+// Without credentials (loopback), a request must name nest-host as a loopback address in its
+// Host: a page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+// sends its own name, and is refused before it can read the token.
+bool WebServer::Impl::host_allowed(const Request& req) const {
+  if (!expected_auth.empty()) return true;  // the credentials guard it
+  std::string_view host = req[http::field::host];
+  std::string port = ":" + std::to_string(acceptor.local_endpoint().port());
+  if (!host.ends_with(port)) return false;
+  host.remove_suffix(port.size());
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return is_loopback(std::string(host));  // an address, or "localhost": never another name
+}
+
+// A request another site's page made (a GET of the stream by fetch, say): refused, whatever it
+// asks. Browsers say so in Origin, or in Sec-Fetch-Site.
+bool WebServer::Impl::cross_site(const Request& req) const {
+  std::string_view origin = req[http::field::origin];
+  std::string_view host = req[http::field::host];
+  if (!origin.empty() && origin != "http://" + std::string(host) &&
+      origin != "https://" + std::string(host)) {
+    return true;
+  }
+  return req["Sec-Fetch-Site"] == "cross-site";
+}
+
 Response WebServer::Impl::answer(const Request& req) {
+  if (!host_allowed(req)) {
+    return error(req, http::status::forbidden,
+                 "the Host header names another site: open the web UI at its own address");
+  }
+  if (cross_site(req)) {
+    std::string_view origin = req[http::field::origin];
+    return error(req, http::status::forbidden,
+                 "a request from another site" +
+                     (origin.empty() ? std::string() : " (Origin " + std::string(origin) + ")") +
+                     " is refused");
+  }
   if (!expected_auth.empty() && !same(req[http::field::authorization], expected_auth)) {
     Response res = error(req, http::status::unauthorized, "credentials needed (--web-auth)");
     res.set(http::field::www_authenticate, "Basic realm=\"nest\", charset=\"UTF-8\"");
+    res.keep_alive(false);  // nothing more on this connection without them
     return res;
   }
   std::string_view target = req.target();
@@ -257,12 +332,6 @@ Response WebServer::Impl::answer(const Request& req) {
 
 // A change to the run: from the page's own origin, with its token, with a JSON object.
 Response WebServer::Impl::post(const Request& req, std::string_view target) {
-  std::string_view origin = req[http::field::origin];
-  std::string own = "http://" + std::string(req[http::field::host]);
-  if (!origin.empty() && origin != own) {
-    return error(req, http::status::forbidden,
-                 "a request from another site (Origin " + std::string(origin) + ") is refused");
-  }
   if (!same(req["X-Nest-Token"], token)) {
     return error(req, http::status::forbidden,
                  "missing or wrong X-Nest-Token: the web UI's page carries it");

@@ -8,7 +8,7 @@
   var header = document.getElementById("live");
   var root = document.getElementById("report");
   var last = null;     // the last state shown
-  var drawn = -1;      // how many seconds of the timeline the report was drawn with
+  var drawn = null;    // what the report was drawn from: status and seconds of timeline
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -71,10 +71,14 @@
       var failed = total.requests ? total.failures / total.requests * 100 : 0;
       header.appendChild(el("span", { "class": "figure" }, [el("b", { text: failed.toFixed(2) + "%" }), document.createTextNode(" failed")]));
     }
-    if (state.status === "ready") {
+    if (state.status === "ready" && state.plan) {
+      header.appendChild(control("Start", [], "/api/start"));  // its plan sets load and time
+    } else if (state.status === "ready") {
       header.appendChild(open
         ? control("Start", [field("rate", "arrivals/s", state.rate), field("run_time_s", "run time (s)", state.run_time_s || "")], "/api/start")
         : control("Start", [field("users", "users", state.users), field("spawn_rate", "spawn rate", state.spawn_rate), field("run_time_s", "run time (s)", state.run_time_s || "")], "/api/start"));
+    } else if (state.status === "running" && state.plan) {
+      header.appendChild(control("Stop", [], "/api/stop"));
     } else if (state.status === "running") {
       header.appendChild(open
         ? control("Set", [field("rate", "arrivals/s", state.target)], "/api/target")
@@ -90,8 +94,9 @@
     if (!before || before.status !== state.status) drawHeader(state);
     else drawHeaderFigures(state);
     var seconds = state.result ? state.result.timeline.t.length : -1;
-    if (seconds === drawn) return;
-    drawn = seconds;
+    var key = state.status + " " + seconds;
+    if (key === drawn) return;
+    drawn = key;
     if (!state.result) {
       root.textContent = "";
       root.appendChild(el("p", { text: "Ready: press Start to run against " + state.host + "." }));
