@@ -10,7 +10,7 @@
 #include "config/ini_file.h"
 #include "engine/run_plan.h"
 #include "report/thresholds.h"
-#include "web/web_settings.h"
+#include "config/web_settings.h"
 
 namespace nest::host {
 

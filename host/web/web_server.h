@@ -14,7 +14,7 @@
 #include <string>
 
 #include "web/run_control.h"
-#include "web/web_settings.h"
+#include "config/web_settings.h"
 
 namespace nest::host {
 

@@ -1,4 +1,4 @@
-#include "web/web_settings.h"
+#include "config/web_settings.h"
 
 #include <boost/asio/ip/address.hpp>
 
