@@ -118,7 +118,8 @@ INSTANTIATE_TEST_SUITE_P(Settings, CapacityOfSlots, ::testing::Values(Slots{1, 1
 TEST(CapacityCli, UsersStepsFindTheUsersTheServiceLevelAllows) {
   // 2 slots of 10 ms, users that never wait: with N users each request waits for the N ahead
   // of it, N / throughput in all (5 N ms at the nominal 200/s). p99 < 100 ms holds up to
-  // 0.1 s × throughput users: 19 at 200/s (fewer where the target runs slower, as under ASan).
+  // about 0.1 s × throughput users: 19 at 200/s (fewer where the target runs slower, as under
+  // ASan).
   DemoTarget target(false, {"--slots", "2", "--service-ms", "10"});
   std::string dir = temp_dir();
   auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/counting", "--json",
@@ -128,9 +129,12 @@ TEST(CapacityCli, UsersStepsFindTheUsersTheServiceLevelAllows) {
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   EXPECT_EQ(r.info.model, "closed");
   ASSERT_TRUE(r.capacity) << r.message;
+  // The mean wait is N / throughput, and a p99 is never below the mean: the capacity is at
+  // most 0.1 s × throughput users (one more for rounding), and the jitter of the slowest
+  // requests takes a little off it (under ASan most).
   double known = 0.1 * r.capacity->rps;
-  EXPECT_GE(r.capacity->level, 0.9 * known) << run.out;
-  EXPECT_LE(r.capacity->level, 1.1 * known) << run.out;
+  EXPECT_LE(r.capacity->level, known + 1) << run.out;
+  EXPECT_GE(r.capacity->level, 0.8 * known) << run.out;
   EXPECT_GE(r.capacity->rps, 0.75 * 200) << "the slots serve near their nominal rate";
   EXPECT_NE(run.out.find("users"), std::string::npos);
 }
