@@ -53,13 +53,7 @@ int CapacityCommand::search_and_report() {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
   }
   std::unique_ptr<CsvReport> csv;
-  try {
-    if (!options_.csv_prefix.empty()) {
-      csv = std::make_unique<CsvReport>(options_.csv_prefix, options_.csv_full_history);
-    }
-  } catch (const std::exception& e) {
-    return usage_error(std::string("--csv: ") + e.what());
-  }
+  if (auto done = open_csv(csv)) return *done;
   started_at_ = utc_now();
   bool has_csv = csv != nullptr;
   ProgressLine line(stdout, isatty(fileno(stdout)), {});

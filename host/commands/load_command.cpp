@@ -172,6 +172,17 @@ std::optional<int> LoadCommand::prepare(int argc, const char* const* argv) {
   return confirm();
 }
 
+std::optional<int> LoadCommand::open_csv(std::unique_ptr<CsvReport>& csv) const {
+  try {
+    if (!options_.csv_prefix.empty()) {
+      csv = std::make_unique<CsvReport>(options_.csv_prefix, options_.csv_full_history);
+    }
+  } catch (const std::exception& e) {
+    return usage_error(std::string("--csv: ") + e.what());
+  }
+  return std::nullopt;
+}
+
 int LoadCommand::write_outputs(const std::function<void(const std::string&)>& write_json,
                                const std::function<std::string()>& html, int code,
                                int failed_code) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "config/options.h"
 #include "config/weights.h"
 #include "plugins/loader.h"
+#include "report/csv_report.h"
 #include "stats/run_result.h"
 
 namespace nest::host {
@@ -42,6 +44,8 @@ class LoadCommand {
   std::optional<int> confirm();
 
  protected:
+  // Opens --csv's files into `csv` (left null without --csv); the exit code when it cannot.
+  std::optional<int> open_csv(std::unique_ptr<CsvReport>& csv) const;
   // Writes --json (with `write_json`, given the path) and --html (the text `html` makes), when
   // asked; a failure to write one still tries the other, and turns a `code` of 0 into
   // `failed_code`. Returns the code.

@@ -106,13 +106,7 @@ int RunCommand::run_and_report() {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
   }
   std::unique_ptr<CsvReport> csv;
-  try {
-    if (!options_.csv_prefix.empty()) {
-      csv = std::make_unique<CsvReport>(options_.csv_prefix, options_.csv_full_history);
-    }
-  } catch (const std::exception& e) {
-    return usage_error(std::string("--csv: ") + e.what());
-  }
+  if (auto done = open_csv(csv)) return *done;
   std::optional<double> run_time_s;
   if (options_.run.run_time) run_time_s = options_.run.run_time->count() / 1000.0;
   started_at_ = utc_now();
