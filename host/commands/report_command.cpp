@@ -61,7 +61,7 @@ int report_command(int argc, const char* const* argv) {
   } catch (const ResultFileError& e) {
     return subcommand_error("report", e.what());
   }
-  Summary summary = summarize_totals(result.totals, result.total, result.info.elapsed_s);
+  Summary summary = summarize_totals(result.totals, result.total, result.info.measured_s());
   std::printf("%s: %s, %s, %.1f s, started %s\n\n", file.c_str(), result.info.host.c_str(),
               result.info.plan.empty() ? (std::to_string(result.info.users) + " users").c_str()
                                        : result.info.plan.c_str(),

@@ -24,6 +24,7 @@
 #include "report/html_report.h"
 #include "report/live_report.h"
 #include "report/result_json.h"
+#include "report/thresholds.h"
 #include "util/atomic_file.h"
 #include "web/web_server.h"
 
@@ -64,9 +65,15 @@ std::unique_ptr<Schedule> RunCommand::schedule() {
 
 std::optional<int> RunCommand::open_web_ui() {
   if (!options_.web.enabled) return std::nullopt;
-  bool plan = !options_.run.stages.empty() || !options_.shape.empty();
+  std::string history = options_.csv_prefix.empty() ? "" : CsvReport::files(options_.csv_prefix)[0];
   web_control_ = std::make_unique<WebRunControl>(
-      options_.run, plan, [this](const Run& run) { return result_to_json(result_so_far(run)); });
+      options_.run, taskset_shares(), options_.shape,
+      [this](const Run& run) {
+        RunResult result = result_so_far(run);
+        result.thresholds = judge(options_.thresholds, result);
+        return result;
+      },
+      history);
   if (options_.web.autostart) web_control_->start({});  // no Start on the page to press
   try {
     web_server_ = std::make_unique<WebServer>(options_.web, *web_control_);
@@ -76,7 +83,18 @@ std::optional<int> RunCommand::open_web_ui() {
   std::printf("Web UI: %s%s\n", web_server_->url().c_str(),
               options_.web.autostart ? "" : " (the run starts when you press Start there)");
   std::fflush(stdout);
-  if (!options_.web.autostart) options_.run = web_control_->wait_for_start();
+  if (options_.web.autostart) return std::nullopt;
+  options_.run = web_control_->wait_for_start();
+  // The form's weights (the page checked them: names known, at least one above 0).
+  for (const TasksetShare& chosen : web_control_->tasksets()) {
+    for (WeightedTaskset& t : weights_.tasksets) {
+      if (t.type.name == chosen.name && t.type.weight != chosen.weight) {
+        t.type.weight = chosen.weight;
+        t.source = chosen.source;
+      }
+    }
+  }
+  tasksets_ = taking_part(weights_);
   return std::nullopt;
 }
 
@@ -120,7 +138,10 @@ int RunCommand::run_and_report() {
   } catch (const std::exception& e) {
     return usage_error("--shape " + options_.shape + ": its constructor threw: " + e.what());
   }
-  Run run(tasksets_, options_.run, report, std::move(plan));
+  std::optional<WebRunObserver> web_observer;
+  if (web_control_) web_observer.emplace(report, *web_control_);
+  RunObserver& observer = web_observer ? static_cast<RunObserver&>(*web_observer) : report;
+  Run run(tasksets_, options_.run, observer, std::move(plan));
   // The web UI reads the run until finished(); should anything throw first, it lets go here.
   struct Detach {
     WebRunControl* control;
@@ -162,7 +183,7 @@ int RunCommand::run_and_report() {
                  outcome.crash->what.c_str());
     code = kExitCrash;
   }
-  if (web_control_) web_control_->finished(result_to_json(result));
+  if (web_control_) web_control_->finished(result);
   std::fflush(nullptr);
   if (!outcome.halted && !outcome.crash) keep_web_ui();
   // After a halt, users are frozen mid-task; tearing them down would run plugin code again.
@@ -204,6 +225,7 @@ RunResult RunCommand::result_so_far(const Run& run) const {
   result.total = measured.total;
   result.timeline = std::move(measured.timeline);
   info.elapsed_s = measured.elapsed_s;
+  info.stats_reset_at_s = measured.stats_reset_at_s;
   return result;
 }
 

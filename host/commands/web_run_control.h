@@ -1,55 +1,96 @@
 // The web UI's door to a load test (web/run_control.h) over the run nest-host makes: it holds
 // the run until the page's Start (unless --autostart), then steers it through Run's control
-// surface, and answers the page's state from the run's snapshot. The web server's thread calls
-// the RunControl methods; the command's thread calls the others.
+// surface, and answers the page's state, logs and downloads from the run's snapshot. The web
+// server's thread calls the RunControl methods; the command's thread calls the others.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/run.h"
+#include "stats/run_result.h"
 #include "web/run_control.h"
 
 namespace nest::host {
 
 class WebRunControl final : public RunControl {
  public:
-  // `settings` as configured (command line, INI); `plan`: the run follows a plan of its own
-  // (stages, a load shape), so the page cannot set users or rates; `result_json` makes the
-  // nest-result document of a run so far.
-  WebRunControl(RunSettings settings, bool plan,
-                std::function<std::string(const Run&)> result_json);
+  // `settings` and `tasksets` (every taskset found, weight 0 for those left out) as
+  // configured; `shape`: the load shape the run follows, or empty. A run that follows a plan
+  // of its own (stages, a load shape) cannot be given users or rates by the page; `result_so_far` makes the result of a run so far (from this
+  // object's callers' threads); `history_csv`: the --csv history file the run appends to, or
+  // empty.
+  WebRunControl(RunSettings settings, std::vector<TasksetShare> tasksets, std::string shape,
+                std::function<RunResult(const Run&)> result_so_far, std::string history_csv);
 
   std::string state_json() override;
   std::string start(const WebStart& start) override;
   std::string set_target(const WebTarget& target) override;
   std::string stop() override;
+  std::string reset_stats() override;
+  std::optional<WebFile> download(const std::string& name) override;
+
+  // A line for the page's Logs ("info" or "warning"), stamped with the run's time. Any thread.
+  void log(const std::string& level, const std::string& text);
 
   // --- the command's thread ---
   // Blocks until the page's Start; returns the settings with the form's values applied.
   RunSettings wait_for_start();
+  // The tasksets with the weights the run starts with (the form's, source "web UI").
+  std::vector<TasksetShare> tasksets();
   // The run has started (`run` lives until finished()).
   void running(Run& run);
-  // The run is over: from now on the state shows `result_json`, the final result.
-  void finished(std::string result_json);
+  // The run is over: from now on the state and downloads show `result`, the final result.
+  void finished(RunResult result);
   // The run is going away without finished() (an exception): the state forgets it.
   void detach();
 
  private:
   enum class Status { kReady, kRunning, kStopping, kFinished };
+  struct LogLine {
+    std::optional<double> t;  // seconds since the start; none before it
+    std::string level, text;
+  };
+  static constexpr std::size_t kMaxLogLines = 1000;  // the oldest go first
+
+  // The result so far or the final one; none before the start. Holds mutex_.
+  std::optional<RunResult> result_locked();
+  void log_locked(const std::string& level, const std::string& text);
 
   std::mutex mutex_;
   std::condition_variable started_;
   RunSettings settings_;
-  bool plan_;
-  std::function<std::string(const Run&)> result_json_;
+  std::vector<TasksetShare> tasksets_;
+  std::string shape_;
+  bool plan_;  // stages or a load shape set the load
+  std::function<RunResult(const Run&)> result_so_far_;
+  std::string history_csv_;
   Status status_ = Status::kReady;
   Run* run_ = nullptr;
   double target_ = 0;  // the aim now: users (closed) or arrivals a second (open)
-  std::string final_json_;
+  std::optional<RunResult> final_;
+  std::optional<std::chrono::steady_clock::time_point> started_at_;
+  std::deque<LogLine> logs_;
+  std::uint64_t logs_dropped_ = 0;
+};
+
+// The run's observer with the web UI beside it: everything goes to `inner` (the console's
+// LiveReport), and each notice (a saturation warning, a stop) also to the page's Logs.
+class WebRunObserver final : public RunObserver {
+ public:
+  WebRunObserver(RunObserver& inner, WebRunControl& control) : inner_(inner), control_(control) {}
+  bool on_interval(const IntervalReport& report) override { return inner_.on_interval(report); }
+  void on_notice(const std::string& message) override;
+
+ private:
+  RunObserver& inner_;
+  WebRunControl& control_;
 };
 
 }  // namespace nest::host

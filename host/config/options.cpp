@@ -448,21 +448,8 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     o.run.seed =
         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   }
-  while (!host.empty() && host.back() == '/') host.pop_back();
-  if (!host.empty() && host.find("://") == std::string::npos) {
-    throw UsageError("--host: '" + host + "' needs a scheme, e.g. http://" + host);
-  }
-  if (!host.empty()) {
-    auto url = parse_url(host);
-    if (!url) {
-      throw UsageError("--host: '" + host +
-                       "' is not an http:// or https:// URL (host, and a port from 1 to 65535)");
-    }
-    if (url->target.find('?') != std::string::npos || host.find('#') != std::string::npos) {
-      throw UsageError("--host: '" + host +
-                       "' has a query or fragment; give it in the requests' paths (or their "
-                       "options' query)");
-    }
+  if (std::string problem = check_host(host); !problem.empty()) {
+    throw UsageError("--host: " + problem);
   }
   o.run.transport.base_url = host;
   if (transport == "fast") {
@@ -483,6 +470,23 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");
   }
   return o;
+}
+
+std::string check_host(std::string& host) {
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  if (host.empty()) return {};
+  if (host.find("://") == std::string::npos) {
+    return "'" + host + "' needs a scheme, e.g. http://" + host;
+  }
+  auto url = parse_url(host);
+  if (!url) {
+    return "'" + host + "' is not an http:// or https:// URL (host, and a port from 1 to 65535)";
+  }
+  if (url->target.find('?') != std::string::npos || host.find('#') != std::string::npos) {
+    return "'" + host +
+           "' has a query or fragment; give it in the requests' paths (or their options' query)";
+  }
+  return {};
 }
 
 }  // namespace nest::host

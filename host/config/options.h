@@ -50,4 +50,9 @@ struct UsageError : std::runtime_error {
 // (config/capacity_options.h).
 Options parse_options(int argc, const char* const* argv, bool capacity = false);
 
+// The system under test's address, as --host (or the web UI's form) gives it: trailing
+// slashes dropped in place. Returns what is wrong with it ("'x' needs a scheme, ..."), or
+// empty when it is an http:// or https:// URL without a query (or empty: none given).
+std::string check_host(std::string& host);
+
 }  // namespace nest::host

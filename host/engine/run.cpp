@@ -128,6 +128,12 @@ void Run::set_target(const LoadTarget& target, std::string mark) {
   });
 }
 
+void Run::reset_stats(std::string mark) {
+  asio::post(io_, [this, mark = std::move(mark)] {
+    if (!stopping_) results_.reset_stats(mark);
+  });
+}
+
 void Run::stop() {
   asio::post(io_, [this] {
     if (stopping_) return;

@@ -99,6 +99,9 @@ class Run {
   void set_target(const LoadTarget& target, std::string mark = {});
   // Stops the run as Ctrl-C does.
   void stop();
+  // Statistics start again (LiveResults::reset_stats), `mark` on the timeline; the load goes
+  // on. Ignored once the run stops, so the final result always covers the run's end.
+  void reset_stats(std::string mark);
   // Whether the run is stopping or over (a signal, -t, the plan's end, stop()): a new target
   // is ignored from then on.
   bool is_stopping() const { return stopping_flag_.load(std::memory_order_relaxed); }

@@ -244,8 +244,10 @@ SampleSet Worker::take_locally() {
   SampleSet set = recorder_.take();
   auto now = EngineClock::now();
   for (auto& user : users_) {
-    if (user->kind() != User::Kind::kSession || user->visiting() < 0) continue;
+    if (user->finished() || user->visiting() < 0) continue;
     const std::string& name = tasksets_[static_cast<std::size_t>(user->visiting())].name;
+    ++set.visiting[name];
+    if (user->kind() != User::Kind::kSession) continue;
     if (now - user->visit_began() > kLingering && lingering_named_.insert(name).second) {
       set.lingering.insert(name);
     }

@@ -21,11 +21,17 @@ std::string field(const std::string& text) {
   return quoted + "\"";
 }
 
-void write_row(std::FILE* f, const std::vector<std::string>& fields) {
+void add_row(std::string& out, const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    std::fputs(field(fields[i]).c_str(), f);
-    std::fputc(i + 1 < fields.size() ? ',' : '\n', f);
+    out += field(fields[i]);
+    out += i + 1 < fields.size() ? ',' : '\n';
   }
+}
+
+void write_row(std::FILE* f, const std::vector<std::string>& fields) {
+  std::string line;
+  add_row(line, fields);
+  std::fputs(line.c_str(), f);
 }
 
 std::FILE* open_or_throw(const std::string& path) {
@@ -53,7 +59,10 @@ void append_percentiles(std::vector<std::string>& row, const RowSummary& r, bool
   }
 }
 
-void write_stats(std::FILE* f, const Summary& s) {
+}  // namespace
+
+std::string stats_csv(const Summary& s) {
+  std::string out;
   std::vector<std::string> header = {"Type",
                                      "Name",
                                      "Request Count",
@@ -66,7 +75,7 @@ void write_stats(std::FILE* f, const Summary& s) {
                                      "Requests/s",
                                      "Failures/s"};
   for (auto& t : percentile_titles()) header.push_back(t);
-  write_row(f, header);
+  add_row(out, header);
   auto add = [&](const RowSummary& r) {
     std::vector<std::string> row = {r.method,
                                     r.name,
@@ -80,13 +89,31 @@ void write_stats(std::FILE* f, const Summary& s) {
                                     fixed(r.rps, 6),
                                     fixed(r.fail_per_s, 6)};
     append_percentiles(row, r, false);
-    write_row(f, row);
+    add_row(out, row);
   };
   for (const auto& r : s.rows) add(r);
   add(s.total);
+  return out;
 }
 
-}  // namespace
+std::string failures_csv(const Summary& s) {
+  std::string out;
+  add_row(out, {"Method", "Name", "Error", "Occurrences"});
+  for (const auto& e : s.failures) {
+    add_row(out, {e.method, e.name, e.error, std::to_string(e.occurrences)});
+  }
+  return out;
+}
+
+std::string exceptions_csv(const Summary& s) {
+  std::string out;
+  add_row(out, {"Count", "Message", "Traceback", "Nodes"});
+  for (const auto& e : s.exceptions) {
+    // Locust's Traceback column holds where it happened; here: taskset and task.
+    add_row(out, {std::to_string(e.occurrences), e.message, e.taskset + "." + e.task, "local"});
+  }
+  return out;
+}
 
 CsvReport::CsvReport(std::string prefix, bool full_history)
     : prefix_(std::move(prefix)), full_history_(full_history) {
@@ -144,29 +171,18 @@ std::vector<std::string> CsvReport::files(const std::string& prefix) {
 
 void CsvReport::write_final(const Summary& s) {
   std::string failed;  // each file that could not be written, with why
-  auto write_file = [&](const std::string& path, auto&& rows) {
+  auto write_file = [&](const std::string& path, const std::string& text) {
     try {
       std::FILE* f = open_or_throw(path);
-      rows(f);
+      std::fwrite(text.data(), 1, text.size(), f);
       close_or_throw(f, path);
     } catch (const std::exception& e) {
       failed += (failed.empty() ? "" : "; ") + std::string(e.what());
     }
   };
-  write_file(prefix_ + "_stats.csv", [&](std::FILE* f) { write_stats(f, s); });
-  write_file(prefix_ + "_failures.csv", [&](std::FILE* f) {
-    write_row(f, {"Method", "Name", "Error", "Occurrences"});
-    for (const auto& e : s.failures) {
-      write_row(f, {e.method, e.name, e.error, std::to_string(e.occurrences)});
-    }
-  });
-  write_file(prefix_ + "_exceptions.csv", [&](std::FILE* f) {
-    write_row(f, {"Count", "Message", "Traceback", "Nodes"});
-    for (const auto& e : s.exceptions) {
-      // Locust's Traceback column holds where it happened; here: taskset and task.
-      write_row(f, {std::to_string(e.occurrences), e.message, e.taskset + "." + e.task, "local"});
-    }
-  });
+  write_file(prefix_ + "_stats.csv", stats_csv(s));
+  write_file(prefix_ + "_failures.csv", failures_csv(s));
+  write_file(prefix_ + "_exceptions.csv", exceptions_csv(s));
   if (!failed.empty()) throw std::runtime_error(failed);
 }
 

@@ -11,6 +11,12 @@
 
 namespace nest::host {
 
+// The end-of-run files' contents, as CsvReport::write_final writes them (also served by the
+// web UI as downloads of the run so far).
+std::string stats_csv(const Summary& summary);
+std::string failures_csv(const Summary& summary);
+std::string exceptions_csv(const Summary& summary);
+
 class CsvReport {
  public:
   // Opens PREFIX_stats_history.csv and writes its header. Throws std::runtime_error naming the

@@ -103,7 +103,9 @@ std::string percentile_key(double fraction) {
 std::string result_to_json(const RunResult& r) {
   // Figures from the elapsed time as the file holds it, so a result read back derives the same.
   double elapsed_s = twelve_digits(r.info.elapsed_s);
-  Summary summary = summarize_totals(r.totals, r.total, elapsed_s);
+  std::optional<double> reset_at;
+  if (r.info.stats_reset_at_s) reset_at = twelve_digits(*r.info.stats_reset_at_s);
+  Summary summary = summarize_totals(r.totals, r.total, elapsed_s - reset_at.value_or(0));
   json::object run{
       {"host", r.info.host},
       {"model", r.info.model},
@@ -115,6 +117,7 @@ std::string result_to_json(const RunResult& r) {
       {"transport", r.info.transport},
       {"started_at", r.info.started_at},
       {"elapsed_s", elapsed_s},
+      {"stats_reset_at_s", reset_at ? json::value(*reset_at) : json::value(nullptr)},
       {"interrupted", r.info.interrupted},
       {"aborted_by", r.info.aborted_by},
       {"seed", r.info.seed}};
@@ -156,6 +159,7 @@ std::string result_to_json(const RunResult& r) {
   timeline["started_per_s"] = numbers(r.timeline.started_per_s);
   timeline["dropped_per_s"] = numbers(r.timeline.dropped_per_s);
   timeline["start_lag_p99_ms"] = numbers(r.timeline.start_lag_p99_ms);
+  timeline["connects_per_s"] = numbers(r.timeline.connects_per_s);
   json::array marks;
   for (const auto& m : r.timeline.marks) {
     marks.push_back(json::object{{"t", number(m.t)}, {"label", m.label}});
@@ -240,6 +244,9 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
   r.info.transport = in.text(run, "transport", "run");
   r.info.started_at = in.text(run, "started_at", "run");
   r.info.elapsed_s = in.real(run, "elapsed_s", "run");
+  if (const json::value* reset = run.if_contains("stats_reset_at_s"); reset && !reset->is_null()) {
+    r.info.stats_reset_at_s = in.real(run, "stats_reset_at_s", "run");  // absent: never reset
+  }
   r.info.interrupted = in.boolean(run, "interrupted", "run");
   r.info.aborted_by = in.text(run, "aborted_by", "run");
   r.info.seed = in.count(run, "seed", "run");
@@ -331,6 +338,9 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     r.timeline.started_per_s = in.plan_reals(tl, "started_per_s", "timeline", n);
     r.timeline.dropped_per_s = in.plan_reals(tl, "dropped_per_s", "timeline", n);
     r.timeline.start_lag_p99_ms = in.plan_reals(tl, "start_lag_p99_ms", "timeline", n);
+    if (tl.contains("connects_per_s")) {  // absent from results written before it was kept
+      r.timeline.connects_per_s = in.plan_reals(tl, "connects_per_s", "timeline", n);
+    }
     const json::array& marks = in.array(in.field(tl, "marks", "timeline"), "timeline.marks");
     for (std::size_t i = 0; i < marks.size(); ++i) {
       std::string where = "timeline.marks[" + std::to_string(i) + "]";

@@ -125,7 +125,7 @@ ThresholdVerdict evaluate(const Threshold& t, const StatsView& stats) {
 std::vector<ThresholdVerdict> judge(const std::vector<Threshold>& thresholds,
                                     const RunResult& result) {
   std::vector<ThresholdVerdict> out;
-  StatsView whole{result.totals.rows, result.total, result.info.elapsed_s};
+  StatsView whole{result.totals.rows, result.total, result.info.measured_s()};
   for (const auto& t : thresholds) out.push_back(evaluate(t, whole));
   return out;
 }

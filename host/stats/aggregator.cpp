@@ -93,8 +93,15 @@ RowStats merge_rows(const SampleSet& set) {
   return total;
 }
 
+void Aggregator::reset() {
+  totals_ = {};
+  total_ = {};
+  window_.clear();
+  reset_at_s_ = elapsed_s_;
+}
+
 Summary Aggregator::summarize() const {
-  Summary out = summarize_totals(totals_, total_, elapsed_s_);
+  Summary out = summarize_totals(totals_, total_, elapsed_s_ - reset_at_s_.value_or(0));
   out.users = users_;
   Recent window = recent();
   for (RowSummary& row : out.rows) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include "stats/sample_set.h"
 #include "stats/summary.h"
@@ -23,6 +24,9 @@ class Aggregator {
 
   void add(SampleSet&& interval, double elapsed_s);
   Summary summarize() const;
+  // Forgets every total and the recent window (a person's "reset statistics"): from now on the
+  // figures cover the time since this moment.
+  void reset();
 
   // The last kWindow seconds (or fewer, early on), merged.
   struct Recent {
@@ -36,12 +40,15 @@ class Aggregator {
   const SampleSet& totals() const { return totals_; }
   const RowStats& total() const { return total_; }
   double elapsed_s() const { return elapsed_s_; }
+  // The elapsed time of the last reset(): the totals cover the time since; none: the run's.
+  std::optional<double> reset_at_s() const { return reset_at_s_; }
 
  private:
   SampleSet totals_;
   RowStats total_;  // all rows merged: the Aggregated row
   std::deque<Recent> window_;
   double elapsed_s_ = 0;
+  std::optional<double> reset_at_s_;
   std::uint64_t users_ = 0;
 };
 

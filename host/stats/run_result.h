@@ -25,6 +25,11 @@ struct RunInfo {
   std::string transport = "curl";  // --transport: for tasksets that do not choose in code
   std::string started_at;          // UTC, ISO 8601, e.g. 2026-11-23T10:15:00Z
   double elapsed_s = 0;            // from the first spawn to the end
+  // When statistics were last reset (web UI), in seconds from the first spawn; none: never.
+  // The totals cover the time after it; the timeline covers the whole run.
+  std::optional<double> stats_reset_at_s;
+  // The seconds the totals cover: the rates' denominator.
+  double measured_s() const { return elapsed_s - stats_reset_at_s.value_or(0); }
   bool interrupted = false;        // stopped by Ctrl-C/SIGTERM before the run time
   std::string aborted_by;          // the threshold that stopped the run (--abort-on-fail)
   std::uint64_t seed = 0;

@@ -64,6 +64,9 @@ struct SampleSet {
   // Open model: tasksets with a session that has run for over 30 s (no interrupt()?).
   std::set<std::string> lingering;
   std::uint64_t users = 0;       // users (sessions) alive at the end of the interval, summed
+  // Users (sessions) in each taskset at the end of the interval, summed; users between two
+  // visits are in none.
+  std::map<std::string, std::uint64_t> visiting;
   std::uint64_t max_lag_us = 0;  // worst event-loop lag seen (max over workers)
 
   void merge(SampleSet&& other);
@@ -90,6 +93,7 @@ inline void SampleSet::merge(SampleSet&& other) {
   for (auto& [key, n] : other.cut) cut[key] += n;
   lingering.merge(other.lingering);
   users += other.users;
+  for (auto& [name, n] : other.visiting) visiting[name] += n;
   max_lag_us = std::max(max_lag_us, other.max_lag_us);
 }
 

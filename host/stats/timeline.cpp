@@ -43,6 +43,7 @@ void Timeline::add(const SampleSet& interval, double elapsed_s, double aim) {
   const RowStats& lag = interval.start_lag;
   started_per_s.push_back(static_cast<double>(lag.requests) / seconds);
   dropped_per_s.push_back(static_cast<double>(interval.dropped) / seconds);
+  connects_per_s.push_back(static_cast<double>(interval.connects.requests) / seconds);
   start_lag_p99_ms.push_back(lag.requests ? static_cast<double>(lag.times.percentile(0.99)) / 1000.0
                                           : kNoData);
 }

@@ -27,6 +27,8 @@ struct Timeline {
   // Open model, aligned with t: sessions started and arrivals dropped per second, and the
   // 99th percentile of start lag (NaN when no session started).
   std::vector<double> started_per_s, dropped_per_s, start_lag_p99_ms;
+  // New connections opened per second, aligned with t (empty in results of older versions).
+  std::vector<double> connects_per_s;
 
   // Where each part of the plan began: a stage, a load shape's new aim.
   struct Mark {

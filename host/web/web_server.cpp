@@ -12,6 +12,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -101,6 +103,67 @@ std::optional<double> number(const json::object& o, const char* key, std::string
   return d;
 }
 
+// The state as the stream sends it: the rows' histograms left out (the page draws none of them;
+// result.json has them all), and how many seconds of timeline it holds (none without a result).
+struct StreamState {
+  json::object state;
+  std::string text;
+  std::optional<std::size_t> seconds;
+};
+
+StreamState stream_state_of(const std::string& full) {
+  StreamState out;
+  out.state = json::parse(full).as_object();
+  if (json::object* result = out.state["result"].if_object()) {
+    for (json::value& row : (*result)["rows"].as_array()) row.as_object().erase("histogram");
+    out.seconds = (*result)["timeline"].as_object()["t"].as_array().size();
+  }
+  out.text = json::serialize(out.state);
+  return out;
+}
+
+// The entries of `a` from `from` on, when `a` runs along the timeline (`seconds` long); else
+// all of it (an array the run does not fill, such as the open model's in a closed run).
+json::array tail(const json::array& a, std::size_t from, std::size_t seconds) {
+  if (a.size() != seconds) return a;
+  return json::array(a.begin() + static_cast<std::ptrdiff_t>(from), a.end());
+}
+
+// The state with only the timeline's seconds from `from` on (docs/web-ui.md, "update").
+std::string state_update(const StreamState& s, std::size_t from) {
+  json::object update;
+  for (const auto& [key, value] : s.state) {
+    if (key != "result") update[key] = value;
+  }
+  const json::object& result = s.state.at("result").as_object();
+  json::object partial;
+  for (const auto& [key, value] : result) {
+    if (key != "timeline") partial[key] = value;
+  }
+  std::size_t n = *s.seconds;
+  json::object timeline{{"from", from}};
+  for (const auto& [key, value] : result.at("timeline").as_object()) {
+    if (key == "rows") {
+      json::array rows;
+      for (const auto& row : value.as_array()) {
+        json::object sliced;
+        for (const auto& [field, series] : row.as_object()) {
+          sliced[field] = series.is_array() ? json::value(tail(series.as_array(), from, n)) : series;
+        }
+        rows.push_back(std::move(sliced));
+      }
+      timeline["rows"] = std::move(rows);
+    } else if (key != "marks" && value.is_array()) {
+      timeline[key] = tail(value.as_array(), from, n);
+    } else {
+      timeline[key] = value;
+    }
+  }
+  partial["timeline"] = std::move(timeline);
+  update["result"] = std::move(partial);
+  return json::serialize(update);
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -124,9 +187,9 @@ struct WebServer::Impl {
   bool host_allowed(const Request& req) const;
   bool cross_site(const Request& req) const;
   // The state, made at most once a second however many pages stream it (all on this thread).
-  const std::string& shared_state();
+  const StreamState& shared_state();
 
-  std::string state_cache;
+  StreamState state_cache;
   std::chrono::steady_clock::time_point state_made;
   std::size_t connections = 0;
   Response answer(const Request& req);
@@ -186,10 +249,10 @@ std::string WebServer::url() const {
 
 const std::string& WebServer::token() const { return impl_->token; }
 
-const std::string& WebServer::Impl::shared_state() {
+const StreamState& WebServer::Impl::shared_state() {
   auto now = std::chrono::steady_clock::now();
-  if (state_cache.empty() || now - state_made >= std::chrono::milliseconds(900)) {
-    state_cache = control.state_json();
+  if (state_cache.text.empty() || now - state_made >= std::chrono::milliseconds(900)) {
+    state_cache = stream_state_of(control.state_json());
     state_made = now;
   }
   return state_cache;
@@ -243,7 +306,9 @@ asio::awaitable<void> WebServer::Impl::serve(beast::tcp_stream stream) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-// Server-Sent Events: the whole state now, then again every second, until the page goes.
+// Server-Sent Events until the page goes: the whole state now ("state"), then every second the
+// state with only the seconds of timeline this page does not have yet ("update"); the whole
+// state again whenever the timeline is not the one it extends (a run that began meanwhile).
 asio::awaitable<void> WebServer::Impl::stream_state(beast::tcp_stream& stream, const Request& req) {
   http::response<http::empty_body> head{http::status::ok, req.version()};
   head.set(http::field::content_type, "text/event-stream");
@@ -254,11 +319,14 @@ asio::awaitable<void> WebServer::Impl::stream_state(beast::tcp_stream& stream, c
       co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable));
   if (head_error) co_return;
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::optional<std::size_t> sent;  // seconds of timeline the page has
   for (;;) {
-    // One data line: a raw line break in the JSON (only ever whitespace there) would end it.
-    std::string state = shared_state();
-    std::replace(state.begin(), state.end(), '\n', ' ');
-    std::string event = "event: state\ndata: " + state + "\n\n";
+    const StreamState& now = shared_state();
+    bool extends = sent && now.seconds && *now.seconds >= *sent;
+    // One data line: serialize() writes no raw line break (it escapes those in strings).
+    std::string event = extends ? "event: update\ndata: " + state_update(now, *sent) + "\n\n"
+                                : "event: state\ndata: " + now.text + "\n\n";
+    sent = now.seconds;
     auto [write_error, w] = co_await asio::async_write(stream.socket(), asio::buffer(event),
                                                        asio::as_tuple(asio::use_awaitable));
     if (write_error) co_return;
@@ -321,7 +389,20 @@ Response WebServer::Impl::answer(const Request& req) {
     if (req.method() != http::verb::get) return error(req, http::status::method_not_allowed, "GET");
     return reply(req, http::status::ok, control.state_json());
   }
-  if (target == "/api/start" || target == "/api/target" || target == "/api/stop") {
+  if (target.starts_with("/download/")) {
+    if (req.method() != http::verb::get) return error(req, http::status::method_not_allowed, "GET");
+    std::string name(target.substr(std::string_view("/download/").size()));
+    std::optional<WebFile> file = control.download(name);
+    if (!file) {
+      return error(req, http::status::not_found,
+                   "no download named '" + name + "' (or nothing measured yet)");
+    }
+    Response res = reply(req, http::status::ok, std::move(file->body), file->content_type.c_str());
+    res.set(http::field::content_disposition, "attachment; filename=\"" + file->filename + "\"");
+    return res;
+  }
+  if (target == "/api/start" || target == "/api/target" || target == "/api/stop" ||
+      target == "/api/reset") {
     if (req.method() != http::verb::post) {
       return error(req, http::status::method_not_allowed, "POST");
     }
@@ -346,7 +427,9 @@ Response WebServer::Impl::post(const Request& req, std::string_view target) {
     }
     body = parsed.get_object();
   }
-  static const std::vector<std::string> kKnown = {"users", "spawn_rate", "rate", "run_time_s"};
+  static const std::vector<std::string> kKnown = {"users",      "spawn_rate", "rate",
+                                                  "run_time_s", "host",       "weights",
+                                                  "stages"};
   for (const auto& [key, value] : body) {
     if (std::find(kKnown.begin(), kKnown.end(), std::string(key)) == kKnown.end()) {
       return error(req, http::status::bad_request, "unknown field '" + std::string(key) + "'");
@@ -357,15 +440,49 @@ Response WebServer::Impl::post(const Request& req, std::string_view target) {
   auto spawn_rate = number(body, "spawn_rate", problem);
   auto rate = number(body, "rate", problem);
   auto run_time = number(body, "run_time_s", problem);
+  std::optional<std::string> host;
+  if (const json::value* v = body.if_contains("host"); v && !v->is_null()) {
+    if (!v->is_string()) return error(req, http::status::bad_request, "host must be a string");
+    host = std::string(v->get_string());
+  }
+  std::optional<std::string> stages;
+  if (const json::value* v = body.if_contains("stages"); v && !v->is_null()) {
+    if (!v->is_string()) {
+      return error(req, http::status::bad_request, "stages must be a string such as \"30s:10, 1m:10\"");
+    }
+    stages = std::string(v->get_string());
+  }
+  std::map<std::string, std::uint64_t> weights;
+  if (const json::value* v = body.if_contains("weights"); v && !v->is_null()) {
+    if (!v->is_object()) {
+      return error(req, http::status::bad_request,
+                   "weights must be an object: {\"taskset name\": weight, ...}");
+    }
+    for (const auto& [name, weight] : v->get_object()) {
+      std::string key = "weights." + std::string(name);
+      json::object one{{key, weight}};
+      auto w = whole(one, key.c_str(), problem);
+      if (!problem.empty()) break;
+      weights[std::string(name)] = w.value_or(0);
+    }
+  }
   if (!problem.empty()) return error(req, http::status::bad_request, problem);
+  bool start = target == "/api/start";
+  if (!start && (host || !weights.empty() || run_time || stages)) {
+    return error(req, http::status::bad_request,
+                 "host, weights, stages and run_time_s are set at the start");
+  }
   std::string refused;
-  if (target == "/api/start") {
-    refused = control.start({users, spawn_rate, rate, run_time});
+  if (start) {
+    refused = control.start({users, spawn_rate, rate, run_time, host, stages, std::move(weights)});
   } else if (target == "/api/target") {
-    if (run_time) return error(req, http::status::bad_request, "run_time_s is set at the start");
     refused = control.set_target({users, spawn_rate, rate});
-  } else {
+  } else if ((users || spawn_rate || rate)) {
+    return error(req, http::status::bad_request, std::string(target) + " takes no fields");
+  } else if (target == "/api/stop") {
     refused = control.stop();
+  } else {
+    refused = control.reset_stats();
   }
   if (!refused.empty()) return error(req, http::status::bad_request, refused);
   return reply(req, http::status::ok, R"({"ok":true})");

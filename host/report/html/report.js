@@ -72,10 +72,11 @@
   }
   function width(box) { return Math.max(320, box.clientWidth - 16); }
 
-  // A time chart: x = seconds since the first spawn; series = [{label, values, color, width}].
-  // Draws into `box` (a .chart) below its title; returns the uPlot.
-  function drawTime(box, x, series, yLabel, spanGaps) {
-    var opts = {
+  // uPlot options of a time chart in `box` (a .chart): x = seconds since the first spawn;
+  // series = [{label, color, width, dash}] (values are not read). The web UI (live.js) makes
+  // its charts from these too, once, and feeds them with setData.
+  function timeOptions(box, series, yLabel, spanGaps) {
+    return {
       width: width(box), height: 260,
       scales: { x: { time: false } },
       axes: [
@@ -94,6 +95,12 @@
                    value: function (u, v) { return v === null || v === undefined ? "-" : fixed(v, 2); } };
         }))
     };
+  }
+
+  // A time chart: x = seconds since the first spawn; series = [{label, values, color, width}].
+  // Draws into `box` (a .chart) below its title; returns the uPlot.
+  function drawTime(box, x, series, yLabel, spanGaps) {
+    var opts = timeOptions(box, series, yLabel, spanGaps);
     var data = [x].concat(series.map(function (s) {
       return s.values.map(function (v) { return v === null || v === undefined ? null : v; });
     }));
@@ -149,9 +156,8 @@
 
   // Response-time distribution of all requests: share of requests per band of time, on a log
   // time axis (bands of the histogram merged 8 to 1 so bars stay readable).
-  function distributionChart(parent, id, result) {
-    var box = chartBox(parent, "Response time distribution (all requests)");
-    box.id = id;
+  // Its data, [x (ms), y (% of requests)], from result.aggregated.histogram.
+  function distributionData(result) {
     var h = result.aggregated.histogram, layout = result.histogram_layout;
     var total = h.count || 1, bands = {};
     h.buckets.forEach(function (b) {
@@ -164,7 +170,11 @@
     var x = keys.map(function (k) { return Math.pow(2, k); });
     var y = keys.map(function (k) { return bands[k] / total * 100; });
     if (x.length === 1) { x = [x[0] / 1.2, x[0], x[0] * 1.2]; y = [0, y[0], 0]; }
-    var opts = {
+    return [x, y];
+  }
+  // Its uPlot options in `box` (a .chart).
+  function distributionOptions(box) {
+    return {
       width: width(box), height: 260,
       scales: { x: { time: false, distr: 3 } },
       axes: [{ label: "response time (ms, log scale)" }, { label: "% of requests", size: 60 }],
@@ -175,7 +185,11 @@
           value: function (u, v) { return v === null ? "-" : fixed(v, 2) + "%"; } }
       ]
     };
-    var plot = new uPlot(opts, [x, y], box);
+  }
+  function distributionChart(parent, id, result) {
+    var box = chartBox(parent, "Response time distribution (all requests)");
+    box.id = id;
+    var plot = new uPlot(distributionOptions(box), distributionData(result), box);
     window.nestCharts.push({ id: id, colors: [COLORS.dist] });
     window.addEventListener("resize", function () { plot.setSize({ width: width(box), height: 260 }); });
   }
@@ -841,8 +855,14 @@
     else if (data.kind === "capacity-fit") renderFit(root, data.fit);
     else renderResult(root, data.result);
   }
-  // The web UI (web/html/live.js) draws the run's state as it comes.
-  window.nestReport = { render: render };
+  // The web UI (web/html/live.js) draws the run's state as it comes, with these pieces: the
+  // same formats, colours, tables and chart options as the report, so both read alike.
+  window.nestReport = {
+    render: render, el: el, table: table, COLORS: COLORS,
+    format: { fixed: fixed, ms: ms, pct: pct, count: count, clock: clock },
+    timeOptions: timeOptions, distributionOptions: distributionOptions,
+    distributionData: distributionData, drawMarks: drawMarks, chartWidth: width
+  };
   var source = document.getElementById("nest-data");
   if (!source) return;
   try {
