@@ -318,7 +318,7 @@ TEST(WebUi, FiveHundredRequestNamesKeepThePageResponsiveAndMarkupStaysText) {
   DemoTarget target;
   std::string dir = temp_dir();
   WebUi ui({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/many_names", "-u", "10",
-            "-r", "100", "--autoquit", "1"});
+            "-r", "100", "--autoquit", "8"});
   std::string url = "http://127.0.0.1:" + std::to_string(ui.port());
   auto check = run_process({"/usr/bin/env", "node", NEST_SOURCE_DIR "/tests/html/check_web_ui.mjs",
                             "--many-rows", url, dir + "/many-rows.png"},
