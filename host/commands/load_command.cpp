@@ -69,7 +69,7 @@ std::optional<int> LoadCommand::discover() {
                   " plugin file(s) under '" + dir + "' can be used (reasons above)");
   }
   if (options_.list) {
-    print_discovery(stdout, discovery_);
+    print_discovery(stdout, discovery_, &options_.run);
     return 0;
   }
   if (!options_.shape.empty()) {
@@ -118,6 +118,7 @@ std::optional<int> LoadCommand::weigh() {
     weights_ = std::move(chosen->weights);
     options_.yes = true;  // just confirmed
   }
+  leave_out_by_tags();
   tasksets_ = taking_part(weights_);
   if (tasksets_.empty()) {
     return usage_error("no taskset with a positive weight (" +
@@ -126,6 +127,26 @@ std::optional<int> LoadCommand::weigh() {
                        (options_.config ? ", weights from " + options_.config->path : "") + ")");
   }
   return std::nullopt;
+}
+
+void LoadCommand::leave_out_by_tags() {
+  const RunSettings& run = options_.run;
+  if (run.tags.empty() && run.exclude_tags.empty()) return;
+  for (WeightedTaskset& w : weights_.tasksets) {
+    if (w.type.weight <= 0) continue;
+    bool any = false;
+    for (const auto& d : discovery_.tasksets) {
+      if (d.type.name != w.type.name) continue;
+      for (const auto& task : d.tasks) any = any || (task.weight > 0 && task_selected(task.tags, run));
+    }
+    if (any) continue;
+    std::fprintf(stderr,
+                 "nest-host: taskset %s has no task left by --tags/--exclude-tags: it is left "
+                 "out, its share goes to the others\n",
+                 w.type.name.c_str());
+    w.type.weight = 0;
+    w.source = "no task after --tags";
+  }
 }
 
 std::optional<int> LoadCommand::confirm() {

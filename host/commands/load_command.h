@@ -42,6 +42,9 @@ class LoadCommand {
   // before the run, not after it.
   std::optional<int> check_outputs();
   std::optional<int> confirm();
+  // --tags, --exclude-tags: each taskset left with no task to run gets weight 0 (said on
+  // stderr), so its share goes to the others and no user visits an empty taskset.
+  void leave_out_by_tags();
 
  protected:
   // Opens --csv's files into `csv` (left null without --csv); the exit code when it cannot.

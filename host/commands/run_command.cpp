@@ -94,7 +94,9 @@ std::optional<int> RunCommand::open_web_ui() {
       }
     }
   }
+  leave_out_by_tags();  // a weight the page gave a taskset with no task to run
   tasksets_ = taking_part(weights_);
+  if (tasksets_.empty()) return usage_error("no taskset with a task to run is left");
   return std::nullopt;
 }
 

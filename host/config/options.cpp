@@ -303,7 +303,7 @@ void read_web_options(const po::variables_map& vm, long long port, bool headless
 
 Options parse_options(int argc, const char* const* argv, bool capacity) {
   Options o;
-  std::vector<std::string> thresholds;
+  std::vector<std::string> thresholds, tags, exclude_tags;
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
@@ -349,6 +349,8 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("csv-full-history", po::bool_switch(&o.csv_full_history), "also write every row, not only Aggregated, to the history CSV")
     ("json", po::value(&o.json_path), "write the whole result (stats, histograms, time series) to this JSON file")
     ("html", po::value(&o.html_path), "write a self-contained HTML report with charts to this file")
+    ("tags,T", po::value(&tags)->multitoken()->composing(), "run only the tasks with one of these tags (TaskOptions::tags), e.g. --tags buy browse; a taskset left with none is left out")
+    ("exclude-tags,E", po::value(&exclude_tags)->multitoken()->composing(), "never run the tasks with one of these tags")
     ("threshold", po::value(&thresholds)->composing(), "pass/fail criterion, repeatable: 'p95<300ms', 'GET /login:p99<1s', 'fail_ratio<1%', 'rps>200'; a broken one makes the exit code 3 (also [thresholds] in the INI file)")
     ("abort-on-fail", po::bool_switch(&o.abort_on_fail), "stop the run once a threshold stays broken for its grace period ('p95<300ms for 30s'; 10s by default)")
     ("only-summary", po::bool_switch(&o.only_summary), "no table every 2 s; only the final results")
@@ -452,6 +454,25 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--host: " + problem);
   }
   o.run.transport.base_url = host;
+  auto tag_list = [](const std::vector<std::string>& given, const char* flag) {
+    std::vector<std::string> out;
+    for (const auto& text : given) {
+      std::size_t begin = 0;
+      for (;;) {  // "a,b" and "a b" alike
+        std::size_t end = text.find(',', begin);
+        std::string tag = text.substr(begin, end == std::string::npos ? end : end - begin);
+        while (!tag.empty() && std::isspace(static_cast<unsigned char>(tag.back()))) tag.pop_back();
+        while (!tag.empty() && std::isspace(static_cast<unsigned char>(tag.front()))) tag.erase(0, 1);
+        if (tag.empty()) throw UsageError(std::string(flag) + ": an empty tag in '" + text + "'");
+        out.push_back(tag);
+        if (end == std::string::npos) break;
+        begin = end + 1;
+      }
+    }
+    return out;
+  };
+  o.run.tags = tag_list(tags, "--tags");
+  o.run.exclude_tags = tag_list(exclude_tags, "--exclude-tags");
   if (transport == "fast") {
     o.run.transport.kind = TransportSettings::Kind::kFast;
   } else if (transport != "curl") {

@@ -7,16 +7,26 @@
 
 namespace nest::host {
 
-void print_discovery(std::FILE* out, const Discovery& d) {
+void print_discovery(std::FILE* out, const Discovery& d, const RunSettings* run) {
   for (const auto& t : d.tasksets) {
-    std::fprintf(out, "%s  (weight %d)  %s\n", t.type.name.c_str(), t.type.weight,
-                 t.type.plugin.c_str());
+    std::fprintf(out, "%s  (weight %d%s)  %s\n", t.type.name.c_str(), t.type.weight,
+                 t.sequential ? ", sequential: tasks in order" : "", t.type.plugin.c_str());
+    auto runs = [&](const TaskInfo& task) {
+      return task.weight > 0 && (!run || task_selected(task.tags, *run));
+    };
     long total = 0;
-    for (const auto& task : t.tasks) total += task.weight;
+    for (const auto& task : t.tasks) total += runs(task) ? task.weight : 0;
     for (const auto& task : t.tasks) {
-      double share = total ? 100.0 * task.weight / static_cast<double>(total) : 0;
-      std::fprintf(out, "    %-24s weight %-4d %6s%%\n", task.name.c_str(), task.weight,
-                   fixed(share, 1).c_str());
+      std::string tags;
+      for (const auto& tag : task.tags) tags += (tags.empty() ? "  tags: " : ", ") + tag;
+      std::string share = !runs(task) && task.weight > 0 ? "off (--tags)"
+                          : t.sequential              ? "in order"
+                                                      : fixed(total ? 100.0 * task.weight /
+                                                                          static_cast<double>(total)
+                                                                    : 0,
+                                                              1) + "%";
+      std::fprintf(out, "    %-24s weight %-4d %8s%s\n", task.name.c_str(), task.weight,
+                   share.c_str(), tags.c_str());
     }
   }
 }
@@ -81,6 +91,15 @@ void print_run_plan(std::FILE* out, const WeightResolution& weights, const Optio
                          : r.run_time      ? fixed(r.run_time->count() / 1000.0, 1) + " s"
                          : o.shape.empty() ? "until Ctrl-C"
                                            : "as the shape says";
+  auto joined = [](const std::vector<std::string>& tags) {
+    std::string text;
+    for (const auto& t : tags) text += (text.empty() ? "" : ", ") + t;
+    return text;
+  };
+  if (!r.tags.empty()) std::fprintf(out, "Tasks: only those tagged %s\n", joined(r.tags).c_str());
+  if (!r.exclude_tags.empty()) {
+    std::fprintf(out, "Tasks: none tagged %s\n", joined(r.exclude_tags).c_str());
+  }
   std::fprintf(out, "\nHost %s, %s, run time %s, %u threads\n\n", r.transport.base_url.c_str(),
                describe_load_plan(o).c_str(), run_time.c_str(), r.threads);
 }

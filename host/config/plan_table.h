@@ -9,7 +9,8 @@
 
 namespace nest::host {
 
-void print_discovery(std::FILE* out, const Discovery& discovery);
+// With `run`, tasks its --tags and --exclude-tags leave out say "off (--tags)".
+void print_discovery(std::FILE* out, const Discovery& discovery, const RunSettings* run = nullptr);
 // Every taskset with its weight, share of users, plugin and where the weight came from; with
 // `run`, also the transport its users get.
 void print_weights_table(std::FILE* out, const WeightResolution& weights,

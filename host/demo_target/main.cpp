@@ -15,14 +15,15 @@
 //                      by method and path (query left out), except /stats itself
 //
 // Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY]
-//                         [--idle-timeout MS] [--slots N --service-ms MS]
+//                         [--idle-timeout MS] [--slots N --service-ms MS] [--log FILE]
 // The port is 8080 unless given (8089 is nest-host's web UI's, as Locust's); 0 picks a free
 // one. With --tls it speaks HTTPS (PEM certificate chain and key). With --idle-timeout, a
 // connection whose next request has not arrived within MS is closed, as nginx's
 // keepalive_timeout does; clients find out when they next use it. With --slots and
 // --service-ms, every request but /stats first waits for one of N service slots and holds it
 // for MS: a bottleneck with a known capacity of N / MS requests per millisecond (service_slots.h),
-// for capacity searches to find.
+// for capacity searches to find. With --log, each request it counts is also written to FILE as
+// "METHOD TARGET" (query included), a line each in the order answered: the server's own log.
 // Prints "listening on ADDRESS:PORT" once ready.
 #include <zlib.h>
 
@@ -54,9 +55,16 @@ namespace {
 
 class Counts {
  public:
-  void add(std::string key) {
+  // --log: every answered request's method and target, a line each, in the order answered.
+  void log_to(std::FILE* log) { log_ = log; }
+  void add(std::string key, std::string_view method, std::string_view target) {
     std::lock_guard lock(mutex_);
     ++counts_[std::move(key)];
+    if (log_) {
+      std::fprintf(log_, "%.*s %.*s\n", static_cast<int>(method.size()), method.data(),
+                   static_cast<int>(target.size()), target.data());
+      std::fflush(log_);
+    }
   }
   std::string json() {
     std::lock_guard lock(mutex_);
@@ -77,6 +85,7 @@ class Counts {
   std::atomic<unsigned long long> connections_{0};  // TCP connections accepted
   std::mutex mutex_;
   std::map<std::string, unsigned long long> counts_;
+  std::FILE* log_ = nullptr;
 };
 
 std::atomic<unsigned long long> g_next_session{1};
@@ -134,7 +143,7 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts,
     res.body() = counts.json();
     co_return res;
   }
-  counts.add(method + " " + std::string(path));
+  counts.add(method + " " + std::string(path), method, target);
   if (slots) co_await slots->serve();
 
   if (path == "/" && route == "GET") {
@@ -270,7 +279,8 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
 int usage(const char* message) {
   std::fprintf(stderr,
                "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N] [--tls CERT KEY] [--idle-timeout MS] [--slots N --service-ms MS]\n",
+               "[--threads N] [--tls CERT KEY] [--idle-timeout MS] [--slots N --service-ms MS] "
+               "[--log FILE]\n",
                message);
   return 2;
 }
@@ -279,7 +289,7 @@ int usage(const char* message) {
 
 int main(int argc, char** argv) {
   int port = 8080, threads = 1, idle_ms = 0, slots = 0, service_ms = 0;
-  std::string bind = "127.0.0.1", cert, key;
+  std::string bind = "127.0.0.1", cert, key, log;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
@@ -295,6 +305,8 @@ int main(int argc, char** argv) {
       slots = to_int(value(), -1);
     else if (arg == "--service-ms")
       service_ms = to_int(value(), -1);
+    else if (arg == "--log")
+      log = std::string(value());
     else if (arg == "--tls")
       cert = std::string(value()), key = std::string(value());
     else if (arg == "--help" || arg == "-h")
@@ -327,6 +339,11 @@ int main(int argc, char** argv) {
   }
   asio::io_context io(threads);
   Counts counts;
+  if (!log.empty()) {
+    std::FILE* file = std::fopen(log.c_str(), "w");
+    if (!file) return usage(("--log: cannot write " + log).c_str());
+    counts.log_to(file);  // open until the process ends
+  }
   tcp::acceptor acceptor(io);
   // error_code overloads: the message says what went wrong (Boost's exception text would add
   // its own source location).

@@ -51,7 +51,24 @@ struct RunSettings {
   std::size_t stack_size = 256 * 1024;
   std::uint64_t seed = 0;  // for the per-worker random generators
   TransportSettings transport;
+  // --tags: only tasks with one of these tags run (empty: every task); --exclude-tags: tasks
+  // with one of these never run.
+  std::vector<std::string> tags, exclude_tags;
 };
+
+// Whether a task with `task_tags` runs under the run's --tags and --exclude-tags.
+inline bool task_selected(const std::vector<std::string>& task_tags, const RunSettings& run) {
+  auto any_in = [&](const std::vector<std::string>& set) {
+    for (const auto& tag : task_tags) {
+      for (const auto& s : set) {
+        if (tag == s) return true;
+      }
+    }
+    return false;
+  };
+  if (!run.tags.empty() && !any_in(run.tags)) return false;
+  return !any_in(run.exclude_tags);
+}
 
 // The transport a taskset's users get: its own choice in code, else the run's --transport.
 inline TransportSettings::Kind transport_of(const TasksetType& taskset, const RunSettings& run) {

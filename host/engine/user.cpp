@@ -74,14 +74,25 @@ void User::run_taskset(std::size_t index) {
   }
   visiting_ = static_cast<int>(index);
   visit_began_ = EngineClock::now();
+  // The tasks that run (a weight above 0, chosen by --tags and --exclude-tags): picked by
+  // weight, or in the order written (SequentialTaskSet).
   std::vector<int> weights;
-  for (const auto& task : taskset->tasks()) weights.push_back(task.weight);
+  std::vector<std::size_t> in_order;
+  for (std::size_t i = 0; i < taskset->tasks().size(); ++i) {
+    const auto& task = taskset->tasks()[i];
+    bool runs = task.weight > 0 && task_selected(task.tags, worker_.settings());
+    weights.push_back(runs ? task.weight : 0);
+    if (runs) in_order.push_back(i);
+  }
   WeightedPicker tasks(weights);
+  bool sequential = taskset->sequential();
+  std::size_t step = 0;
 
   phase_ = Phase::kOnStart;
   Outcome outcome = guarded(type.name, "on_start", [&] { taskset->on_start(); });
-  while (outcome == Outcome::kDone && !ending() && !tasks.empty()) {
-    const auto& task = taskset->tasks()[tasks.pick(worker_.rng())];
+  while (outcome == Outcome::kDone && !ending() && !in_order.empty()) {
+    std::size_t next = sequential ? in_order[step++ % in_order.size()] : tasks.pick(worker_.rng());
+    const auto& task = taskset->tasks()[next];
     auto started = EngineClock::now();
     phase_ = Phase::kTask;
     outcome = guarded(type.name, task.name, task.run);
@@ -130,6 +141,14 @@ void User::sleep(std::chrono::nanoseconds duration) {
   check_stopped();
   wait_on_timer(duration);
   check_stopped();
+}
+
+void User::record(std::string_view type, std::string_view name, std::chrono::nanoseconds elapsed,
+                  std::uint64_t bytes, const char* error) {
+  Recorder& recorder = worker_.recorder();
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  recorder.add(recorder.row(type, name), static_cast<std::uint64_t>(std::max<long long>(0, micros)),
+               bytes, error != nullptr, error ? error : "");
 }
 
 void User::wait_on_timer(std::chrono::nanoseconds duration) {

@@ -65,6 +65,8 @@ class User final : public Fiber, public nest::detail::UserContext {
   // nest::detail::UserContext
   nest::Client& client() override { return *session_; }
   void sleep(std::chrono::nanoseconds duration) override;
+  void record(std::string_view type, std::string_view name, std::chrono::nanoseconds elapsed,
+              std::uint64_t bytes, const char* error) override;
 
   // The host's entry points given to every plugin factory.
   static const nest::detail::Host* host_services();

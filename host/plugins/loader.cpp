@@ -64,7 +64,7 @@ std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset&
     if (task.weight < 0) return "task '" + task.name + "' has a negative weight";
     if (!task.run) return "task '" + task.name + "' has no function";
     any_positive = any_positive || task.weight > 0;
-    out.tasks.push_back({task.name, task.weight});
+    out.tasks.push_back({task.name, task.weight, task.tags});
   }
   if (!any_positive) return "it has no task with a positive weight";
   switch (auto chosen = probe->transport_choice()) {
@@ -78,6 +78,7 @@ std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset&
              std::to_string(static_cast<int>(chosen)) + ")";
   }
   out.type.weight = probe->default_weight();
+  out.sequential = probe->sequential();
   return {};
 }
 

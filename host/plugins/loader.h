@@ -21,11 +21,13 @@ namespace nest::host {
 struct TaskInfo {
   std::string name;
   int weight = 0;
+  std::vector<std::string> tags;
 };
 
 struct DiscoveredTaskset {
   TasksetType type;             // weight = the plugin's default weight
   std::vector<TaskInfo> tasks;  // as registered by its constructor
+  bool sequential = false;      // a SequentialTaskSet: tasks in order
 };
 
 struct PluginProblem {

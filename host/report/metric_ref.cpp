@@ -85,7 +85,10 @@ Measurement measure(const MetricRef& ref, const StatsView& stats) {
   if (ref.name) {
     bool found = false;
     for (const auto& [key, row] : stats.rows) {
-      if (key.name == *ref.name && (!ref.method || key.method == *ref.method)) {
+      // "grpc GetUser": a custom measurement's type is not an upper-case method, so the whole
+      // text may be its type and name.
+      bool named = key.name == *ref.name && (!ref.method || key.method == *ref.method);
+      if (named || (!ref.method && key.method + " " + key.name == *ref.name)) {
         merged.merge(row);
         found = true;
       }

@@ -24,11 +24,13 @@
 //
 // The SDK is header-only and knows nothing of nest-host's internals: nest/taskset.h (TaskSet,
 // interrupt, sleep), nest/http.h (Client, Request, Response), nest/wait.h (between, constant,
-// constant_pacing, constant_throughput), nest/plugin.h (NEST_TASKSET, kAbiVersion and what a plugin
+// constant_pacing, constant_throughput), nest/measure.h (record, measure: timings that are
+// not HTTP), nest/plugin.h (NEST_TASKSET, kAbiVersion and what a plugin
 // must share with nest-host). nest/detail/ holds the plumbing to nest-host; authors never need it.
 #pragma once
 
 #include "nest/http.h"
+#include "nest/measure.h"
 #include "nest/plugin.h"
 #include "nest/taskset.h"
 #include "nest/wait.h"

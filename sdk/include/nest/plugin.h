@@ -47,7 +47,8 @@ namespace nest {
 //   3: TasksetExport names its runtime and compiler and a display name (namespaced classes);
 //      the host's part of Response moved into detail::ResponseControl; load shapes
 //      (nest/shape.h, NEST_SHAPE)
-inline constexpr std::uint32_t kAbiVersion = 3;
+//   4: task tags (TaskOptions), SequentialTaskSet, UserContext::record (nest/measure.h)
+inline constexpr std::uint32_t kAbiVersion = 4;
 
 namespace detail {
 
@@ -272,8 +273,9 @@ struct AbiLayout {
     using X = ShapeExport;
     return {
         row<T>({NEST_DETAIL_M(T, weight_), NEST_DETAIL_M(T, wait_), NEST_DETAIL_M(T, tasks_),
-                NEST_DETAIL_M(T, transport_)}),
-        row<K>({NEST_DETAIL_M(K, weight), NEST_DETAIL_M(K, name), NEST_DETAIL_M(K, run)}),
+                NEST_DETAIL_M(T, transport_), NEST_DETAIL_M(T, sequential_)}),
+        row<K>({NEST_DETAIL_M(K, weight), NEST_DETAIL_M(K, name), NEST_DETAIL_M(K, run),
+                NEST_DETAIL_M(K, tags)}),
         row<W>({NEST_DETAIL_M(W, kind), NEST_DETAIL_M(W, low), NEST_DETAIL_M(W, high)}),
         row<O>({NEST_DETAIL_M(O, headers), NEST_DETAIL_M(O, query), NEST_DETAIL_M(O, timeout),
                 NEST_DETAIL_M(O, name), NEST_DETAIL_M(O, catch_response)}),
@@ -307,6 +309,21 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         // 3: {size, alignment, {member offsets}, {member sizes}}, members as in AbiLayout
         {72, 8, {8, 16, 40, 64}, {4, 24, 24, 4}},                   // TaskSet
         {72, 8, {0, 8, 40}, {4, 32, 32}},                           // TaskSet::Task
+        {24, 8, {0, 8, 16}, {4, 8, 8}},                             // WaitTime
+        {96, 8, {0, 24, 48, 56, 88}, {24, 24, 8, 32, 1}},           // Options
+        {192, 8, {0, 32, 64, 96}, {32, 32, 32, 96}},                // Request
+        {160, 8, {0, 8, 40, 64, 72, 104}, {4, 32, 24, 8, 32, 56}},  // Response
+        {56, 8, {0, 8, 16, 20, 24}, {8, 8, 4, 4, 32}},              // ResponseControl
+        {8, 8, {0}, {8}},                                           // Host
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
+        {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
+    },
+    {
+        // 4: Task gains its tags, TaskSet whether it is sequential (and UserContext::record,
+        // a virtual function added last, which no layout shows)
+        {72, 8, {8, 16, 40, 64, 68}, {4, 24, 24, 4, 1}},            // TaskSet
+        {96, 8, {0, 8, 40, 72}, {4, 32, 32, 24}},                   // TaskSet::Task
         {24, 8, {0, 8, 16}, {4, 8, 8}},                             // WaitTime
         {96, 8, {0, 24, 48, 56, 88}, {24, 24, 8, 32, 1}},           // Options
         {192, 8, {0, 32, 64, 96}, {32, 32, 32, 96}},                // Request

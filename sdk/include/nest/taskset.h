@@ -46,12 +46,22 @@ enum class Transport {
   kFast,     // Nest's HTTP/1.1 keep-alive client: the most requests per CPU (docs/benchmarks.md)
 };
 
+// What a task may carry besides its weight, name and function.
+struct TaskOptions {
+  // Labels for nest-host --tags (only tasks with one of the given tags run) and --exclude-tags
+  // (tasks with one of those never run), as Locust's @tag.
+  std::vector<std::string> tags;
+};
+
+class SequentialTaskSet;
+
 class NEST_SDK_API TaskSet {
  public:
   struct Task {
     int weight;        // relative frequency; 0 = never picked
     std::string name;  // shown in the exceptions report
     std::function<void()> run;
+    std::vector<std::string> tags;  // TaskOptions::tags
   };
 
   virtual ~TaskSet() = default;
@@ -66,6 +76,8 @@ class NEST_SDK_API TaskSet {
   const WaitTime& wait_policy() const { return wait_; }
   const std::vector<Task>& tasks() const { return tasks_; }
   Transport transport_choice() const { return transport_; }
+  // A SequentialTaskSet: its tasks run in the order written, not picked by weight.
+  bool sequential() const { return sequential_; }
 
  protected:
   TaskSet() = default;
@@ -80,9 +92,10 @@ class NEST_SDK_API TaskSet {
   // taskset needs what only libcurl has (HTTP/2, a proxy), kFast for the most load per core.
   // A user keeps one session (cookies, connections) per transport across the tasksets it runs.
   void transport(Transport transport) { transport_ = transport; }
-  // Adds a task picked with probability weight / (sum of weights).
-  void task(int weight, std::string name, std::function<void()> run) {
-    tasks_.push_back({weight, std::move(name), std::move(run)});
+  // Adds a task picked with probability weight / (sum of weights), with tags if given:
+  //     task(3, "checkout", [this] { ... }, {.tags = {"buy", "slow"}});
+  void task(int weight, std::string name, std::function<void()> run, TaskOptions options = {}) {
+    tasks_.push_back({weight, std::move(name), std::move(run), std::move(options.tags)});
   }
 
   // Services, for tasks and hooks only:
@@ -94,10 +107,27 @@ class NEST_SDK_API TaskSet {
 
  private:
   friend struct detail::AbiLayout;
+  friend class SequentialTaskSet;
   int weight_ = 1;
   WaitTime wait_;
   std::vector<Task> tasks_;
   Transport transport_ = Transport::kDefault;
+  bool sequential_ = false;
+};
+
+// A taskset whose tasks run in the order they were added, then again from the first, for
+// flows such as browse -> add to cart -> pay (Locust's SequentialTaskSet). Everything else is
+// TaskSet's: on_start/on_stop, wait_time after each task, interrupt() to leave. A task's
+// weight is not a frequency here: 0 leaves it out, any other runs it once a round; tags still
+// filter (nest-host --tags).
+class NEST_SDK_API SequentialTaskSet : public TaskSet {
+ protected:
+  SequentialTaskSet() { sequential_ = true; }
+  // Adds the next step of the round.
+  void task(std::string name, std::function<void()> run, TaskOptions options = {}) {
+    TaskSet::task(1, std::move(name), std::move(run), std::move(options));
+  }
+  using TaskSet::task;
 };
 
 }  // namespace nest

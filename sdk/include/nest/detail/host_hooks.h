@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace nest {
@@ -26,6 +28,10 @@ class UserContext {
  public:
   virtual Client& client() = 0;
   virtual void sleep(std::chrono::nanoseconds duration) = 0;
+  // A measurement of the task's own (nest/measure.h): `error` null for a success.
+  virtual void record(std::string_view type, std::string_view name,
+                      std::chrono::nanoseconds elapsed, std::uint64_t bytes,
+                      const char* error) = 0;
 
  protected:
   ~UserContext() = default;

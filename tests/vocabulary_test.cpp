@@ -1,0 +1,127 @@
+// The taskset vocabulary Locust users reach for, end to end against the demo target: tags
+// (--tags, --exclude-tags, --list), sequences (SequentialTaskSet, in the server's own log) and
+// measurements that are not HTTP (nest/measure.h) in every output and in thresholds.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <sstream>
+
+#include "demo_target.h"
+#include "process.h"
+
+namespace nest::test {
+namespace {
+namespace json = boost::json;
+
+const json::object* row(const json::object& result, const std::string& method,
+                        const std::string& name) {
+  for (const auto& r : result.at("rows").as_array()) {
+    if (r.at("method").as_string() == method && r.at("name").as_string() == name) {
+      return &r.as_object();
+    }
+  }
+  return nullptr;
+}
+
+TEST(Tags, ListShowsThemAndWhatTheFilterLeavesOut) {
+  auto list = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/tagged", "--list", "--tags", "buy"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("tags: buy, slow"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("off (--tags)"), std::string::npos) << "browse is not tagged buy\n"
+                                                                 << list.out;
+}
+
+TEST(Tags, OnlyTheTaggedTasksRunAndATasksetLeftWithNoneIsLeftOut) {
+  DemoTarget target;
+  auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/tagged", "-u", "4",
+                       "-r", "40", "-t", "2s", "--only-summary", "--tags", "buy,browse",
+                       "--exclude-tags", "slow"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("taskset OnlySlow has no task left by --tags/--exclude-tags"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.out.find("Tasks: only those tagged buy, browse"), std::string::npos) << run.out;
+  EXPECT_GT(target.count("GET /items"), 0u) << "browse is tagged browse";
+  EXPECT_EQ(target.count("GET /items/"), 0u) << "buy is also slow: excluded";
+  EXPECT_EQ(target.count("GET /status/"), 0u) << "OnlySlow is left out";
+  auto counts = target.counts();
+  EXPECT_EQ(counts.count("GET /"), 0u) << "untagged tasks do not run under --tags";
+}
+
+TEST(Tags, NoTasksetLeftIsAUsageError) {
+  auto run = nest_run({"-H", "http://127.0.0.1:1", "--taskset-dir", NEST_TEST_PLUGINS "/tagged",
+                       "-t", "1s", "--tags", "nothing-has-this"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("no taskset with a positive weight"), std::string::npos) << run.err;
+}
+
+TEST(Sequence, StepsRunInTheOrderWrittenAsTheServersLogShows) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/sequence", "-u",
+                       "1", "-r", "1", "-t", "1s", "--exclude-tags", "never", "--only-summary"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::istringstream log(read_file(dir + "/access.log"));
+  std::vector<std::string> steps;
+  for (std::string line; std::getline(log, line);) {
+    auto at = line.find("step=");
+    ASSERT_NE(at, std::string::npos) << line;
+    steps.push_back(line.substr(at + 5));
+  }
+  ASSERT_GE(steps.size(), 7u) << "on_start and two rounds at least";
+  EXPECT_EQ(steps[0], "start") << "on_start first";
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i], std::to_string((i - 1) % 3 + 1)) << "request " << i << " of the log";
+  }
+  EXPECT_EQ(target.count(""), steps.size()) << "the log holds every request the server counted";
+}
+
+TEST(Measure, CustomMeasurementsAreRowsInEveryOutputAndInThresholds) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto run = run_process(
+      {"/usr/bin/env", "NEST_TCP_TARGET=127.0.0.1:" + std::to_string(target.port()),
+       NEST_BIN_DIR "/nest-host", "--yes", "-H", target.url(), "--taskset-dir",
+       NEST_TEST_PLUGINS "/measured", "-u",
+       "3", "-r", "30", "-t", "2s", "--only-summary", "--json", dir + "/run.json", "--csv",
+       dir + "/run", "--threshold", "grpc GetUser:p50>=2ms", "--threshold",
+       "tcp connect:fail_ratio<1%", "--threshold", "db query:fail_ratio<1%"});
+  EXPECT_EQ(run.exit_code, 3) << "the db query threshold breaks\n" << run.out << run.err;
+  json::object result = json::parse(read_file(dir + "/run.json")).as_object();
+  const json::object* publish = row(result, "queue", "publish");
+  ASSERT_NE(publish, nullptr);
+  auto requests = [](const json::object* r) { return r->at("requests").to_number<std::uint64_t>(); };
+  auto failures = [](const json::object* r) { return r->at("failures").to_number<std::uint64_t>(); };
+  EXPECT_GT(requests(publish), 0u);
+  EXPECT_EQ(failures(publish) * 2, requests(publish)) << "one of the two each task is a failure";
+  const json::object* get_user = row(result, "grpc", "GetUser");
+  ASSERT_NE(get_user, nullptr);
+  EXPECT_EQ(failures(get_user), 0u);
+  EXPECT_GE(get_user->at("figures").at("min_ms").to_number<double>(), 2.0) << "it waited 2 ms";
+  const json::object* query = row(result, "db", "query");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(failures(query), requests(query)) << "every query threw";
+  const json::object* connect = row(result, "tcp", "connect");
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(failures(connect), 0u);
+  EXPECT_GE(target.connections(), requests(connect)) << "each connect reached the server";
+  EXPECT_TRUE(result.at("exceptions").as_array().empty()) << "measure() counts a failure instead";
+  bool failure_listed = false;
+  for (const auto& f : result.at("failures").as_array()) {
+    failure_listed = failure_listed || (f.at("method").as_string() == "db" &&
+                                        f.at("error").as_string() == "no such table: orders");
+  }
+  EXPECT_TRUE(failure_listed);
+  std::vector<std::string> outcomes;
+  for (const auto& t : result.at("thresholds").as_array()) {
+    outcomes.push_back(std::string(t.at("outcome").as_string()));
+  }
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"pass", "pass", "fail"}));
+  std::string csv = read_file(dir + "/run_stats.csv");
+  EXPECT_NE(csv.find("\ngrpc,GetUser,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nqueue,publish,"), std::string::npos) << csv;
+  EXPECT_NE(run.out.find("GetUser"), std::string::npos) << "the console table shows it";
+}
+
+}  // namespace
+}  // namespace nest::test
