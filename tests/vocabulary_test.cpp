@@ -76,6 +76,62 @@ TEST(Sequence, StepsRunInTheOrderWrittenAsTheServersLogShows) {
   EXPECT_EQ(target.count(""), steps.size()) << "the log holds every request the server counted";
 }
 
+// The `in=` of each request in the demo target's log, in order.
+std::vector<std::string> places(const std::string& log_file) {
+  std::istringstream log(read_file(log_file));
+  std::vector<std::string> out;
+  for (std::string line; std::getline(log, line);) {
+    auto at = line.find("in=");
+    out.push_back(at == std::string::npos ? line : line.substr(at + 3));
+  }
+  return out;
+}
+
+TEST(Nesting, AChildTasksetRunsBetweenItsStartAndStopThenTheParentGoesOn) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/nested", "-u", "1",
+                       "-r", "1", "-t", "2s", "--only-summary", "--json", dir + "/run.json"});
+  EXPECT_EQ(run.exit_code, 1) << "the child's exception is counted\n" << run.out << run.err;
+  std::vector<std::string> seen = places(dir + "/access.log");
+  std::size_t entered = 0, site_after_child = 0;
+  bool inside = false;
+  // The run's stop may come while the user is in the forum: then its on_stop runs at once.
+  std::size_t last_stop = 0;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i] == "forum-stop") last_stop = i;
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const std::string& p = seen[i];
+    if (p == "forum-start") {
+      EXPECT_FALSE(inside) << "request " << i << ": entered twice";
+      inside = true;
+      ++entered;
+    } else if (p == "forum-stop") {
+      EXPECT_TRUE(inside) << "request " << i;
+      EXPECT_TRUE(i == last_stop || seen[i - 1] == "forum-leave")
+          << "request " << i << ": on_stop follows the interrupt";
+      inside = false;
+    } else if (p == "forum" || p == "forum-leave") {
+      EXPECT_TRUE(inside) << "request " << i << ": the child's task outside the child";
+    } else {
+      EXPECT_EQ(p, "site") << "request " << i;
+      EXPECT_FALSE(inside) << "request " << i << ": the parent ran inside the child";
+      site_after_child += entered > 0;
+    }
+  }
+  EXPECT_GE(entered, 2u) << "the forum task ran a few times in 2 s";
+  EXPECT_GT(site_after_child, 0u) << "the parent went on after the child";
+  json::object result = json::parse(read_file(dir + "/run.json")).as_object();
+  bool labelled = false;
+  for (const auto& e : result.at("exceptions").as_array()) {
+    labelled = labelled || (e.at("taskset").as_string() == "Site > forum" &&
+                            e.at("task").as_string() == "oops" &&
+                            e.at("message").as_string() == "the forum broke");
+  }
+  EXPECT_TRUE(labelled) << json::serialize(result.at("exceptions"));
+}
+
 TEST(Measure, CustomMeasurementsAreRowsInEveryOutputAndInThresholds) {
   DemoTarget target;
   std::string dir = temp_dir();

@@ -74,33 +74,7 @@ void User::run_taskset(std::size_t index) {
   }
   visiting_ = static_cast<int>(index);
   visit_began_ = EngineClock::now();
-  // The tasks that run (a weight above 0, chosen by --tags and --exclude-tags): picked by
-  // weight, or in the order written (SequentialTaskSet).
-  std::vector<int> weights;
-  std::vector<std::size_t> in_order;
-  for (std::size_t i = 0; i < taskset->tasks().size(); ++i) {
-    const auto& task = taskset->tasks()[i];
-    bool runs = task.weight > 0 && task_selected(task.tags, worker_.settings());
-    weights.push_back(runs ? task.weight : 0);
-    if (runs) in_order.push_back(i);
-  }
-  WeightedPicker tasks(weights);
-  bool sequential = taskset->sequential();
-  std::size_t step = 0;
-
-  phase_ = Phase::kOnStart;
-  Outcome outcome = guarded(type.name, "on_start", [&] { taskset->on_start(); });
-  while (outcome == Outcome::kDone && !ending() && !in_order.empty()) {
-    std::size_t next = sequential ? in_order[step++ % in_order.size()] : tasks.pick(worker_.rng());
-    const auto& task = taskset->tasks()[next];
-    auto started = EngineClock::now();
-    phase_ = Phase::kTask;
-    outcome = guarded(type.name, task.name, task.run);
-    if (outcome != Outcome::kDone || ending()) break;
-    wait_after_task(taskset->wait_policy(), started);
-  }
-  phase_ = Phase::kOnStop;
-  guarded(type.name, "on_stop", [&] { taskset->on_stop(); });
+  Outcome outcome = visit(*taskset, type.name);
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
   visiting_ = -1;
@@ -108,6 +82,52 @@ void User::run_taskset(std::size_t index) {
   if (outcome == Outcome::kInterruptWait && kind_ == Kind::kUser) {
     wait_after_task(wait, EngineClock::now());
   }
+}
+
+Outcome User::visit(nest::TaskSet& taskset, const std::string& name) {
+  // The tasks that run (a weight above 0, chosen by --tags and --exclude-tags): picked by
+  // weight, or in the order written (SequentialTaskSet).
+  std::vector<int> weights;
+  std::vector<std::size_t> in_order;
+  for (std::size_t i = 0; i < taskset.tasks().size(); ++i) {
+    const auto& task = taskset.tasks()[i];
+    bool runs = task.weight > 0 && task_selected(task.tags, worker_.settings());
+    weights.push_back(runs ? task.weight : 0);
+    if (runs) in_order.push_back(i);
+  }
+  WeightedPicker tasks(weights);
+  bool sequential = taskset.sequential();
+  std::size_t step = 0;
+
+  phase_ = Phase::kOnStart;
+  Outcome outcome = guarded(name, "on_start", [&] { taskset.on_start(); });
+  while (outcome == Outcome::kDone && !ending() && !in_order.empty()) {
+    std::size_t next = sequential ? in_order[step++ % in_order.size()] : tasks.pick(worker_.rng());
+    const auto& task = taskset.tasks()[next];
+    auto started = EngineClock::now();
+    phase_ = Phase::kTask;
+    outcome = guarded(name, task.name, task.run);
+    if (outcome != Outcome::kDone || ending()) break;
+    wait_after_task(taskset.wait_policy(), started);
+  }
+  phase_ = Phase::kOnStop;
+  guarded(name, "on_stop", [&] { taskset.on_stop(); });
+  return outcome;
+}
+
+// A task of the taskset under way entered `child` (TaskSet::enter): a visit inside the task,
+// named "Parent > task" in the exceptions; then the task goes on where it was.
+void User::run_nested(nest::TaskSet& child) {
+  RunningCode outer = running_;
+  Phase phase = phase_;
+  std::string name = std::string(outer.taskset) + " > " + std::string(outer.task);
+  Outcome outcome = visit(child, name);
+  running_ = outer;
+  phase_ = phase;
+  // Stopped inside the child: the parent's task stops there too.
+  if (outcome == Outcome::kStopped) throw nest::UserStopped{};
+  // interrupt(false): the pause comes in the child's rhythm before the parent goes on.
+  if (outcome == Outcome::kInterruptWait) wait_after_task(child.wait_policy(), EngineClock::now());
 }
 
 void User::wait_after_task(const nest::WaitTime& wait, EngineClock::time_point started) {

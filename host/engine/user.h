@@ -67,13 +67,16 @@ class User final : public Fiber, public nest::detail::UserContext {
   void sleep(std::chrono::nanoseconds duration) override;
   void record(std::string_view type, std::string_view name, std::chrono::nanoseconds elapsed,
               std::uint64_t bytes, const char* error) override;
+  void run_nested(nest::TaskSet& child) override;
 
   // The host's entry points given to every plugin factory.
   static const nest::detail::Host* host_services();
 
  private:
   enum class Phase { kIdle, kOnStart, kTask, kWaiting, kOnStop };
-  void run_taskset(std::size_t index);            // one visit: create, on_start, tasks, on_stop
+  void run_taskset(std::size_t index);  // one visit: create, then visit()
+  // on_start, tasks until interrupt() or the stop, on_stop; `name` tags its exceptions.
+  Outcome visit(nest::TaskSet& taskset, const std::string& name);
   void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
   void wait_on_timer(std::chrono::nanoseconds duration);
   // Every suspension of the coroutine: `start(yield)` starts the wait; on resuming, this user

@@ -47,7 +47,8 @@ namespace nest {
 //   3: TasksetExport names its runtime and compiler and a display name (namespaced classes);
 //      the host's part of Response moved into detail::ResponseControl; load shapes
 //      (nest/shape.h, NEST_SHAPE)
-//   4: task tags (TaskOptions), SequentialTaskSet, UserContext::record (nest/measure.h)
+//   4: task tags (TaskOptions), SequentialTaskSet, UserContext::record (nest/measure.h) and
+//      UserContext::run_nested (TaskSet::enter)
 inline constexpr std::uint32_t kAbiVersion = 4;
 
 namespace detail {
@@ -320,8 +321,8 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
     },
     {
-        // 4: Task gains its tags, TaskSet whether it is sequential (and UserContext::record,
-        // a virtual function added last, which no layout shows)
+        // 4: Task gains its tags, TaskSet whether it is sequential (and UserContext::record and
+        // run_nested, virtual functions added last, which no layout shows)
         {72, 8, {8, 16, 40, 64, 68}, {4, 24, 24, 4, 1}},            // TaskSet
         {96, 8, {0, 8, 40, 72}, {4, 32, 32, 24}},                   // TaskSet::Task
         {24, 8, {0, 8, 16}, {4, 8, 8}},                             // WaitTime

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,22 @@ class NEST_SDK_API TaskSet {
   //     task(3, "checkout", [this] { ... }, {.tags = {"buy", "slow"}});
   void task(int weight, std::string name, std::function<void()> run, TaskOptions options = {}) {
     tasks_.push_back({weight, std::move(name), std::move(run), std::move(options.tags)});
+  }
+
+  // A task that enters `Child`, another TaskSet class, for a while (Locust's nested TaskSets):
+  //     task(2, "forum", enter<Forum>());
+  // Each time the task runs, a new Child is made; its on_start runs, then its own tasks with
+  // its own wait_time until one of them calls interrupt(); then its on_stop, and the user is
+  // back in this taskset, whose pause follows as after any task. (interrupt(false) in the
+  // child first pauses per the child's wait_time.) Child's exceptions are reported as
+  // "ThisTaskset > forum". Child needs no NEST_TASKSET.
+  template <typename Child>
+  static std::function<void()> enter() {
+    static_assert(std::is_base_of_v<TaskSet, Child>, "enter<Child>(): Child must be a TaskSet");
+    return [] {
+      Child child;
+      detail::current_user().run_nested(child);
+    };
   }
 
   // Services, for tasks and hooks only:

@@ -18,6 +18,7 @@ namespace nest {
 
 class Client;
 class Response;
+class TaskSet;
 
 namespace detail {
 
@@ -32,6 +33,8 @@ class UserContext {
   virtual void record(std::string_view type, std::string_view name,
                       std::chrono::nanoseconds elapsed, std::uint64_t bytes,
                       const char* error) = 0;
+  // Runs `child` as a visit inside the task under way (TaskSet::enter), then returns.
+  virtual void run_nested(TaskSet& child) = 0;
 
  protected:
   ~UserContext() = default;
