@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "demo_target.h"
+#include "engine_run.h"
 #include "process.h"
 
 namespace nest::test {
@@ -29,6 +30,18 @@ TEST(Tags, ListShowsThemAndWhatTheFilterLeavesOut) {
   EXPECT_NE(list.out.find("tags: buy, slow"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("off (--tags)"), std::string::npos) << "browse is not tagged buy\n"
                                                                  << list.out;
+}
+
+TEST(Tags, SpacesOrCommasSeparateThem) {
+  auto list = nest_host({"--taskset-dir", NEST_TEST_PLUGINS "/tagged", "--list", "--exclude-tags",
+                         "browse  slow"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::size_t off = 0;
+  for (auto at = list.out.find("off (--tags)"); at != std::string::npos;
+       at = list.out.find("off (--tags)", at + 1)) {
+    ++off;
+  }
+  EXPECT_EQ(off, 3u) << "browse, buy (slow) and OnlySlow's report\n" << list.out;
 }
 
 TEST(Tags, OnlyTheTaggedTasksRunAndATasksetLeftWithNoneIsLeftOut) {
@@ -130,6 +143,36 @@ TEST(Nesting, AChildTasksetRunsBetweenItsStartAndStopThenTheParentGoesOn) {
                             e.at("message").as_string() == "the forum broke");
   }
   EXPECT_TRUE(labelled) << json::serialize(result.at("exceptions"));
+}
+
+TEST(FixedCount, OneAdminWhateverTheUsersAndTheWeightsShareTheRest) {
+  DemoTarget target;
+  // On the engine's clock held still, so each second's users are exact: 4 users, then 2, 1
+  // and 5 (the changes half-way through seconds 3, 4 and 5).
+  host::RunSettings settings = quick_settings(target.url(), 4, 100, std::chrono::seconds(6));
+  Simulation simulation;
+  for (auto [at, users] : {std::pair{2500, 2}, {3500, 1}, {4500, 5}}) {
+    simulation.at.push_back({std::chrono::milliseconds(at), [users](host::Run& run) {
+                               run.set_target(host::UsersTarget{static_cast<std::uint64_t>(users), 100});
+                             }});
+  }
+  EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/fixed", settings, simulation);
+  ASSERT_GE(run.intervals.size(), 5u);
+  auto at = [&](std::size_t second) { return run.intervals[second - 1].visiting; };
+  using Users = std::map<std::string, std::uint64_t>;
+  EXPECT_EQ(at(1), (Users{{"Admin", 1}, {"Customer", 3}})) << "its weight of 100 does not count";
+  EXPECT_EQ(at(2), (Users{{"Admin", 1}, {"Customer", 3}}));
+  EXPECT_EQ(at(3), (Users{{"Admin", 1}, {"Customer", 1}})) << "the others leave first";
+  EXPECT_EQ(at(4), (Users{{"Admin", 1}}));
+  EXPECT_EQ(at(5), (Users{{"Admin", 1}, {"Customer", 4}})) << "never a second admin";
+  EXPECT_GT(target.count("GET /status/203"), 0u);
+}
+
+TEST(FixedCount, TheOpenModelRefusesIt) {
+  auto run = nest_run({"-H", "http://127.0.0.1:1", "--taskset-dir", NEST_TEST_PLUGINS "/fixed",
+                       "--arrival-rate", "5", "-t", "1s"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("Admin has a fixed_count"), std::string::npos) << run.err;
 }
 
 TEST(Measure, CustomMeasurementsAreRowsInEveryOutputAndInThresholds) {

@@ -120,6 +120,11 @@ std::optional<int> LoadCommand::weigh() {
   }
   leave_out_by_tags();
   tasksets_ = taking_part(weights_);
+  if (!tasksets_.empty()) {
+    if (std::string problem = check_chosen(taskset_shares()); !problem.empty()) {
+      return usage_error(problem);
+    }
+  }
   if (tasksets_.empty()) {
     return usage_error("no taskset with a positive weight (" +
                        std::to_string(discovery_.tasksets.size()) + " found in '" +
@@ -147,6 +152,27 @@ void LoadCommand::leave_out_by_tags() {
     w.type.weight = 0;
     w.source = "no task after --tags";
   }
+}
+
+std::string LoadCommand::check_chosen(const std::vector<TasksetShare>& chosen) const {
+  bool open = capacity_ ? options_.capacity->model == LoadModel::kOpen
+                        : options_.run.model == LoadModel::kOpen;
+  bool any = false;
+  for (const TasksetShare& c : chosen) {
+    if (c.weight <= 0) continue;
+    for (const auto& d : discovery_.tasksets) {
+      if (d.type.name != c.name) continue;
+      if (open && d.type.fixed_count > 0) {
+        return "taskset " + c.name + " has a fixed_count (" + std::to_string(d.type.fixed_count) +
+               " users), which the open model (arrivals) cannot keep: run it with users (-u), "
+               "or give it weight 0";
+      }
+      for (const auto& task : d.tasks) {
+        any = any || (task.weight > 0 && task_selected(task.tags, options_.run));
+      }
+    }
+  }
+  return any ? "" : "no taskset with a weight above 0 has a task --tags and --exclude-tags leave";
 }
 
 std::optional<int> LoadCommand::confirm() {
@@ -234,7 +260,7 @@ std::vector<TasksetShare> LoadCommand::taskset_shares() const {
   std::vector<TasksetShare> out;
   for (const auto& t : weights_.tasksets) {
     out.push_back({t.type.name, t.type.weight, t.source, t.type.plugin,
-                   transport_name(transport_of(t.type, options_.run))});
+                   transport_name(transport_of(t.type, options_.run)), t.type.fixed_count});
   }
   return out;
 }

@@ -45,6 +45,10 @@ class LoadCommand {
   // --tags, --exclude-tags: each taskset left with no task to run gets weight 0 (said on
   // stderr), so its share goes to the others and no user visits an empty taskset.
   void leave_out_by_tags();
+  // What is wrong with running `chosen` (names and weights, as the web UI's form gives them):
+  // none left with a task to run (--tags, --exclude-tags), or a fixed count in the open
+  // model; empty when nothing is.
+  std::string check_chosen(const std::vector<TasksetShare>& chosen) const;
 
  protected:
   // Opens --csv's files into `csv` (left null without --csv); the exit code when it cannot.

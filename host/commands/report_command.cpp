@@ -70,7 +70,7 @@ int report_command(int argc, const char* const* argv) {
   print_percentile_table(stdout, summary);
   print_connections(stdout, summary);
   print_load_model(stdout, result.info.model, result.totals, result.timeline,
-                   result.info.elapsed_s);
+                   result.info.measured_s());
   print_failures(stdout, summary);
   print_exceptions(stdout, summary);
   print_thresholds(stdout, result.thresholds);

@@ -73,7 +73,7 @@ std::optional<int> RunCommand::open_web_ui() {
         result.thresholds = judge(options_.thresholds, result);
         return result;
       },
-      history);
+      history, [this](const std::vector<TasksetShare>& chosen) { return check_chosen(chosen); });
   if (options_.web.autostart) web_control_->start({});  // no Start on the page to press
   try {
     web_server_ = std::make_unique<WebServer>(options_.web, *web_control_);
@@ -96,7 +96,7 @@ std::optional<int> RunCommand::open_web_ui() {
   }
   leave_out_by_tags();  // a weight the page gave a taskset with no task to run
   tasksets_ = taking_part(weights_);
-  if (tasksets_.empty()) return usage_error("no taskset with a task to run is left");
+  web_control_->set_tasksets(taskset_shares());
   return std::nullopt;
 }
 
@@ -140,10 +140,10 @@ int RunCommand::run_and_report() {
   } catch (const std::exception& e) {
     return usage_error("--shape " + options_.shape + ": its constructor threw: " + e.what());
   }
-  std::optional<WebRunObserver> web_observer;
-  if (web_control_) web_observer.emplace(report, *web_control_);
-  RunObserver& observer = web_observer ? static_cast<RunObserver&>(*web_observer) : report;
-  Run run(tasksets_, options_.run, observer, std::move(plan));
+  if (web_control_) {
+    report.also_tell([control = web_control_.get()](const std::string& m) { control->notice(m); });
+  }
+  Run run(tasksets_, options_.run, report, std::move(plan));
   // The web UI reads the run until finished(); should anything throw first, it lets go here.
   struct Detach {
     WebRunControl* control;

@@ -77,13 +77,15 @@ std::string read_whole(const std::string& path) {
 WebRunControl::WebRunControl(RunSettings settings, std::vector<TasksetShare> tasksets,
                              std::string shape,
                              std::function<RunResult(const Run&)> result_so_far,
-                             std::string history_csv)
+                             std::string history_csv,
+                             std::function<std::string(const std::vector<TasksetShare>&)> check)
     : settings_(std::move(settings)),
       tasksets_(std::move(tasksets)),
       shape_(std::move(shape)),
       plan_(!settings_.stages.empty() || !shape_.empty()),
       result_so_far_(std::move(result_so_far)),
-      history_csv_(std::move(history_csv)) {
+      history_csv_(std::move(history_csv)),
+      check_tasksets_(std::move(check)) {
   bool open = settings_.model == LoadModel::kOpen;
   target_ = open ? settings_.arrival_rate : static_cast<double>(settings_.users);
 }
@@ -121,6 +123,7 @@ std::string WebRunControl::state_json() {
                                     {"source", t.source},
                                     {"transport", t.transport},
                                     {"plugin", t.plugin},
+                                    {"fixed_count", t.fixed_count},
                                     {"users", users == visiting.end() ? 0 : users->second}});
   }
   state["tasksets"] = std::move(tasksets);
@@ -197,6 +200,10 @@ std::string WebRunControl::start(const WebStart& start) {
                    [](const TasksetShare& t) { return t.weight > 0; })) {
     return "weights: at least one taskset needs a weight above 0";
   }
+  if (std::string problem = check_tasksets_ ? check_tasksets_(tasksets) : "";
+      !problem.empty()) {
+    return "weights: " + problem;
+  }
   tasksets_ = std::move(tasksets);
   settings_.transport.base_url = host;
   if (!stages.empty()) {
@@ -262,8 +269,7 @@ std::string WebRunControl::stop() {
 std::string WebRunControl::reset_stats() {
   std::lock_guard lock(mutex_);
   if (status_ != Status::kRunning || !run_ || run_->is_stopping()) return "no run is running";
-  run_->reset_stats("statistics reset (web UI)");
-  log_locked("info", "statistics reset from the web UI: totals count again from the next second");
+  run_->reset_stats("statistics reset (web UI)");  // the run says when it is done (notice)
   return {};
 }
 
@@ -326,6 +332,16 @@ std::vector<TasksetShare> WebRunControl::tasksets() {
   return tasksets_;
 }
 
+void WebRunControl::set_tasksets(std::vector<TasksetShare> tasksets) {
+  std::lock_guard lock(mutex_);
+  tasksets_ = std::move(tasksets);
+}
+
+void WebRunControl::notice(const std::string& text) {
+  bool news = text.starts_with("stopping") || text.starts_with("statistics reset");
+  log(news ? "info" : "warning", text);
+}
+
 void WebRunControl::running(Run& run) {
   std::lock_guard lock(mutex_);
   if (status_ == Status::kReady) status_ = Status::kRunning;  // --autostart
@@ -344,11 +360,6 @@ void WebRunControl::finished(RunResult result) {
   final_ = std::move(result);
   status_ = Status::kFinished;
   log_locked("info", "the run is over");
-}
-
-void WebRunObserver::on_notice(const std::string& message) {
-  inner_.on_notice(message);
-  control_.log(message.starts_with("stopping") ? "info" : "warning", message);
 }
 
 }  // namespace nest::host

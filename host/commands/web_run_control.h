@@ -25,9 +25,11 @@ class WebRunControl final : public RunControl {
   // configured; `shape`: the load shape the run follows, or empty. A run that follows a plan
   // of its own (stages, a load shape) cannot be given users or rates by the page; `result_so_far` makes the result of a run so far (from this
   // object's callers' threads); `history_csv`: the --csv history file the run appends to, or
-  // empty.
+  // empty; `check_tasksets` says what is wrong with the weights a page chose (a taskset left
+  // with no task to run by --tags, a fixed count in the open model), or empty.
   WebRunControl(RunSettings settings, std::vector<TasksetShare> tasksets, std::string shape,
-                std::function<RunResult(const Run&)> result_so_far, std::string history_csv);
+                std::function<RunResult(const Run&)> result_so_far, std::string history_csv,
+                std::function<std::string(const std::vector<TasksetShare>&)> check_tasksets);
 
   std::string state_json() override;
   std::string start(const WebStart& start) override;
@@ -38,12 +40,16 @@ class WebRunControl final : public RunControl {
 
   // A line for the page's Logs ("info" or "warning"), stamped with the run's time. Any thread.
   void log(const std::string& level, const std::string& text);
+  // A notice of the run's (engine/run.h): a warning, but for a stop or a statistics reset.
+  void notice(const std::string& text);
 
   // --- the command's thread ---
   // Blocks until the page's Start; returns the settings with the form's values applied.
   RunSettings wait_for_start();
   // The tasksets with the weights the run starts with (the form's, source "web UI").
   std::vector<TasksetShare> tasksets();
+  // The tasksets as the run takes them after all (--tags may leave some out).
+  void set_tasksets(std::vector<TasksetShare> tasksets);
   // The run has started (`run` lives until finished()).
   void running(Run& run);
   // The run is over: from now on the state and downloads show `result`, the final result.
@@ -71,6 +77,7 @@ class WebRunControl final : public RunControl {
   bool plan_;  // stages or a load shape set the load
   std::function<RunResult(const Run&)> result_so_far_;
   std::string history_csv_;
+  std::function<std::string(const std::vector<TasksetShare>&)> check_tasksets_;
   Status status_ = Status::kReady;
   Run* run_ = nullptr;
   double target_ = 0;  // the aim now: users (closed) or arrivals a second (open)
@@ -78,19 +85,6 @@ class WebRunControl final : public RunControl {
   std::optional<std::chrono::steady_clock::time_point> started_at_;
   std::deque<LogLine> logs_;
   std::uint64_t logs_dropped_ = 0;
-};
-
-// The run's observer with the web UI beside it: everything goes to `inner` (the console's
-// LiveReport), and each notice (a saturation warning, a stop) also to the page's Logs.
-class WebRunObserver final : public RunObserver {
- public:
-  WebRunObserver(RunObserver& inner, WebRunControl& control) : inner_(inner), control_(control) {}
-  bool on_interval(const IntervalReport& report) override { return inner_.on_interval(report); }
-  void on_notice(const std::string& message) override;
-
- private:
-  RunObserver& inner_;
-  WebRunControl& control_;
 };
 
 }  // namespace nest::host

@@ -454,20 +454,17 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--host: " + problem);
   }
   o.run.transport.base_url = host;
+  // Tags separated by commas or spaces: "a,b", "a, b" and "a b" alike.
   auto tag_list = [](const std::vector<std::string>& given, const char* flag) {
     std::vector<std::string> out;
     for (const auto& text : given) {
-      std::size_t begin = 0;
-      for (;;) {  // "a,b" and "a b" alike
-        std::size_t end = text.find(',', begin);
-        std::string tag = text.substr(begin, end == std::string::npos ? end : end - begin);
-        while (!tag.empty() && std::isspace(static_cast<unsigned char>(tag.back()))) tag.pop_back();
-        while (!tag.empty() && std::isspace(static_cast<unsigned char>(tag.front()))) tag.erase(0, 1);
-        if (tag.empty()) throw UsageError(std::string(flag) + ": an empty tag in '" + text + "'");
-        out.push_back(tag);
-        if (end == std::string::npos) break;
+      std::size_t before = out.size();
+      for (std::size_t begin = 0; begin < text.size();) {
+        std::size_t end = std::min(text.find_first_of(", \t", begin), text.size());
+        if (end > begin) out.push_back(text.substr(begin, end - begin));
         begin = end + 1;
       }
+      if (out.size() == before) throw UsageError(std::string(flag) + ": no tag in '" + text + "'");
     }
     return out;
   };

@@ -9,8 +9,13 @@ namespace nest::host {
 
 void print_discovery(std::FILE* out, const Discovery& d, const RunSettings* run) {
   for (const auto& t : d.tasksets) {
-    std::fprintf(out, "%s  (weight %d%s)  %s\n", t.type.name.c_str(), t.type.weight,
-                 t.sequential ? ", sequential: tasks in order" : "", t.type.plugin.c_str());
+    std::string fixed_users = t.type.fixed_count > 0
+                            ? ", fixed " + std::to_string(t.type.fixed_count) +
+                                  (t.type.fixed_count == 1 ? " user" : " users")
+                            : "";
+    std::fprintf(out, "%s  (weight %d%s%s)  %s\n", t.type.name.c_str(), t.type.weight,
+                 fixed_users.c_str(), t.sequential ? ", sequential: tasks in order" : "",
+                 t.type.plugin.c_str());
     auto runs = [&](const TaskInfo& task) {
       return task.weight > 0 && (!run || task_selected(task.tags, *run));
     };
@@ -32,20 +37,27 @@ void print_discovery(std::FILE* out, const Discovery& d, const RunSettings* run)
 }
 
 void print_weights_table(std::FILE* out, const WeightResolution& weights, const RunSettings* run) {
+  // The weights share the users beyond the fixed counts (all users, when every taskset has one).
+  auto by_weight = [&](const WeightedTaskset& t) {
+    return t.type.weight > 0 && t.type.fixed_count == 0;
+  };
   long total = 0;
-  for (const auto& t : weights.tasksets) total += t.type.weight;
-  std::fprintf(out, "%-24s %6s %7s  %-32s %-16s%s\n", "Taskset", "Weight", "Share", "Plugin",
+  for (const auto& t : weights.tasksets) total += by_weight(t) ? t.type.weight : 0;
+  std::fprintf(out, "%-24s %6s %9s  %-32s %-16s%s\n", "Taskset", "Weight", "Share", "Plugin",
                "Weight from", run ? " Transport" : "");
   for (const auto& t : weights.tasksets) {
-    std::string share = t.type.weight > 0 && total > 0
-                            ? fixed(100.0 * t.type.weight / static_cast<double>(total), 1) + "%"
-                            : "off";
+    std::string share =
+        t.type.weight <= 0 ? "off"
+        : t.type.fixed_count > 0
+            ? std::to_string(t.type.fixed_count) + (t.type.fixed_count == 1 ? " user" : " users")
+        : total > 0 ? fixed(100.0 * t.type.weight / static_cast<double>(total), 1) + "%"
+                    : "off";
     std::string transport;
     if (run) {
       transport = std::string(" ") + transport_name(transport_of(t.type, *run)) +
                   (t.type.transport == nest::Transport::kDefault ? "" : " (in code)");
     }
-    std::fprintf(out, "%-24s %6d %7s  %-32s %-16s%s\n", t.type.name.c_str(), t.type.weight,
+    std::fprintf(out, "%-24s %6d %9s  %-32s %-16s%s\n", t.type.name.c_str(), t.type.weight,
                  share.c_str(), t.type.plugin.c_str(), t.source.c_str(), transport.c_str());
   }
 }

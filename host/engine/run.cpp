@@ -64,6 +64,7 @@ void Run::start(bool threads) {
         [this] { asio::post(io_, [this] { worker_idle(); }); }, open ? &sessions_ : nullptr));
   }
   worker_users_.assign(workers_.size(), 0);
+  worker_pinned_.assign(workers_.size(), std::vector<std::uint64_t>(tasksets_.size(), 0));
   if (open) arrivals_ = std::make_unique<ArrivalPlan>(settings_.arrivals, settings_.seed + 7);
   if (threads) {
     overload_ = std::make_unique<OverloadWatch>(settings_.threads);
@@ -130,7 +131,13 @@ void Run::set_target(const LoadTarget& target, std::string mark) {
 
 void Run::reset_stats(std::string mark) {
   asio::post(io_, [this, mark = std::move(mark)] {
-    if (!stopping_) results_.reset_stats(mark);
+    if (stopping_) {
+      observer_.on_notice("statistics not reset: the run is stopping");
+      return;
+    }
+    results_.reset_stats(mark);
+    observer_.on_notice("statistics reset: the totals count again from the next second (" + mark +
+                        ")");
   });
 }
 
@@ -217,8 +224,23 @@ void Run::adjust_users() {
   });
 }
 
-// New users go to the workers with the fewest, so threads stay even.
+// New users go to the workers with the fewest, so threads stay even. The tasksets with a fixed
+// count get theirs first (in the order found), then the rest pick by weight.
 void Run::add_to_workers(std::uint64_t n) {
+  users_ += n;
+  for (std::size_t t = 0; t < tasksets_.size() && n > 0; ++t) {
+    std::uint64_t have = 0;
+    for (const auto& pinned : worker_pinned_) have += pinned[t];
+    auto fixed = static_cast<std::uint64_t>(std::max(0, tasksets_[t].fixed_count));
+    std::uint64_t k = std::min(n, fixed > have ? fixed - have : 0);
+    add_batch(k, static_cast<int>(t));
+    n -= k;
+  }
+  add_batch(n, -1);
+}
+
+void Run::add_batch(std::uint64_t n, int pinned) {
+  if (n == 0) return;
   std::vector<std::size_t> batch(workers_.size(), 0);
   for (std::uint64_t k = 0; k < n; ++k) {
     std::size_t least = 0;
@@ -226,30 +248,47 @@ void Run::add_to_workers(std::uint64_t n) {
       if (worker_users_[i] < worker_users_[least]) least = i;
     }
     ++worker_users_[least];
+    if (pinned >= 0) ++worker_pinned_[least][static_cast<std::size_t>(pinned)];
     ++batch[least];
   }
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    if (batch[i]) workers_[i]->add_users(batch[i]);
+    if (batch[i]) workers_[i]->add_users(batch[i], pinned);
   }
-  users_ += n;
 }
 
-// Users leave the workers with the most; each worker picks who, keeping the taskset mix.
+// Users leave the workers with the most; each worker picks who, keeping the taskset mix. Those
+// that pick by weight go first; the tasksets' fixed users last (the last taskset's first).
 void Run::remove_from_workers(std::uint64_t n) {
+  users_ -= std::min(users_, n);
+  n = remove_batch(n, -1);
+  for (std::size_t t = tasksets_.size(); t-- > 0 && n > 0;) n = remove_batch(n, static_cast<int>(t));
+}
+
+std::uint64_t Run::remove_batch(std::uint64_t n, int pinned) {
+  // The users of each worker that this batch may take.
+  std::vector<std::uint64_t> takeable(workers_.size());
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    std::uint64_t fixed = 0;
+    for (auto count : worker_pinned_[i]) fixed += count;
+    takeable[i] = pinned >= 0 ? worker_pinned_[i][static_cast<std::size_t>(pinned)]
+                              : worker_users_[i] - fixed;
+  }
   std::vector<std::size_t> batch(workers_.size(), 0);
-  for (std::uint64_t k = 0; k < n; ++k) {
+  for (; n > 0; --n) {
     std::size_t most = 0;
     for (std::size_t i = 1; i < workers_.size(); ++i) {
-      if (worker_users_[i] > worker_users_[most]) most = i;
+      if (takeable[i] > takeable[most]) most = i;
     }
-    if (worker_users_[most] == 0) break;
+    if (takeable[most] == 0) break;
+    --takeable[most];
     --worker_users_[most];
+    if (pinned >= 0) --worker_pinned_[most][static_cast<std::size_t>(pinned)];
     ++batch[most];
   }
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    if (batch[i]) workers_[i]->remove_users(batch[i]);
+    if (batch[i]) workers_[i]->remove_users(batch[i], pinned);
   }
-  users_ -= std::min(users_, n);
+  return n;
 }
 
 // Open model: starts the sessions due by now (each on the next worker in turn), or drops and

@@ -100,7 +100,8 @@ class Run {
   // Stops the run as Ctrl-C does.
   void stop();
   // Statistics start again (LiveResults::reset_stats), `mark` on the timeline; the load goes
-  // on. Ignored once the run stops, so the final result always covers the run's end.
+  // on. Ignored once the run stops, so the final result always covers the run's end. Either
+  // way the observer is told (a notice), on the run's thread.
   void reset_stats(std::string mark);
   // Whether the run is stopping or over (a signal, -t, the plan's end, stop()): a new target
   // is ignored from then on.
@@ -131,6 +132,10 @@ class Run {
   void arrive();
   void add_to_workers(std::uint64_t n);
   void remove_from_workers(std::uint64_t n);
+  // n users pinned to taskset `pinned` (-1: picking by weight) to / from the workers; the
+  // removal returns how many it could not take.
+  void add_batch(std::uint64_t n, int pinned);
+  std::uint64_t remove_batch(std::uint64_t n, int pinned);
   double aim() const;
   bool spawning() const;
   // Takes every worker's interval and hands the merge to `done`, on the run's thread.
@@ -169,6 +174,8 @@ class Run {
   std::uint64_t ramp_from_ = 0;
   std::uint64_t users_ = 0;                  // users started and not removed
   std::vector<std::uint64_t> worker_users_;  // the same, per worker
+  // Of those, the users pinned to each taskset (a fixed count): [worker][taskset].
+  std::vector<std::vector<std::uint64_t>> worker_pinned_;
 
   // Open model.
   std::unique_ptr<ArrivalPlan> arrivals_;

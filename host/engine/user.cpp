@@ -17,8 +17,8 @@ const nest::detail::Host kHost{&current_user};
 
 const nest::detail::Host* User::host_services() { return &kHost; }
 
-User::User(Worker& worker, Kind kind, EngineClock::time_point scheduled)
-    : worker_(worker), kind_(kind), scheduled_(scheduled), timer_(worker.io()) {}
+User::User(Worker& worker, Kind kind, EngineClock::time_point scheduled, int pinned)
+    : worker_(worker), kind_(kind), scheduled_(scheduled), pinned_(pinned), timer_(worker.io()) {}
 
 User::~User() = default;
 
@@ -33,7 +33,8 @@ void User::run(boost::asio::yield_context yield) {
         static_cast<std::uint64_t>(std::max<long long>(0, lag.count())));
   }
   while (!ending()) {
-    run_taskset(worker_.taskset_picker().pick(worker_.rng()));
+    run_taskset(pinned_ >= 0 ? static_cast<std::size_t>(pinned_)
+                             : worker_.taskset_picker().pick(worker_.rng()));
     if (kind_ == Kind::kSession) break;
   }
   phase_ = Phase::kIdle;
@@ -75,6 +76,9 @@ void User::run_taskset(std::size_t index) {
   visiting_ = static_cast<int>(index);
   visit_began_ = EngineClock::now();
   Outcome outcome = visit(*taskset, type.name);
+  if (outcome == Outcome::kDone && !ending() && !has_task_to_run(*taskset)) {
+    pause(std::chrono::seconds(1));  // nothing to run (--tags): never spin
+  }
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
   visiting_ = -1;
@@ -82,6 +86,13 @@ void User::run_taskset(std::size_t index) {
   if (outcome == Outcome::kInterruptWait && kind_ == Kind::kUser) {
     wait_after_task(wait, EngineClock::now());
   }
+}
+
+bool User::has_task_to_run(const nest::TaskSet& taskset) const {
+  for (const auto& task : taskset.tasks()) {
+    if (task.weight > 0 && task_selected(task.tags, worker_.settings())) return true;
+  }
+  return false;
 }
 
 Outcome User::visit(nest::TaskSet& taskset, const std::string& name) {
@@ -122,12 +133,12 @@ void User::run_nested(nest::TaskSet& child) {
   Phase phase = phase_;
   std::string name = std::string(outer.taskset) + " > " + std::string(outer.task);
   Outcome outcome = visit(child, name);
-  running_ = outer;
-  phase_ = phase;
-  // Stopped inside the child: the parent's task stops there too.
-  if (outcome == Outcome::kStopped) throw nest::UserStopped{};
   // interrupt(false): the pause comes in the child's rhythm before the parent goes on.
   if (outcome == Outcome::kInterruptWait) wait_after_task(child.wait_policy(), EngineClock::now());
+  running_ = outer;
+  phase_ = phase;  // the parent's task again: a graceful stop lets it finish
+  // Stopped inside the child: the parent's task stops there too.
+  if (outcome == Outcome::kStopped) throw nest::UserStopped{};
 }
 
 void User::wait_after_task(const nest::WaitTime& wait, EngineClock::time_point started) {
@@ -166,6 +177,11 @@ void User::sleep(std::chrono::nanoseconds duration) {
 void User::record(std::string_view type, std::string_view name, std::chrono::nanoseconds elapsed,
                   std::uint64_t bytes, const char* error) {
   Recorder& recorder = worker_.recorder();
+  std::string kind(type);  // one word, as a method is: "db x" would read as a type and a name
+  for (char& c : kind) {
+    if (c == ' ' || c == '\t') c = '_';
+  }
+  type = kind;
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   recorder.add(recorder.row(type, name), static_cast<std::uint64_t>(std::max<long long>(0, micros)),
                bytes, error != nullptr, error ? error : "");

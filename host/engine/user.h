@@ -28,7 +28,9 @@ class User final : public Fiber, public nest::detail::UserContext {
     kSession,  // open model: one visit to one taskset, then it ends
   };
   // `scheduled`: when a session was due to start (its start lag is measured from it).
-  User(Worker& worker, Kind kind, EngineClock::time_point scheduled);
+  // `pinned`: the taskset (an index into the worker's) this user always runs (a fixed
+  // count), or -1: it picks one by weight for each visit.
+  User(Worker& worker, Kind kind, EngineClock::time_point scheduled, int pinned = -1);
   ~User();
 
   // The coroutine body; returns when the user has stopped.
@@ -51,6 +53,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   EngineClock::time_point leave_deadline() const { return leave_deadline_; }
   bool finished() const { return finished_; }
   Kind kind() const { return kind_; }
+  int pinned() const { return pinned_; }
   // The taskset this user is in now (an index into the worker's tasksets), or -1 between two.
   int visiting() const { return visiting_; }
   // When its current visit began (engine time).
@@ -77,6 +80,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   void run_taskset(std::size_t index);  // one visit: create, then visit()
   // on_start, tasks until interrupt() or the stop, on_stop; `name` tags its exceptions.
   Outcome visit(nest::TaskSet& taskset, const std::string& name);
+  bool has_task_to_run(const nest::TaskSet& taskset) const;
   void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
   void wait_on_timer(std::chrono::nanoseconds duration);
   // Every suspension of the coroutine: `start(yield)` starts the wait; on resuming, this user
@@ -93,6 +97,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   RunningCode running_;  // the plugin code it runs now, for a crash's message
   Kind kind_;
   EngineClock::time_point scheduled_;
+  int pinned_;
   // One session per transport kind, made when a taskset first needs it, so cookies and
   // connections carry over between tasksets on the same transport.
   std::unique_ptr<Session> sessions_[2];

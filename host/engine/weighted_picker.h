@@ -23,6 +23,10 @@ class WeightedPicker {
     }
   }
   bool empty() const { return cumulative_.empty() || cumulative_.back() == 0; }
+  // The weight of index i.
+  double weight(std::size_t i) const {
+    return static_cast<double>(cumulative_[i] - (i ? cumulative_[i - 1] : 0));
+  }
   // Precondition: !empty().
   std::size_t pick(Rng& rng) const {
     std::uint64_t r = rng.below(cumulative_.back());

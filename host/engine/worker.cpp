@@ -16,9 +16,19 @@ namespace nest::host {
 namespace asio = boost::asio;
 
 namespace {
+// The weights users pick tasksets by: those with a fixed count have their own users, so the
+// others share the rest; when every taskset has a fixed count, users beyond them pick among
+// all by weight.
 std::vector<int> weights_of(const std::vector<TasksetType>& tasksets) {
   std::vector<int> weights;
-  for (const auto& t : tasksets) weights.push_back(t.weight);
+  bool any_free = false;
+  for (const auto& t : tasksets) {
+    weights.push_back(t.fixed_count > 0 ? 0 : t.weight);
+    any_free = any_free || (t.fixed_count == 0 && t.weight > 0);
+  }
+  if (!any_free) {
+    for (std::size_t i = 0; i < tasksets.size(); ++i) weights[i] = tasksets[i].weight;
+  }
   return weights;
 }
 constexpr auto kLagProbe = std::chrono::milliseconds(100);
@@ -69,9 +79,11 @@ void Worker::start() {
 
 std::size_t Worker::poll() { return io_.poll(); }
 
-void Worker::add_users(std::size_t n) {
-  asio::post(io_, [this, n] {
-    for (std::size_t i = 0; i < n && !stopping_; ++i) spawn(User::Kind::kUser, EngineClock::now());
+void Worker::add_users(std::size_t n, int pinned) {
+  asio::post(io_, [this, n, pinned] {
+    for (std::size_t i = 0; i < n && !stopping_; ++i) {
+      spawn(User::Kind::kUser, EngineClock::now(), pinned);
+    }
   });
 }
 
@@ -87,8 +99,8 @@ void Worker::start_sessions(std::vector<EngineClock::time_point> due) {
   });
 }
 
-void Worker::spawn(User::Kind kind, EngineClock::time_point due) {
-  users_.push_back(std::make_unique<User>(*this, kind, due));
+void Worker::spawn(User::Kind kind, EngineClock::time_point due, int pinned) {
+  users_.push_back(std::make_unique<User>(*this, kind, due, pinned));
   User* user = users_.back().get();
   user->slot = users_.size() - 1;
   ++alive_;
@@ -122,21 +134,25 @@ void Worker::release(User* user) {
   ++released_;
 }
 
-void Worker::remove_users(std::size_t n) {
-  asio::post(io_, [this, n] {
+void Worker::remove_users(std::size_t n, int pinned) {
+  asio::post(io_, [this, n, pinned] {
     if (stopping_) return;
+    auto may_leave = [pinned](const User& user) {
+      return !user.finished() && !user.leaving() && user.kind() == User::Kind::kUser &&
+             user.pinned() == pinned;
+    };
     // The users that may leave, by taskset (index tasksets_.size(): between two visits).
     std::size_t kinds = tasksets_.size() + 1;
     std::vector<std::size_t> count(kinds, 0);
     for (auto& user : users_) {
-      if (user->finished() || user->leaving() || user->kind() != User::Kind::kUser) continue;
+      if (!may_leave(*user)) continue;
       int at = user->visiting();
       ++count[at < 0 ? tasksets_.size() : static_cast<std::size_t>(at)];
     }
     // Who leaves: first those between visits, then one at a time from the taskset furthest
     // above its weight's share of the users that stay (as Locust stops users by class).
     double weights = 0;
-    for (const auto& t : tasksets_) weights += t.weight;
+    for (std::size_t i = 0; i < tasksets_.size(); ++i) weights += picker_weight(i);
     std::vector<std::size_t> leave(kinds, 0);
     std::size_t in_tasksets = 0;
     for (std::size_t i = 0; i + 1 < kinds; ++i) in_tasksets += count[i];
@@ -150,7 +166,7 @@ void Worker::remove_users(std::size_t n) {
         std::size_t left = count[i] - leave[i];
         if (left == 0) continue;
         double surplus = static_cast<double>(left) -
-                         static_cast<double>(in_tasksets) * tasksets_[i].weight / weights;
+                         static_cast<double>(in_tasksets) * picker_weight(i) / weights;
         if (surplus > best_surplus) {
           best_surplus = surplus;
           best = i;
@@ -162,7 +178,7 @@ void Worker::remove_users(std::size_t n) {
     auto deadline = EngineClock::now() + settings_.stop_timeout;
     for (auto it = users_.rbegin(); it != users_.rend(); ++it) {
       User& user = **it;
-      if (user.finished() || user.leaving() || user.kind() != User::Kind::kUser) continue;
+      if (!may_leave(user)) continue;
       int at = user.visiting();
       std::size_t& quota = leave[at < 0 ? tasksets_.size() : static_cast<std::size_t>(at)];
       if (quota == 0) continue;

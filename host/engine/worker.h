@@ -39,10 +39,12 @@ class Worker {
 
   // --- thread-safe ---
   void start();                   // starts the thread
-  void add_users(std::size_t n);  // spawns n users
-  // Removes n users (or as many as it has), keeping the mix of tasksets of those that stay in
-  // proportion to the weights; each finishes its task within --stop-timeout, then on_stop.
-  void remove_users(std::size_t n);
+  // Spawns n users; `pinned`: the taskset (index) they always run (a fixed count), or -1.
+  void add_users(std::size_t n, int pinned = -1);
+  // Removes n users pinned to `pinned` (-1: the users that pick by weight), or as many as it
+  // has, keeping the mix of tasksets of those that stay in proportion to the weights; each
+  // finishes its task within --stop-timeout, then on_stop.
+  void remove_users(std::size_t n, int pinned = -1);
   // Starts one open-model session for each moment it was due at.
   void start_sessions(std::vector<EngineClock::time_point> due);
   void stop_gracefully();  // users finish their current task, then on_stop
@@ -87,7 +89,9 @@ class Worker {
   // The run stops: `step` (a stop now, or the cut) for every user still running, on this thread.
   void stop_users(void (User::*step)());
   SampleSet take_locally();
-  void spawn(User::Kind kind, EngineClock::time_point due);
+  void spawn(User::Kind kind, EngineClock::time_point due, int pinned = -1);
+  // Taskset i's weight among the users that pick by weight (weights_of in worker.cpp).
+  double picker_weight(std::size_t i) const { return picker_.weight(i); }
   void release(User* user);  // its coroutine has returned: frees it
   void arm_leave_timer();
 

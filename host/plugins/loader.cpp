@@ -77,7 +77,11 @@ std::string inspect(const nest::detail::TasksetExport& entry, DiscoveredTaskset&
       return "its transport is not one this nest-host knows (" +
              std::to_string(static_cast<int>(chosen)) + ")";
   }
+  if (probe->fixed_count() < 0) {
+    return "its fixed_count is negative (" + std::to_string(probe->fixed_count()) + ")";
+  }
   out.type.weight = probe->default_weight();
+  out.type.fixed_count = probe->fixed_count();
   out.sequential = probe->sequential();
   return {};
 }

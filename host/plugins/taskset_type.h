@@ -14,6 +14,8 @@ struct TasksetType {
   std::string name;    // display name (NEST_TASKSET's), the taskset's identity
   std::string plugin;  // path of the plugin file it came from
   int weight = 1;      // resolved weight (> 0 to take part)
+  // Users that always run this taskset (TaskSet::fixed_count), whatever the weights; 0: none.
+  int fixed_count = 0;
   nest::Transport transport = nest::Transport::kDefault;  // the taskset's choice in code
   nest::TaskSet* (*create)(const nest::detail::Host*) = nullptr;
 };

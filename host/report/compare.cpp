@@ -11,7 +11,7 @@
 namespace nest::host {
 namespace {
 
-StatsView view(const RunResult& r) { return {r.totals.rows, r.total, r.info.elapsed_s}; }
+StatsView view(const RunResult& r) { return {r.totals.rows, r.total, r.info.measured_s()}; }
 
 std::optional<double> figure(const RunResult& r, const std::string& method, const std::string& name,
                              const char* metric) {

@@ -46,7 +46,8 @@ json::array tasksets_json(const std::vector<TasksetShare>& tasksets) {
                                {"weight", t.weight},
                                {"source", t.source},
                                {"plugin", t.plugin},
-                               {"transport", t.transport}});
+                               {"transport", t.transport},
+                               {"fixed_count", t.fixed_count}});
   }
   return out;
 }
@@ -60,6 +61,9 @@ std::vector<TasksetShare> read_tasksets(const JsonReader& in, const json::object
     out.push_back({in.text(t, "name", where), static_cast<int>(in.count(t, "weight", where)),
                    in.text(t, "source", where), in.text(t, "plugin", where),
                    in.text(t, "transport", where)});
+    if (t.contains("fixed_count")) {  // absent from results written before it was kept
+      out.back().fixed_count = static_cast<int>(in.count(t, "fixed_count", where));
+    }
   }
   return out;
 }

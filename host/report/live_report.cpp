@@ -67,6 +67,7 @@ bool LiveReport::on_interval(const IntervalReport& report) {
 void LiveReport::on_notice(const std::string& message) {
   progress_.clear();
   std::fprintf(stderr, "nest-host: %s\n", message.c_str());
+  if (listener_) listener_(message);
 }
 
 Summary LiveReport::finish(const LiveResults& results, LoadModel model) {

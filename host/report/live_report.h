@@ -4,6 +4,7 @@
 // measured (LiveResults); it keeps none of it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ class LiveReport final : public RunObserver {
 
   // Takes the progress line off the terminal before something else is printed.
   void clear_progress() { progress_.clear(); }
+  // Each notice (the run's, and this report's own: a threshold that stops the run) also goes
+  // to `listener` (the web UI's Logs), on the run's thread.
+  void also_tell(std::function<void(const std::string&)> listener) { listener_ = std::move(listener); }
 
   // The threshold that stopped the run (--abort-on-fail), or empty.
   const std::string& aborted_by() const { return aborted_by_; }
@@ -46,6 +50,7 @@ class LiveReport final : public RunObserver {
   ProgressLine progress_;
   ThresholdWatch watch_;
   std::string aborted_by_;
+  std::function<void(const std::string&)> listener_;
   std::uint64_t intervals_ = 0;
   std::size_t marks_shown_ = 0;  // the plan's marks already printed
   bool spawn_reported_ = false;

@@ -3,7 +3,7 @@
 namespace nest::host {
 
 unsigned Recorder::row(std::string_view method, std::string_view name) {
-  scratch_.assign(method).append(1, ' ').append(name);
+  scratch_.assign(method).append(1, '\0').append(name);  // no method and name run together
   auto it = index_.find(scratch_);
   if (it != index_.end()) return it->second;
   auto id = static_cast<unsigned>(rows_.size());

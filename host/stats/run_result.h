@@ -41,6 +41,7 @@ struct TasksetShare {
   std::string source;     // "nest.ini:7" or "plugin default"
   std::string plugin;     // file it came from
   std::string transport;  // "curl" or "fast": the taskset's choice in code, else the run's
+  int fixed_count = 0;    // users that always run it (TaskSet::fixed_count); 0: by weight
 };
 
 // One threshold's verdict at the end of the run.

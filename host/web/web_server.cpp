@@ -460,6 +460,10 @@ Response WebServer::Impl::post(const Request& req, std::string_view target) {
     }
     for (const auto& [name, weight] : v->get_object()) {
       std::string key = "weights." + std::string(name);
+      if (weight.is_null()) {
+        problem = key + " must be a whole number, 0 or more";
+        break;
+      }
       json::object one{{key, weight}};
       auto w = whole(one, key.c_str(), problem);
       if (!problem.empty()) break;

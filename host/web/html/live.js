@@ -611,12 +611,15 @@
     }, function (box, s) {
       var list = s.tasksets || [];
       if (!list.length) return false;
-      var weights = list.reduce(function (n, t) { return n + t.weight; }, 0);
+      // The weights share the users beyond the fixed counts (TaskSet::fixed_count).
+      var weights = list.reduce(function (n, t) { return n + (t.fixed_count ? 0 : t.weight); }, 0);
       var users = list.reduce(function (n, t) { return n + (t.users || 0); }, 0);
       var who = isOpen(s) ? "Sessions" : "Users";
       box.appendChild(R.table(["Taskset", "Weight", "Share of weight", who + " now", "Share of " + who.toLowerCase(),
                                "Weight from", "Transport", "Plugin"], list.map(function (t) {
-        return { cells: [t.name, String(t.weight), t.weight > 0 && weights ? F.fixed(t.weight / weights * 100, 1) + "%" : "off",
+        var share = t.weight <= 0 ? "off" : t.fixed_count ? count(t.fixed_count) + (t.fixed_count === 1 ? " user (fixed)" : " users (fixed)")
+          : weights ? F.fixed(t.weight / weights * 100, 1) + "%" : "off";
+        return { cells: [t.name, String(t.weight), share,
                          count(t.users || 0), users ? F.fixed((t.users || 0) / users * 100, 1) + "%" : "-",
                          t.source, t.transport, t.plugin] };
       }), { leftCols: [5, 6, 7] }));

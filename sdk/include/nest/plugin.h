@@ -47,8 +47,8 @@ namespace nest {
 //   3: TasksetExport names its runtime and compiler and a display name (namespaced classes);
 //      the host's part of Response moved into detail::ResponseControl; load shapes
 //      (nest/shape.h, NEST_SHAPE)
-//   4: task tags (TaskOptions), SequentialTaskSet, UserContext::record (nest/measure.h) and
-//      UserContext::run_nested (TaskSet::enter)
+//   4: task tags (TaskOptions), SequentialTaskSet, TaskSet::fixed_count, UserContext::record
+//      (nest/measure.h) and UserContext::run_nested (TaskSet::enter)
 inline constexpr std::uint32_t kAbiVersion = 4;
 
 namespace detail {
@@ -274,7 +274,8 @@ struct AbiLayout {
     using X = ShapeExport;
     return {
         row<T>({NEST_DETAIL_M(T, weight_), NEST_DETAIL_M(T, wait_), NEST_DETAIL_M(T, tasks_),
-                NEST_DETAIL_M(T, transport_), NEST_DETAIL_M(T, sequential_)}),
+                NEST_DETAIL_M(T, transport_), NEST_DETAIL_M(T, sequential_),
+                NEST_DETAIL_M(T, fixed_count_)}),
         row<K>({NEST_DETAIL_M(K, weight), NEST_DETAIL_M(K, name), NEST_DETAIL_M(K, run),
                 NEST_DETAIL_M(K, tags)}),
         row<W>({NEST_DETAIL_M(W, kind), NEST_DETAIL_M(W, low), NEST_DETAIL_M(W, high)}),
@@ -321,9 +322,10 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
     },
     {
-        // 4: Task gains its tags, TaskSet whether it is sequential (and UserContext::record and
+        // 4: Task gains its tags, TaskSet whether it is sequential and its fixed count (and
+        // UserContext::record and
         // run_nested, virtual functions added last, which no layout shows)
-        {72, 8, {8, 16, 40, 64, 68}, {4, 24, 24, 4, 1}},            // TaskSet
+        {80, 8, {8, 16, 40, 64, 68, 72}, {4, 24, 24, 4, 1, 4}},     // TaskSet
         {96, 8, {0, 8, 40, 72}, {4, 32, 32, 24}},                   // TaskSet::Task
         {24, 8, {0, 8, 16}, {4, 8, 8}},                             // WaitTime
         {96, 8, {0, 24, 48, 56, 88}, {24, 24, 8, 32, 1}},           // Options

@@ -79,6 +79,7 @@ class NEST_SDK_API TaskSet {
   Transport transport_choice() const { return transport_; }
   // A SequentialTaskSet: its tasks run in the order written, not picked by weight.
   bool sequential() const { return sequential_; }
+  int fixed_count() const { return fixed_count_; }
 
  protected:
   TaskSet() = default;
@@ -87,6 +88,11 @@ class NEST_SDK_API TaskSet {
   // The share of users that pick this taskset, relative to the others. Default 1; the INI
   // file may override it; 0 leaves the taskset out.
   void weight(int weight) { weight_ = weight; }
+  // Exactly this many users run this taskset, whatever the weights (Locust's fixed_count): one
+  // admin among thousands of customers. They are the first users started and the last to
+  // leave, they never pick another taskset, and the weights share the users beyond them.
+  // Closed model only (users). Default 0: by weight.
+  void fixed_count(int users) { fixed_count_ = users; }
   // The pause after each task. Default: none.
   void wait_time(WaitTime wait) { wait_ = wait; }
   // The HTTP client this taskset's users get; it wins over --transport. Choose kCurl when the
@@ -130,6 +136,7 @@ class NEST_SDK_API TaskSet {
   std::vector<Task> tasks_;
   Transport transport_ = Transport::kDefault;
   bool sequential_ = false;
+  int fixed_count_ = 0;
 };
 
 // A taskset whose tasks run in the order they were added, then again from the first, for
