@@ -175,6 +175,50 @@ TEST(FixedCount, TheOpenModelRefusesIt) {
   EXPECT_NE(run.err.find("Admin has a fixed_count"), std::string::npos) << run.err;
 }
 
+TEST(RunHooks, StartBeforeTheFirstUserAndStopAfterTheLastOncePerRun) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/run_hooks", "-u",
+                       "6", "-r", "60", "-t", "2s", "--threads", "3", "--only-summary", "--json",
+                       dir + "/run.json"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("Run hooks Seed"), std::string::npos) << "the confirmation says so";
+  std::istringstream log(read_file(dir + "/access.log"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(log, line);) lines.push_back(line);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines.front(), "POST /login?hook=start") << "before any user's request";
+  EXPECT_EQ(lines.back(), "POST /logout?hook=stop") << "after every user's request";
+  EXPECT_EQ(target.count("POST /login"), 1u) << "once per run, not per user or thread";
+  EXPECT_EQ(target.count("POST /logout"), 1u);
+  json::object result = json::parse(read_file(dir + "/run.json")).as_object();
+  std::uint64_t cut = 0;
+  for (const auto& c : result.at("cut").as_array()) cut += c.at("requests").to_number<std::uint64_t>();
+  EXPECT_EQ(result.at("aggregated").at("requests").to_number<std::uint64_t>() + cut,
+            target.count(""))
+      << "the hooks' requests count too";
+}
+
+TEST(RunHooks, AFailingStartStopsTheRunBeforeAnyUser) {
+  std::string dir = temp_dir();
+  DemoTarget target;
+  auto run = run_process({"/usr/bin/env", "NEST_TEST_HOOK_FAILS=1", NEST_BIN_DIR "/nest-host",
+                          "--yes", "-H", target.url(), "--taskset-dir",
+                          NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "5s",
+                          "--only-summary", "--json", dir + "/run.json"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("Seed.on_test_start threw: no admin account: the run stops before any "
+                         "user starts"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(target.count("GET /items"), 0u) << "no user started";
+  EXPECT_EQ(target.count("POST /logout"), 1u) << "on_test_stop still cleans up";
+  json::object result = json::parse(read_file(dir + "/run.json")).as_object();
+  EXPECT_NE(result.at("run").at("aborted_by").as_string().find("no admin account"),
+            std::string::npos)
+      << "the result says why";
+}
+
 TEST(Measure, CustomMeasurementsAreRowsInEveryOutputAndInThresholds) {
   DemoTarget target;
   std::string dir = temp_dir();

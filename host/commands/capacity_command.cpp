@@ -64,6 +64,7 @@ int CapacityCommand::search_and_report() {
     print_plateau_line(stdout, p, plan.model);
   });
   Run run(tasksets_, options_.run, runner, runner.first_plateau());
+  run.set_run_hooks(discovery_.run_hooks);
   runner.steer(run);
   RunOutcome outcome = run.go();
 

@@ -177,6 +177,7 @@ std::string LoadCommand::check_chosen(const std::vector<TasksetShare>& chosen) c
 
 std::optional<int> LoadCommand::confirm() {
   print_run_plan(stdout, weights_, options_);
+  print_run_hooks(stdout, discovery_);
   std::fflush(stdout);
   // With --web, the person starts the run from the page (or --autostart starts it).
   switch (confirm_run(options_.yes || options_.web.enabled, stdin, stdout)) {

@@ -144,6 +144,7 @@ int RunCommand::run_and_report() {
     report.also_tell([control = web_control_.get()](const std::string& m) { control->notice(m); });
   }
   Run run(tasksets_, options_.run, report, std::move(plan));
+  run.set_run_hooks(discovery_.run_hooks);
   // The web UI reads the run until finished(); should anything throw first, it lets go here.
   struct Detach {
     WebRunControl* control;

@@ -7,7 +7,15 @@
 
 namespace nest::host {
 
+void print_run_hooks(std::FILE* out, const Discovery& d) {
+  for (const auto& h : d.run_hooks) {
+    std::fprintf(out, "Run hooks %s  %s: on_test_start before the first user, on_test_stop after "
+                 "the last\n", h.name.c_str(), h.plugin.c_str());
+  }
+}
+
 void print_discovery(std::FILE* out, const Discovery& d, const RunSettings* run) {
+  print_run_hooks(out, d);
   for (const auto& t : d.tasksets) {
     std::string fixed_users = t.type.fixed_count > 0
                             ? ", fixed " + std::to_string(t.type.fixed_count) +

@@ -9,6 +9,8 @@
 
 namespace nest::host {
 
+// The run hooks found (NEST_RUN_HOOKS), a line each.
+void print_run_hooks(std::FILE* out, const Discovery& discovery);
 // With `run`, tasks its --tags and --exclude-tags leave out say "off (--tags)".
 void print_discovery(std::FILE* out, const Discovery& discovery, const RunSettings* run = nullptr);
 // Every taskset with its weight, share of users, plugin and where the weight came from; with

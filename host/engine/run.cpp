@@ -4,6 +4,8 @@
 #include <cmath>
 #include <mutex>
 
+#include "engine/guard.h"
+#include "engine/user.h"
 #include "engine/worker.h"
 #include "http/transport_factory.h"
 
@@ -43,7 +45,8 @@ Run::Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
       arrival_timer_(io_),
       tick_timer_(io_),
       end_timer_(io_),
-      stop_timer_(io_) {}
+      stop_timer_(io_),
+      hooks_timer_(io_) {}
 
 Run::~Run() = default;
 
@@ -76,6 +79,16 @@ void Run::start(bool threads) {
     signals_.add(crash_signal());  // a worker crashed in plugin code (engine/crash_guard.h)
     wait_signal();
   }
+  started_ = EngineClock::now();
+  if (hook_types_ && !hook_types_->empty()) {
+    start_hooks();
+  } else {
+    begin_load();
+  }
+}
+
+void Run::begin_load() {
+  load_begun_ = true;
   started_ = EngineClock::now();
   ramp_start_ = started_;
   follow_schedule();
@@ -428,6 +441,83 @@ void Run::begin_stop() {
   });
 }
 
+// Plugin code, on the first worker's thread: what it throws is caught here, the stop and the
+// coroutine's unwinding excepted.
+namespace {
+
+template <typename Fn>
+std::string hook_failure(const std::string& what, Fn&& fn) {
+  try {
+    fn();
+    return {};
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;
+  } catch (const nest::UserStopped&) {
+    return what + " was stopped (the run is stopping)";
+  } catch (const nest::Interrupt&) {
+    return what + " called interrupt(), which only tasks may";
+  } catch (const std::exception& e) {
+    return what + " threw: " + e.what();
+  } catch (...) {
+    return what + " threw an exception not derived from std::exception";
+  }
+}
+
+}  // namespace
+
+void Run::start_hooks() {
+  workers_.front()->run_job([this] {
+    std::string failure;
+    for (const RunHooksType& type : *hook_types_) {
+      std::unique_ptr<nest::RunHooks> hooks;
+      failure = hook_failure(type.name + "'s constructor",
+                             [&] { hooks.reset(type.create(User::host_services())); });
+      if (failure.empty()) failure = hook_failure(type.name + ".on_test_start", [&] {
+        hooks->on_test_start();
+      });
+      if (hooks) hooks_.push_back(std::move(hooks));  // on_test_stop runs even after a failure
+      if (!failure.empty()) break;
+    }
+    asio::post(io_, [this, failure] { hooks_started(failure); });
+  });
+}
+
+void Run::hooks_started(const std::string& failure) {
+  if (stopping_) return;  // stopped meanwhile (Ctrl-C): the workers go idle, finish() follows
+  if (!failure.empty()) {
+    observer_.on_notice(failure + ": the run stops before any user starts");
+    outcome_.ended_by = failure;
+    begin_stop();
+    return;
+  }
+  begin_load();
+}
+
+void Run::stop_hooks() {
+  stop_hooks_run_ = true;
+  hooks_timer_.expires_after(kStopHooksLimit);
+  hooks_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    observer_.on_notice("on_test_stop has not returned after " +
+                        std::to_string(kStopHooksLimit.count()) + " s: the run ends without it");
+    finish();
+  });
+  workers_.front()->run_job([this] {
+    std::vector<std::string> failures;
+    for (std::size_t i = 0; i < hooks_.size(); ++i) {
+      std::string failure = hook_failure((*hook_types_)[i].name + ".on_test_stop",
+                                         [&] { hooks_[i]->on_test_stop(); });
+      if (!failure.empty()) failures.push_back(failure);
+    }
+    hooks_.clear();  // destroyed here, on the thread that built them
+    asio::post(io_, [this, failures = std::move(failures)] {
+      for (const auto& f : failures) observer_.on_notice(f);
+      hooks_timer_.cancel();
+      finish();
+    });
+  });
+}
+
 void Run::worker_idle() {
   if (++idle_workers_ < workers_.size()) return;
   finish();
@@ -436,6 +526,10 @@ void Run::worker_idle() {
 // Every user has finished: the last interval, then the workers' threads end.
 void Run::finish() {
   if (finishing_) return;
+  if (!hooks_.empty() && !stop_hooks_run_) {
+    stop_hooks();  // then finish() again
+    return;
+  }
   finishing_ = true;
   cancel_timers(true);
   collect([this](SampleSet&& last) {

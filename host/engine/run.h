@@ -92,6 +92,13 @@ class Run {
   // also takes SIGINT, SIGTERM and SIGHUP. Returns when it is over.
   RunOutcome go();
 
+  // The plugins' run hooks (nest/run_hooks.h), before go(): built on the first worker when the
+  // run starts; each on_test_start runs before any user starts (one that throws ends the run
+  // there: outcome().ended_by says which and why), each on_test_stop once every user has
+  // stopped, for at most kStopHooksLimit. `hooks` must outlive the run.
+  void set_run_hooks(const std::vector<RunHooksType>& hooks) { hook_types_ = &hooks; }
+  static constexpr std::chrono::seconds kStopHooksLimit{60};
+
   // --- the control surface: safe from any thread while the run goes ---
   // A new aim, in the run's model (closed: users; open: arrivals); the schedule's next step,
   // if it has one, replaces it. Ignored once the run stops. `mark`, when not empty, names the
@@ -124,6 +131,14 @@ class Run {
   struct Collection;
 
   void start(bool threads);
+  // The load begins: the schedule, the ticks, the run time (after the start hooks, if any).
+  void begin_load();
+  // On the first worker, in a job user: builds the hooks and calls each on_test_start; the
+  // failure, if any, goes to hooks_started on the run's thread.
+  void start_hooks();
+  void hooks_started(const std::string& failure);
+  // Calls each on_test_stop of the hooks that started, then finish() again.
+  void stop_hooks();
   std::chrono::duration<double> elapsed() const;
   void wait_signal();
   void follow_schedule();
@@ -166,6 +181,12 @@ class Run {
   std::vector<std::shared_ptr<Collection>> collecting_;  // takes under way, oldest first
   LiveResults results_;
   EngineClock::time_point started_;
+  const std::vector<RunHooksType>* hook_types_ = nullptr;
+  // The hooks built (on the first worker's thread, which alone touches them after).
+  std::vector<std::unique_ptr<nest::RunHooks>> hooks_;
+  bool load_begun_ = false;
+  bool stop_hooks_run_ = false;
+  EngineTimer hooks_timer_;  // kStopHooksLimit
 
   // Closed model: the aim, and the ramp toward it (user k of the ramp is due k / rate after
   // its start, the first at once).

@@ -20,6 +20,14 @@ const nest::detail::Host* User::host_services() { return &kHost; }
 User::User(Worker& worker, Kind kind, EngineClock::time_point scheduled, int pinned)
     : worker_(worker), kind_(kind), scheduled_(scheduled), pinned_(pinned), timer_(worker.io()) {}
 
+User::User(Worker& worker, std::function<void()> job)
+    : worker_(worker),
+      kind_(Kind::kJob),
+      scheduled_(EngineClock::now()),
+      pinned_(-1),
+      job_(std::move(job)),
+      timer_(worker.io()) {}
+
 User::~User() = default;
 
 void User::run(boost::asio::yield_context yield) {
@@ -32,7 +40,15 @@ void User::run(boost::asio::yield_context yield) {
     worker_.recorder().session_started(
         static_cast<std::uint64_t>(std::max<long long>(0, lag.count())));
   }
-  while (!ending()) {
+  if (kind_ == Kind::kJob) {
+    auto kind = worker_.settings().transport.kind;  // the run's --transport
+    auto& session = sessions_[static_cast<int>(kind)];
+    session = worker_.transport(kind).new_session(*this);
+    session_ = session.get();
+    phase_ = Phase::kTask;
+    job_();  // catches what plugin code throws (Run's hooks)
+  }
+  while (kind_ != Kind::kJob && !ending()) {
     run_taskset(pinned_ >= 0 ? static_cast<std::size_t>(pinned_)
                              : worker_.taskset_picker().pick(worker_.rng()));
     if (kind_ == Kind::kSession) break;

@@ -9,6 +9,7 @@
 #include <nest/taskset.h>
 
 #include <boost/asio/spawn.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -26,11 +27,14 @@ class User final : public Fiber, public nest::detail::UserContext {
   enum class Kind {
     kUser,     // closed model: runs tasksets until stopped or removed
     kSession,  // open model: one visit to one taskset, then it ends
+    kJob,      // runs one job (the run hooks) with a session of its own, then ends
   };
   // `scheduled`: when a session was due to start (its start lag is measured from it).
   // `pinned`: the taskset (an index into the worker's) this user always runs (a fixed
   // count), or -1: it picks one by weight for each visit.
   User(Worker& worker, Kind kind, EngineClock::time_point scheduled, int pinned = -1);
+  // A kJob user: runs `job` in its coroutine, where client() and nest::sleep work.
+  User(Worker& worker, std::function<void()> job);
   ~User();
 
   // The coroutine body; returns when the user has stopped.
@@ -98,6 +102,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   Kind kind_;
   EngineClock::time_point scheduled_;
   int pinned_;
+  std::function<void()> job_;  // kJob
   // One session per transport kind, made when a taskset first needs it, so cookies and
   // connections carry over between tasksets on the same transport.
   std::unique_ptr<Session> sessions_[2];

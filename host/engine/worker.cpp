@@ -87,6 +87,13 @@ void Worker::add_users(std::size_t n, int pinned) {
   });
 }
 
+void Worker::run_job(std::function<void()> job) {
+  asio::post(io_, [this, job = std::move(job)]() mutable {
+    users_.push_back(std::make_unique<User>(*this, std::move(job)));
+    launch(users_.back().get());
+  });
+}
+
 void Worker::start_sessions(std::vector<EngineClock::time_point> due) {
   asio::post(io_, [this, due = std::move(due)] {
     for (auto at : due) {
@@ -101,7 +108,11 @@ void Worker::start_sessions(std::vector<EngineClock::time_point> due) {
 
 void Worker::spawn(User::Kind kind, EngineClock::time_point due, int pinned) {
   users_.push_back(std::make_unique<User>(*this, kind, due, pinned));
-  User* user = users_.back().get();
+  launch(users_.back().get());
+}
+
+// Starts the coroutine of the user just added to users_.
+void Worker::launch(User* user) {
   user->slot = users_.size() - 1;
   ++alive_;
   asio::spawn(

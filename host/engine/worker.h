@@ -45,6 +45,8 @@ class Worker {
   // has, keeping the mix of tasksets of those that stay in proportion to the weights; each
   // finishes its task within --stop-timeout, then on_stop.
   void remove_users(std::size_t n, int pinned = -1);
+  // Runs `job` in a user of its own (User::Kind::kJob), even once stopping: the run hooks.
+  void run_job(std::function<void()> job);
   // Starts one open-model session for each moment it was due at.
   void start_sessions(std::vector<EngineClock::time_point> due);
   void stop_gracefully();  // users finish their current task, then on_stop
@@ -90,6 +92,7 @@ class Worker {
   void stop_users(void (User::*step)());
   SampleSet take_locally();
   void spawn(User::Kind kind, EngineClock::time_point due, int pinned = -1);
+  void launch(User* user);
   // Taskset i's weight among the users that pick by weight (weights_of in worker.cpp).
   double picker_weight(std::size_t i) const { return picker_.weight(i); }
   void release(User* user);  // its coroutine has returned: frees it

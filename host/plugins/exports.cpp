@@ -10,6 +10,7 @@ namespace {
 
 constexpr const char* kTasksetsEntry = "nest_plugin_tasksets";
 constexpr const char* kShapesEntry = "nest_plugin_shapes";
+constexpr const char* kRunHooksEntry = "nest_plugin_run_hooks";
 // ABI 1 and 2 exported `nest_taskset_<Class>` in the section "nest", a pointer to an export
 // whose first field is its version. Still recognised, so that such a plugin is refused naming
 // its version instead of looking like no plugin at all.
@@ -29,6 +30,7 @@ PluginSymbols read_plugin_symbols(const std::filesystem::path& file) {
   for (auto& symbol : info.symbols()) {
     symbols.tasksets |= symbol == kTasksetsEntry;
     symbols.shapes |= symbol == kShapesEntry;
+    symbols.run_hooks |= symbol == kRunHooksEntry;
   }
   for (auto& symbol : info.symbols("nest")) {
     if (symbol.starts_with(kLegacyPrefix)) symbols.legacy.push_back(symbol);
@@ -47,7 +49,7 @@ PluginExports plugin_exports(const boost::dll::shared_library& library,
       return out;
     }
   }
-  if (!symbols.tasksets && !symbols.shapes) {
+  if (!symbols.tasksets && !symbols.shapes && !symbols.run_hooks) {
     out.problem = "exports tasksets in a form this nest-host does not know";
     return out;
   }
@@ -68,8 +70,11 @@ PluginExports plugin_exports(const boost::dll::shared_library& library,
     }
     return true;
   };
-  if (!read(kTasksetsEntry, out.tasksets) || !read(kShapesEntry, out.shapes)) return out;
-  if (out.tasksets.empty() && out.shapes.empty()) {
+  if (!read(kTasksetsEntry, out.tasksets) || !read(kShapesEntry, out.shapes) ||
+      !read(kRunHooksEntry, out.run_hooks)) {
+    return out;
+  }
+  if (out.tasksets.empty() && out.shapes.empty() && out.run_hooks.empty()) {
     out.problem = "exports no Nest tasksets (no NEST_TASKSET in it)";
   }
   return out;

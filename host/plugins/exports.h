@@ -16,8 +16,9 @@ namespace nest::host {
 struct PluginSymbols {
   bool tasksets = false;            // nest_plugin_tasksets (ABI 3 on)
   bool shapes = false;              // nest_plugin_shapes (ABI 3 on)
+  bool run_hooks = false;           // nest_plugin_run_hooks (ABI 4 on)
   std::vector<std::string> legacy;  // nest_taskset_<Class> (ABI 1 and 2): refused, with version
-  bool empty() const { return !tasksets && !shapes && legacy.empty(); }
+  bool empty() const { return !tasksets && !shapes && !run_hooks && legacy.empty(); }
 };
 
 // Reads `file`'s symbol table. Throws std::exception when it is not a shared library.
@@ -27,6 +28,7 @@ struct PluginExports {
   // When `problem` is empty:
   std::vector<const nest::detail::TasksetExport*> tasksets;
   std::vector<const nest::detail::ShapeExport*> shapes;
+  std::vector<const nest::detail::RunHooksExport*> run_hooks;
   std::string problem;  // why none may be used (another ABI version), naming both sides
 };
 

@@ -139,7 +139,16 @@ void load_plugin(const fs::path& file, Discovery& into) {
     if (!why.empty()) return fail(std::string("load shape ") + entry->name + ": " + why);
     shapes.push_back({entry->name, file.string(), entry->create});
   }
+  std::vector<RunHooksType> hooks;
+  for (const nest::detail::RunHooksExport* entry : exports.run_hooks) {
+    // Not built here: a constructor may do what only the run should (they run at its start).
+    if (std::string why = incompatibility(*entry); !why.empty()) {
+      return fail(std::string("run hooks ") + entry->name + ": " + why);
+    }
+    hooks.push_back({entry->name, file.string(), entry->create});
+  }
   registry().push_back(std::move(library));
+  for (auto& h : hooks) into.run_hooks.push_back(std::move(h));
   for (auto& t : found) into.tasksets.push_back(std::move(t));
   for (auto& s : shapes) into.shapes.push_back(std::move(s));
 }

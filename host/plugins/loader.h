@@ -38,6 +38,7 @@ struct PluginProblem {
 struct Discovery {
   std::vector<DiscoveredTaskset> tasksets;  // sorted by name
   std::vector<ShapeType> shapes;            // load shapes (NEST_SHAPE), sorted by name
+  std::vector<RunHooksType> run_hooks;      // NEST_RUN_HOOKS, in the order found
   std::vector<PluginProblem> problems;      // skipped files, with reasons
   // "Name: a.so and b.so", tasksets and shapes alike (an error for the caller)
   std::vector<std::string> duplicates;

@@ -27,4 +27,11 @@ struct ShapeType {
   nest::LoadShape* (*create)() = nullptr;
 };
 
+// One run-hooks class (NEST_RUN_HOOKS) from a loaded plugin.
+struct RunHooksType {
+  std::string name;    // the class name
+  std::string plugin;  // path of the plugin file it came from
+  nest::RunHooks* (*create)(const nest::detail::Host*) = nullptr;
+};
+
 }  // namespace nest::host

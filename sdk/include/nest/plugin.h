@@ -33,6 +33,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "nest/run_hooks.h"
 #include "nest/shape.h"
 #include "nest/taskset.h"
 
@@ -48,7 +49,8 @@ namespace nest {
 //      the host's part of Response moved into detail::ResponseControl; load shapes
 //      (nest/shape.h, NEST_SHAPE)
 //   4: task tags (TaskOptions), SequentialTaskSet, TaskSet::fixed_count, UserContext::record
-//      (nest/measure.h) and UserContext::run_nested (TaskSet::enter)
+//      (nest/measure.h) and UserContext::run_nested (TaskSet::enter), run hooks
+//      (nest/run_hooks.h, NEST_RUN_HOOKS)
 inline constexpr std::uint32_t kAbiVersion = 4;
 
 namespace detail {
@@ -126,6 +128,21 @@ LoadShape* create_shape() {
   return new T();
 }
 
+// What NEST_RUN_HOOKS records, once per class: as TasksetExport, with its factory.
+struct RunHooksExport {
+  std::uint32_t abi_version;              // kAbiVersion the plugin was built with
+  const char* runtime;                    // its kRuntime
+  const char* compiler;                   // its kCompiler
+  const char* name;                       // the class name, for messages
+  RunHooks* (*create)(const Host* host);  // never returns null; may throw
+};
+
+template <typename T>
+RunHooks* create_run_hooks(const Host* host) {
+  install_host(host);
+  return new T();
+}
+
 }  // namespace detail
 }  // namespace nest
 
@@ -149,6 +166,10 @@ extern const nest::detail::ShapeExport* const __start_nest_shapes[]
     __attribute__((weak, visibility("hidden")));
 extern const nest::detail::ShapeExport* const __stop_nest_shapes[]
     __attribute__((weak, visibility("hidden")));
+extern const nest::detail::RunHooksExport* const __start_nest_run_hooks[]
+    __attribute__((weak, visibility("hidden")));
+extern const nest::detail::RunHooksExport* const __stop_nest_run_hooks[]
+    __attribute__((weak, visibility("hidden")));
 
 // The plugin's entry points, one for tasksets and one for load shapes (section nest_shapes,
 // NEST_SHAPE). Their signature is the same in every ABI version: each returns the version, and
@@ -165,6 +186,13 @@ __attribute__((visibility("default"))) inline std::uint32_t nest_plugin_shapes(
     const void* const** begin, const void* const** end) noexcept {
   *begin = reinterpret_cast<const void* const*>(__start_nest_shapes);
   *end = reinterpret_cast<const void* const*>(__stop_nest_shapes);
+  return nest::kAbiVersion;
+}
+// Run hooks (section nest_run_hooks, NEST_RUN_HOOKS; ABI 4 on).
+__attribute__((visibility("default"))) inline std::uint32_t nest_plugin_run_hooks(
+    const void* const** begin, const void* const** end) noexcept {
+  *begin = reinterpret_cast<const void* const*>(__start_nest_run_hooks);
+  *end = reinterpret_cast<const void* const*>(__stop_nest_run_hooks);
   return nest::kAbiVersion;
 }
 }
@@ -215,6 +243,20 @@ __attribute__((visibility("default"))) inline std::uint32_t nest_plugin_shapes(
   __attribute__((used)) static auto* const NEST_DETAIL_CAT(nest_detail_shape_entry_point_, id) = \
       &nest_plugin_shapes;
 
+// Exports `Class` (a nest::RunHooks with a default constructor) from this plugin: its
+// on_test_start and on_test_stop run once per run. See nest/run_hooks.h.
+#define NEST_RUN_HOOKS(Class) NEST_DETAIL_RUN_HOOKS_AT(Class, __COUNTER__)
+#define NEST_DETAIL_RUN_HOOKS_AT(Class, id)                                                      \
+  static_assert(std::is_base_of_v<::nest::RunHooks, Class>,                                       \
+                #Class " must derive from nest::RunHooks");                                       \
+  static const ::nest::detail::RunHooksExport NEST_DETAIL_CAT(nest_detail_hooks_, id) = {        \
+      ::nest::kAbiVersion, ::nest::detail::kRuntime, ::nest::detail::kCompiler,                   \
+      ::nest::detail::unqualified(#Class), &::nest::detail::create_run_hooks<Class>};             \
+  __attribute__((section("nest_run_hooks"), used)) static const ::nest::detail::RunHooksExport*   \
+      const NEST_DETAIL_CAT(nest_detail_hooks_entry_, id) = &NEST_DETAIL_CAT(nest_detail_hooks_, id); \
+  __attribute__((used)) static auto* const NEST_DETAIL_CAT(nest_detail_hooks_entry_point_, id) =  \
+      &nest_plugin_run_hooks;
+
 // ---- The guard: kAbiVersion and the layouts it stands for ----
 //
 // What crosses the boundary: objects one side builds and the other reads, moves or destroys
@@ -237,7 +279,7 @@ struct Layout {
 
 struct AbiLayouts {
   Layout task_set, task, wait_time, options, request, response, response_control, host,
-      taskset_export, shape_step, shape_export;
+      taskset_export, shape_step, shape_export, run_hooks_export;
   constexpr bool operator==(const AbiLayouts&) const = default;
 };
 
@@ -272,6 +314,7 @@ struct AbiLayout {
     using E = TasksetExport;
     using S = LoadShape::Step;
     using X = ShapeExport;
+    using H = RunHooksExport;
     return {
         row<T>({NEST_DETAIL_M(T, weight_), NEST_DETAIL_M(T, wait_), NEST_DETAIL_M(T, tasks_),
                 NEST_DETAIL_M(T, transport_), NEST_DETAIL_M(T, sequential_),
@@ -293,6 +336,8 @@ struct AbiLayout {
         row<S>({NEST_DETAIL_M(S, users), NEST_DETAIL_M(S, spawn_rate)}),
         row<X>({NEST_DETAIL_M(X, abi_version), NEST_DETAIL_M(X, runtime),
                 NEST_DETAIL_M(X, compiler), NEST_DETAIL_M(X, name), NEST_DETAIL_M(X, create)}),
+        row<H>({NEST_DETAIL_M(H, abi_version), NEST_DETAIL_M(H, runtime),
+                NEST_DETAIL_M(H, compiler), NEST_DETAIL_M(H, name), NEST_DETAIL_M(H, create)}),
     };
   }
 };
@@ -320,6 +365,7 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
         {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
+        {},                                                         // (no run hooks yet)
     },
     {
         // 4: Task gains its tags, TaskSet whether it is sequential and its fixed count (and
@@ -336,6 +382,7 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
         {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // RunHooksExport
     },
 };
 static_assert(kAbiVersion < std::size(kRecordedLayouts),
@@ -358,6 +405,7 @@ NEST_DETAIL_GUARD(host, "nest::detail::Host")
 NEST_DETAIL_GUARD(taskset_export, "nest::detail::TasksetExport")
 NEST_DETAIL_GUARD(shape_step, "nest::LoadShape::Step")
 NEST_DETAIL_GUARD(shape_export, "nest::detail::ShapeExport")
+NEST_DETAIL_GUARD(run_hooks_export, "nest::detail::RunHooksExport")
 #undef NEST_DETAIL_GUARD
 #endif
 
@@ -367,5 +415,7 @@ static_assert(std::is_same_v<decltype(&nest_plugin_tasksets),
               "nest_plugin_tasksets must keep its signature in every ABI version");
 static_assert(std::is_same_v<decltype(&nest_plugin_shapes), decltype(&nest_plugin_tasksets)>,
               "nest_plugin_shapes must keep its signature in every ABI version");
+static_assert(std::is_same_v<decltype(&nest_plugin_run_hooks), decltype(&nest_plugin_tasksets)>,
+              "nest_plugin_run_hooks must keep its signature in every ABI version");
 
 }  // namespace nest::detail
