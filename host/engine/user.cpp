@@ -193,11 +193,14 @@ void User::sleep(std::chrono::nanoseconds duration) {
 void User::record(std::string_view type, std::string_view name, std::chrono::nanoseconds elapsed,
                   std::uint64_t bytes, const char* error) {
   Recorder& recorder = worker_.recorder();
-  std::string kind(type);  // one word, as a method is: "db x" would read as a type and a name
-  for (char& c : kind) {
-    if (c == ' ' || c == '\t') c = '_';
+  std::string kind;  // one word, as a method is: "db x" would read as a type and a name
+  if (type.find_first_of(" \t") != std::string_view::npos) {
+    kind = type;
+    for (char& c : kind) {
+      if (c == ' ' || c == '\t') c = '_';
+    }
+    type = kind;
   }
-  type = kind;
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   recorder.add(recorder.row(type, name), static_cast<std::uint64_t>(std::max<long long>(0, micros)),
                bytes, error != nullptr, error ? error : "");
