@@ -12,7 +12,8 @@
 // threads, with an HTTP session of its own against the run's host (client(); nest::sleep works
 // too). on_test_start runs before any user starts; if it throws, the run stops there: no user
 // starts, the message is shown, and nest-host exits 1. on_test_stop runs once every user has
-// stopped, before the results are written, for at most 60 s. Their requests count in the
+// stopped (after a Ctrl-C too; a second one halts at once, without it), before the results are
+// written, for at most 60 s. Their requests count in the
 // statistics like any other (the server saw them).
 #pragma once
 
