@@ -2,8 +2,9 @@
 // start run against, so nothing outside the machine is needed.
 //
 //   GET /              200, a short text
-//   POST /login        200, sets the cookie session=<n>
-//   POST /logout       200, clears it
+//   POST /login        200, sets the cookie session=<n>; with an account (user=NAME in the query
+//                      or a form body), 409 while that account is logged in on another session
+//   POST /logout       200, clears it (the session's account is free again)
 //   GET /items         200, a JSON list;   GET /items/{id}  200 (numeric id) or 404
 //   POST /cart         200 with the session cookie, else 401
 //   GET /slow?ms=N     200 after N ms (the thread keeps serving others meanwhile)
@@ -11,7 +12,8 @@
 //   GET /redirect?to=P[&code=C]  C (302) to P;  GET|POST /echo  the request as read, as text
 //   GET /chunked       a chunked body;  GET /close  answers, then closes the connection
 //   GET /gzip          a text, gzip-compressed when the request's Accept-Encoding allows gzip
-//   GET /stats         {"requests": {"GET /": 12, ...}, "total": N}: every request answered,
+//   GET /stats         {"requests": {"GET /": 12, ...}, "total": N, "connections": C, "logins":
+//                      {"in_use", "most_in_use", "total", "refused"}}: every request answered,
 //                      by method and path (query left out), except /stats itself
 //
 // Usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY]
@@ -42,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "logins.h"
 #include "service_slots.h"
 
 namespace asio = boost::asio;
@@ -66,7 +69,7 @@ class Counts {
       std::fflush(log_);
     }
   }
-  std::string json() {
+  std::string json(const nest::demo::Logins& logins) {
     std::lock_guard lock(mutex_);
     std::string out = "{\"requests\": {";
     unsigned long long total = 0;
@@ -77,7 +80,8 @@ class Counts {
       total += n;
     }
     return out + "}, \"total\": " + std::to_string(total) +
-           ", \"connections\": " + std::to_string(connections_) + "}";
+           ", \"connections\": " + std::to_string(connections_) +
+           ", \"logins\": " + logins.json() + "}";
   }
   void connection() { ++connections_; }
 
@@ -88,7 +92,7 @@ class Counts {
   std::FILE* log_ = nullptr;
 };
 
-std::atomic<unsigned long long> g_next_session{1};
+nest::demo::Logins g_logins;
 
 std::string_view query_value(std::string_view query, std::string_view key) {
   while (!query.empty()) {
@@ -101,6 +105,19 @@ std::string_view query_value(std::string_view query, std::string_view key) {
     query.remove_prefix(amp + 1);
   }
   return {};
+}
+
+// The session=<n> cookie's number, or 0.
+unsigned long long session_of(const Request& req) {
+  auto it = req.find(http::field::cookie);
+  if (it == req.end()) return 0;
+  std::string_view cookies(it->value().data(), it->value().size());
+  auto at = cookies.find("session=");
+  if (at == std::string_view::npos) return 0;
+  unsigned long long session = 0;
+  std::string_view digits = cookies.substr(at + 8);
+  std::from_chars(digits.data(), digits.data() + digits.size(), session);
+  return session;
 }
 
 bool has_session(const Request& req) {
@@ -140,7 +157,7 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts,
   res.set(http::field::server, "nest-demo-target");
   res.set(http::field::content_type, "application/json");
   if (path == "/stats") {
-    res.body() = counts.json();
+    res.body() = counts.json(g_logins);
     co_return res;
   }
   counts.add(method + " " + std::string(path), method, target);
@@ -150,9 +167,17 @@ asio::awaitable<Response> answer(const Request& req, Counts& counts,
     res.set(http::field::content_type, "text/plain");
     res.body() = "Nest demo target\n";
   } else if (path == "/login" && route == "POST") {
-    res.set(http::field::set_cookie, "session=" + std::to_string(g_next_session++) + "; Path=/");
-    res.body() = "{\"ok\": true}";
+    std::string_view user = query_value(query, "user");
+    if (user.empty()) user = query_value(req.body(), "user");
+    if (unsigned long long session = g_logins.login(user)) {
+      res.set(http::field::set_cookie, "session=" + std::to_string(session) + "; Path=/");
+      res.body() = "{\"ok\": true}";
+    } else {
+      res.result(http::status::conflict);
+      res.body() = "{\"error\": \"login in use\"}";
+    }
   } else if (path == "/logout" && route == "POST") {
+    g_logins.logout(session_of(req));
     res.set(http::field::set_cookie, "session=; Path=/; Max-Age=0");
     res.body() = "{\"ok\": true}";
   } else if (path == "/items" && route == "GET") {

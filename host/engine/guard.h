@@ -19,8 +19,10 @@ enum class Outcome {
   kStopped,        // nest::UserStopped: the test is over for this user
 };
 
+// `threw`, when given, is set to whether an exception was counted.
 template <typename Fn>
-Outcome call_guarded(Recorder& recorder, std::string_view taskset, std::string_view task, Fn&& fn) {
+Outcome call_guarded(Recorder& recorder, std::string_view taskset, std::string_view task, Fn&& fn,
+                     bool* threw = nullptr) {
   try {
     fn();
     return Outcome::kDone;
@@ -35,6 +37,7 @@ Outcome call_guarded(Recorder& recorder, std::string_view taskset, std::string_v
   } catch (...) {
     recorder.exception(taskset, task, "unknown exception (not derived from std::exception)");
   }
+  if (threw) *threw = true;
   return Outcome::kDone;
 }
 

@@ -1,9 +1,12 @@
 #include "engine/user.h"
 
+#include <nest/shared.h>
+
 #include <boost/asio/post.hpp>
 
 #include "engine/weighted_picker.h"
 #include "engine/worker.h"
+#include "shared/shared_store.h"
 
 namespace nest::host {
 namespace {
@@ -11,11 +14,38 @@ namespace {
 thread_local User* t_current = nullptr;  // the user whose code runs on this thread
 
 nest::detail::UserContext* current_user() { return t_current; }
-const nest::detail::Host kHost{&current_user};
+const nest::detail::Host kHost{&current_user, &shared_data};
+
+// nest::Feeder's claims and releases, made by the user running on the calling thread.
+class UserClaims final : public ClaimBroker {
+ public:
+  std::size_t claim(FeederTable& table, std::chrono::nanoseconds timeout) override {
+    return running("claim()").claim_row(table, timeout);
+  }
+  void release(FeederTable& table, std::size_t row) override {
+    running("release()").release_row(table, row);
+  }
+
+ private:
+  static User& running(const char* call) {
+    if (!t_current) {
+      throw std::logic_error(std::string("nest::Feeder::") + call +
+                             " works only in a running user's code (tasks, on_start, on_stop)");
+    }
+    return *t_current;
+  }
+};
 
 }  // namespace
 
+void User::install_claims() {
+  static UserClaims claims;
+  set_claim_broker(&claims);
+}
+
 const nest::detail::Host* User::host_services() { return &kHost; }
+
+User* User::current() { return t_current; }
 
 User::User(Worker& worker, Kind kind, EngineClock::time_point scheduled, int pinned)
     : worker_(worker), kind_(kind), scheduled_(scheduled), pinned_(pinned), timer_(worker.io()) {}
@@ -47,6 +77,7 @@ void User::run(boost::asio::yield_context yield) {
     session_ = session.get();
     phase_ = Phase::kTask;
     job_();  // catches what plugin code throws (Run's hooks)
+    release_claims();
   }
   while (kind_ != Kind::kJob && !ending()) {
     run_taskset(pinned_ >= 0 ? static_cast<std::size_t>(pinned_)
@@ -70,9 +101,9 @@ void User::park(Start&& start) {
 
 // Every call into plugin code.
 template <typename Fn>
-Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn) {
+Outcome User::guarded(const std::string& taskset, std::string_view what, Fn&& fn, bool* threw) {
   running_ = {taskset, what};
-  Outcome outcome = call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn));
+  Outcome outcome = call_guarded(worker_.recorder(), taskset, what, std::forward<Fn>(fn), threw);
   running_ = {};
   return outcome;
 }
@@ -86,14 +117,18 @@ void User::run_taskset(std::size_t index) {
   std::unique_ptr<nest::TaskSet> taskset;
   guarded(type.name, "constructor", [&] { taskset.reset(type.create(host_services())); });
   if (!taskset) {  // counted; back off so a failing constructor cannot spin
+    release_claims();
     pause(std::chrono::seconds(1));
     return;
   }
   visiting_ = static_cast<int>(index);
   visit_began_ = EngineClock::now();
-  Outcome outcome = visit(*taskset, type.name);
-  if (outcome == Outcome::kDone && !ending() && !has_task_to_run(*taskset)) {
-    pause(std::chrono::seconds(1));  // nothing to run (--tags): never spin
+  bool start_failed = false;
+  Outcome outcome = visit(*taskset, type.name, start_failed);
+  release_claims();  // what on_stop did not give back (or a throw, or the stop, kept)
+  if (outcome == Outcome::kDone && !ending() &&
+      (start_failed || !has_task_to_run(*taskset))) {
+    pause(std::chrono::seconds(1));  // on_start failed, or nothing to run (--tags): never spin
   }
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
@@ -111,7 +146,7 @@ bool User::has_task_to_run(const nest::TaskSet& taskset) const {
   return false;
 }
 
-Outcome User::visit(nest::TaskSet& taskset, const std::string& name) {
+Outcome User::visit(nest::TaskSet& taskset, const std::string& name, bool& start_failed) {
   // The tasks that run (a weight above 0, chosen by --tags and --exclude-tags): picked by
   // weight, or in the order written (SequentialTaskSet).
   std::vector<int> weights;
@@ -127,8 +162,8 @@ Outcome User::visit(nest::TaskSet& taskset, const std::string& name) {
   std::size_t step = 0;
 
   phase_ = Phase::kOnStart;
-  Outcome outcome = guarded(name, "on_start", [&] { taskset.on_start(); });
-  while (outcome == Outcome::kDone && !ending() && !in_order.empty()) {
+  Outcome outcome = guarded(name, "on_start", [&] { taskset.on_start(); }, &start_failed);
+  while (outcome == Outcome::kDone && !start_failed && !ending() && !in_order.empty()) {
     std::size_t next = sequential ? in_order[step++ % in_order.size()] : tasks.pick(worker_.rng());
     const auto& task = taskset.tasks()[next];
     auto started = EngineClock::now();
@@ -148,7 +183,8 @@ void User::run_nested(nest::TaskSet& child) {
   RunningCode outer = running_;
   Phase phase = phase_;
   std::string name = std::string(outer.taskset) + " > " + std::string(outer.task);
-  Outcome outcome = visit(child, name);
+  bool start_failed = false;  // the child's visit ends; the parent's task goes on
+  Outcome outcome = visit(child, name, start_failed);
   // interrupt(false): the pause comes in the child's rhythm before the parent goes on.
   if (outcome == Outcome::kInterruptWait) wait_after_task(child.wait_policy(), EngineClock::now());
   running_ = outer;
@@ -204,6 +240,49 @@ void User::record(std::string_view type, std::string_view name, std::chrono::nan
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   recorder.add(recorder.row(type, name), static_cast<std::uint64_t>(std::max<long long>(0, micros)),
                bytes, error != nullptr, error ? error : "");
+}
+
+std::size_t User::claim_row(FeederTable& table, std::chrono::nanoseconds timeout) {
+  check_stopped();
+  auto wait = std::make_shared<ClaimWait>();
+  // Whether this user still waits for `wait`: a wake that comes after the wait ended (its
+  // timeout, a stop) must not cut short whatever this user's timer does next.
+  auto waiting = std::make_shared<bool>(false);
+  wait->wake = [this, waiting] {
+    boost::asio::post(worker_.io(), [this, waiting] {
+      if (*waiting) timer_.cancel();
+    });
+  };
+  std::optional<std::size_t> row = table.claim_or_wait(wait);
+  if (!row) {
+    if (timeout > std::chrono::nanoseconds::zero()) {
+      *waiting = true;
+      wait_on_timer(timeout);  // ends at the timeout, a grant's wake, or a stop
+      *waiting = false;
+    }
+    row = table.stop_waiting(wait);
+  }
+  if (row) claims_.emplace_back(&table, *row);  // held, even if the stop below throws
+  check_stopped();
+  if (!row) throw nest::ClaimTimeout(table.timeout_message(timeout));
+  return *row;
+}
+
+void User::release_row(FeederTable& table, std::size_t row) {
+  for (auto it = claims_.begin(); it != claims_.end(); ++it) {
+    if (it->first == &table && it->second == row) {
+      claims_.erase(it);
+      table.give_back(row);
+      return;
+    }
+  }
+  throw std::logic_error("nest::Feeder::release: row " + std::to_string(row) + " of " +
+                         table.name() + " is not held by this user");
+}
+
+void User::release_claims() {
+  for (auto& [table, row] : claims_) table->give_back(row);
+  claims_.clear();
 }
 
 void User::wait_on_timer(std::chrono::nanoseconds duration) {

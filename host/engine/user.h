@@ -17,6 +17,7 @@
 #include "engine/crash_guard.h"
 #include "engine/guard.h"
 #include "http/transport.h"
+#include "shared/feeder_table.h"
 
 namespace nest::host {
 
@@ -78,12 +79,25 @@ class User final : public Fiber, public nest::detail::UserContext {
 
   // The host's entry points given to every plugin factory.
   static const nest::detail::Host* host_services();
+  // The user whose code runs on the calling thread, or null.
+  static User* current();
+  // Makes nest::Feeder's claims those of the user running on the calling thread.
+  static void install_claims();
+
+  // nest::Feeder::claim: a free row of `table`, or one released within `timeout` while this
+  // user is parked (then nest::ClaimTimeout); nest::UserStopped when the run stops it first.
+  std::size_t claim_row(FeederTable& table, std::chrono::nanoseconds timeout);
+  // nest::Feeder::release: std::logic_error when this user does not hold `row`.
+  void release_row(FeederTable& table, std::size_t row);
 
  private:
   enum class Phase { kIdle, kOnStart, kTask, kWaiting, kOnStop };
   void run_taskset(std::size_t index);  // one visit: create, then visit()
-  // on_start, tasks until interrupt() or the stop, on_stop; `name` tags its exceptions.
-  Outcome visit(nest::TaskSet& taskset, const std::string& name);
+  // on_start, tasks until interrupt() or the stop, on_stop; `name` tags its exceptions. An
+  // exception out of on_start ends the visit (on_stop still runs): `start_failed` says so.
+  Outcome visit(nest::TaskSet& taskset, const std::string& name, bool& start_failed);
+  // Gives back every row this user still holds: when its visit ends, however it ends.
+  void release_claims();
   bool has_task_to_run(const nest::TaskSet& taskset) const;
   void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
   void wait_on_timer(std::chrono::nanoseconds duration);
@@ -92,7 +106,8 @@ class User final : public Fiber, public nest::detail::UserContext {
   template <typename Start>
   void park(Start&& start);
   template <typename Fn>
-  Outcome guarded(const std::string& taskset, std::string_view what, Fn&& fn);
+  Outcome guarded(const std::string& taskset, std::string_view what, Fn&& fn,
+                  bool* threw = nullptr);
   void wait_after_task(const nest::WaitTime& wait, EngineClock::time_point started);
 
   bool ending() const;  // stopping, leaving: no new task, no pause
@@ -122,6 +137,7 @@ class User final : public Fiber, public nest::detail::UserContext {
   int visiting_ = -1;
   EngineClock::time_point visit_began_;
   bool finished_ = false;
+  std::vector<std::pair<FeederTable*, std::size_t>> claims_;  // rows held (nest::Feeder::claim)
 };
 
 }  // namespace nest::host

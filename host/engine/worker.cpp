@@ -53,7 +53,9 @@ Worker::Worker(const std::vector<TasksetType>& tasksets, const RunSettings& sett
       sessions_(sessions),
       leave_timer_(io_),
       on_idle_(std::move(on_idle)),
-      lag_timer_(io_) {}
+      lag_timer_(io_) {
+  User::install_claims();
+}
 
 Worker::~Worker() {
   if (thread_.joinable()) halt_and_join();

@@ -11,11 +11,14 @@
 #include <thread>
 
 #include "plugins/exports.h"
+#include "shared/shared_store.h"
 
 namespace nest::host {
 
 const nest::detail::Host* discovery_host() {
-  static const nest::detail::Host host{[]() -> nest::detail::UserContext* { return nullptr; }};
+  // No user runs here; feeders made in a constructor read their data (and report a bad file).
+  static const nest::detail::Host host{[]() -> nest::detail::UserContext* { return nullptr; },
+                                       &shared_data};
   return &host;
 }
 

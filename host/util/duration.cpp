@@ -1,6 +1,7 @@
 #include "util/duration.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace nest::host {
 
@@ -42,6 +43,19 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     total_ms += value * unit_ms;
   }
   return std::chrono::milliseconds(total_ms);
+}
+
+}  // namespace nest::host
+
+namespace nest::host {
+
+std::string format_duration(std::chrono::milliseconds duration) {
+  long long ms = duration.count();
+  if (ms < 1000) return std::to_string(ms) + " ms";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms) / 1000.0);
+  return text;
 }
 
 }  // namespace nest::host

@@ -4,10 +4,14 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace nest::host {
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// For messages: "250 ms", "5 s", "1.5 s".
+std::string format_duration(std::chrono::milliseconds duration);
 
 }  // namespace nest::host

@@ -25,12 +25,14 @@
 // The SDK is header-only and knows nothing of nest-host's internals: nest/taskset.h (TaskSet,
 // interrupt, sleep), nest/http.h (Client, Request, Response), nest/wait.h (between, constant,
 // constant_pacing, constant_throughput), nest/measure.h (record, measure: timings that are
-// not HTTP), nest/plugin.h (NEST_TASKSET, kAbiVersion and what a plugin
+// not HTTP), nest/shared.h (Feeder: rows from a CSV file, handed out or claimed; Counter and
+// nest::shared values: data one user makes and another uses), nest/plugin.h (NEST_TASKSET, kAbiVersion and what a plugin
 // must share with nest-host). nest/detail/ holds the plumbing to nest-host; authors never need it.
 #pragma once
 
 #include "nest/http.h"
 #include "nest/measure.h"
 #include "nest/plugin.h"
+#include "nest/shared.h"
 #include "nest/taskset.h"
 #include "nest/wait.h"

@@ -51,7 +51,8 @@ namespace nest {
 //   4: task tags (TaskOptions), SequentialTaskSet, TaskSet::fixed_count, UserContext::record
 //      (nest/measure.h) and UserContext::run_nested (TaskSet::enter), run hooks
 //      (nest/run_hooks.h, NEST_RUN_HOOKS)
-inline constexpr std::uint32_t kAbiVersion = 4;
+//   5: shared data (nest/shared.h: feeders and claims, counters, values): Host::shared
+inline constexpr std::uint32_t kAbiVersion = 5;
 
 namespace detail {
 
@@ -330,7 +331,7 @@ struct AbiLayout {
                 NEST_DETAIL_M(R, elapsed), NEST_DETAIL_M(R, error), NEST_DETAIL_M(R, control_)}),
         row<C>({NEST_DETAIL_M(C, sink), NEST_DETAIL_M(C, recycler), NEST_DETAIL_M(C, row),
                 NEST_DETAIL_M(C, verdict), NEST_DETAIL_M(C, failure_message)}),
-        row<Host>({NEST_DETAIL_M(Host, current_user)}),
+        row<Host>({NEST_DETAIL_M(Host, current_user), NEST_DETAIL_M(Host, shared)}),
         row<E>({NEST_DETAIL_M(E, abi_version), NEST_DETAIL_M(E, runtime),
                 NEST_DETAIL_M(E, compiler), NEST_DETAIL_M(E, name), NEST_DETAIL_M(E, create)}),
         row<S>({NEST_DETAIL_M(S, users), NEST_DETAIL_M(S, spawn_rate)}),
@@ -379,6 +380,21 @@ inline constexpr AbiLayouts kRecordedLayouts[] = {
         {160, 8, {0, 8, 40, 64, 72, 104}, {4, 32, 24, 8, 32, 56}},  // Response
         {56, 8, {0, 8, 16, 20, 24}, {8, 8, 4, 4, 32}},              // ResponseControl
         {8, 8, {0}, {8}},                                           // Host
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
+        {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport
+        {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // RunHooksExport
+    },
+    {
+        // 5: Host gains `shared` (nest/shared.h)
+        {80, 8, {8, 16, 40, 64, 68, 72}, {4, 24, 24, 4, 1, 4}},     // TaskSet
+        {96, 8, {0, 8, 40, 72}, {4, 32, 32, 24}},                   // TaskSet::Task
+        {24, 8, {0, 8, 16}, {4, 8, 8}},                             // WaitTime
+        {96, 8, {0, 24, 48, 56, 88}, {24, 24, 8, 32, 1}},           // Options
+        {192, 8, {0, 32, 64, 96}, {32, 32, 32, 96}},                // Request
+        {160, 8, {0, 8, 40, 64, 72, 104}, {4, 32, 24, 8, 32, 56}},  // Response
+        {56, 8, {0, 8, 16, 20, 24}, {8, 8, 4, 4, 32}},              // ResponseControl
+        {16, 8, {0, 8}, {8, 8}},                                    // Host
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // TasksetExport
         {16, 8, {0, 8}, {8, 8}},                                    // LoadShape::Step
         {40, 8, {0, 8, 16, 24, 32}, {4, 8, 8, 8, 8}},               // ShapeExport

@@ -23,6 +23,7 @@ class TaskSet;
 namespace detail {
 
 struct AbiLayout;  // nest/plugin.h: reads the layouts that cross the boundary
+class SharedData;  // nest/detail/shared_hooks.h
 
 // Per-user services the host provides while that user's code runs.
 class UserContext {
@@ -43,6 +44,7 @@ class UserContext {
 // The host's entry points, handed to the plugin by the factory (see plugin.h).
 struct Host {
   UserContext* (*current_user)();  // the user running on the calling thread, or null
+  SharedData* (*shared)();         // the run's shared data (nest/shared.h); never null
 };
 
 // One per plugin (hidden visibility): set by every factory call, from any worker thread, so
@@ -52,6 +54,12 @@ inline std::atomic<const Host*>& host_slot() {
   return host;
 }
 inline void install_host(const Host* host) { host_slot().store(host, std::memory_order_relaxed); }
+
+inline const Host& host() {
+  const Host* host = host_slot().load(std::memory_order_relaxed);
+  if (!host) throw std::logic_error("nest: used before nest-host created a taskset");
+  return *host;
+}
 
 inline UserContext& current_user() {
   const Host* host = host_slot().load(std::memory_order_relaxed);

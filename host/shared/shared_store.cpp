@@ -1,0 +1,114 @@
+#include "shared/shared_store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
+
+#include "shared/csv_table.h"
+
+namespace nest::host {
+
+class SharedStore::Counter final : public nest::detail::CounterData {
+ public:
+  std::int64_t add(std::int64_t delta) override { return value_.fetch_add(delta) + delta; }
+  std::int64_t get() const override { return value_.load(); }
+  void set(std::int64_t value) override { value_.store(value); }
+  bool compare_and_set(std::int64_t expected, std::int64_t desired) override {
+    return value_.compare_exchange_strong(expected, desired);
+  }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+nest::detail::FeederData& SharedStore::csv_feeder(std::string_view path) {
+  std::string given(path);
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::weakly_canonical(given, ec);
+  std::string key = "file:" + (ec ? given : absolute.string());
+  std::lock_guard lock(mutex_);
+  auto found = feeders_.find(key);
+  if (found != feeders_.end()) return *found->second;
+  // Read under the lock: the first users to need the file all wait for the one read.
+  CsvTable table = read_csv_table(given);
+  auto feeder =
+      std::make_unique<FeederTable>(given, std::move(table.fields), std::move(table.rows));
+  return *feeders_.emplace(key, std::move(feeder)).first->second;
+}
+
+nest::detail::FeederData& SharedStore::list_feeder(std::string_view name,
+                                                   std::vector<std::string>&& fields,
+                                                   std::vector<std::vector<std::string>>&& rows) {
+  std::string key = "list:" + std::string(name);
+  std::lock_guard lock(mutex_);
+  auto found = feeders_.find(key);
+  if (found != feeders_.end()) return *found->second;
+  std::string label(name);
+  if (fields.empty()) throw std::invalid_argument("feeder " + label + ": no fields");
+  if (rows.empty()) throw std::invalid_argument("feeder " + label + ": no rows");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].size() != fields.size()) {
+      throw std::invalid_argument("feeder " + label + ": row " + std::to_string(i) + " has " +
+                                  std::to_string(rows[i].size()) + " values, but " +
+                                  std::to_string(fields.size()) + " fields are named");
+    }
+  }
+  auto feeder = std::make_unique<FeederTable>(label, std::move(fields), std::move(rows));
+  return *feeders_.emplace(key, std::move(feeder)).first->second;
+}
+
+nest::detail::CounterData& SharedStore::counter(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto found = counters_.find(name);
+  if (found != counters_.end()) return *found->second;
+  return *counters_.emplace(std::string(name), std::make_unique<Counter>()).first->second;
+}
+
+bool SharedStore::get(std::string_view key, std::string& value) {
+  std::lock_guard lock(mutex_);
+  auto found = values_.find(key);
+  if (found == values_.end()) return false;
+  value = found->second;
+  return true;
+}
+
+void SharedStore::set(std::string_view key, std::string_view value) {
+  std::lock_guard lock(mutex_);
+  auto found = values_.find(key);
+  if (found != values_.end()) {
+    found->second = value;
+  } else {
+    values_.emplace(std::string(key), std::string(value));
+  }
+}
+
+bool SharedStore::compare_and_set(std::string_view key, const std::string_view* expected,
+                                  std::string_view value) {
+  std::lock_guard lock(mutex_);
+  auto found = values_.find(key);
+  if (!expected) {
+    if (found != values_.end()) return false;
+    values_.emplace(std::string(key), std::string(value));
+    return true;
+  }
+  if (found == values_.end() || found->second != *expected) return false;
+  found->second = value;
+  return true;
+}
+
+bool SharedStore::erase(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  auto found = values_.find(key);
+  if (found == values_.end()) return false;
+  values_.erase(found);
+  return true;
+}
+
+SharedStore& shared_store() {
+  static SharedStore* store = new SharedStore;  // never freed: handles outlive any teardown
+  return *store;
+}
+
+nest::detail::SharedData* shared_data() { return &shared_store(); }
+
+}  // namespace nest::host
