@@ -30,7 +30,7 @@ if [ "${NEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== build (TSan, engine)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DNEST_SANITIZE=thread \
         -DNEST_TASKSETS_DIR="$PWD/build-tsan/tasksets" >/dev/null
-  cmake --build build-tsan -j"$jobs" --target engine_test load_plan_test test_plugins \
+  cmake --build build-tsan -j"$jobs" --target engine_test engine_shared_test load_plan_test test_plugins \
         nest-demo-target
   echo "== engine tests (TSan)"
   TSAN_OPTIONS=second_deadlock_stack=1 \

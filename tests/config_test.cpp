@@ -155,8 +155,8 @@ TEST(Options, IniMistakesAreNamedNeverIgnored) {
             "[thresholds], [stages])");
   EXPECT_EQ(error("[nest]\nusers = 5\n[Weights]\nA = 1\n"),
             "nest.ini:4: unknown section [Weights] (did you mean [weights]?); nest-host reads "
-            "[nest], [weights], [thresholds], [stages], and for capacity [slo], [capacity] and "
-            "[cost]");
+            "[nest], [weights], [thresholds], [stages], [dependencies], and for capacity [slo], "
+            "[capacity] and [cost]");
   EXPECT_EQ(error("[nest]\nusers = 5\n\nusers = 6\n"),
             "nest.ini:4: 'users' in [nest] is given again (first at line 2)");
   EXPECT_EQ(error("[weights]\nA = 1\nA = 2\n"),

@@ -54,6 +54,7 @@ int CapacityCommand::search_and_report() {
   }
   std::unique_ptr<CsvReport> csv;
   if (auto done = open_csv(csv)) return *done;
+  if (auto done = start_dependencies()) return *done;
   started_at_ = utc_now();
   bool has_csv = csv != nullptr;
   ProgressLine line(stdout, isatty(fileno(stdout)), {});
@@ -88,6 +89,7 @@ int CapacityCommand::search_and_report() {
   code = write_outputs([&](const std::string& path) { write_capacity_file(path, result); },
                        [&] { return render_capacity_html(result); }, code, kExitNoAnswer);
   if (outcome.crash) code = kExitCrash;
+  stop_dependencies();
   std::fflush(nullptr);
   if (outcome.halted) std::_Exit(code);  // users are frozen mid-task: no teardown
   return code;

@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 
 #include "config/configure.h"
 #include "config/confirm.h"
 #include "config/plan_table.h"
+#include "engine/crash_guard.h"
 #include "report/csv_report.h"
 #include "util/atomic_file.h"
 #include "util/output_path.h"
@@ -178,6 +180,7 @@ std::string LoadCommand::check_chosen(const std::vector<TasksetShare>& chosen) c
 std::optional<int> LoadCommand::confirm() {
   print_run_plan(stdout, weights_, options_);
   print_run_hooks(stdout, discovery_);
+  print_dependencies(stdout, options_.dependencies);
   std::fflush(stdout);
   // With --web, the person starts the run from the page (or --autostart starts it).
   switch (confirm_run(options_.yes || options_.web.enabled, stdin, stdout)) {
@@ -192,6 +195,46 @@ std::optional<int> LoadCommand::confirm() {
   return usage_error(
       "standard input is not a terminal, so nobody can confirm the run: pass --yes to run "
       "without asking");
+}
+
+// Where the results go: the folder of --json, else of --csv's files, else of --html, else
+// the working directory. The dependencies' logs go there too.
+static std::string results_dir(const Options& options) {
+  for (const std::string* path : {&options.json_path, &options.csv_prefix, &options.html_path}) {
+    if (path->empty()) continue;
+    auto parent = std::filesystem::path(*path).parent_path();
+    return parent.empty() ? "." : parent.string();
+  }
+  return ".";
+}
+
+std::optional<int> LoadCommand::start_dependencies() {
+  if (options_.dependencies.empty()) return std::nullopt;
+  std::string dir = results_dir(options_);
+  dependencies_ = std::make_unique<Dependencies>(
+      dir, std::vector<std::pair<std::string, std::string>>{
+               {"NEST_HOST", options_.run.transport.base_url}, {"NEST_RESULTS_DIR", dir}});
+  // A crash that kills nest-host, or an exit() that skips destructors, kills them too.
+  set_last_words(&Dependencies::kill_all_now);
+  static const bool at_exit = std::atexit([] { Dependencies::kill_all_now(); }) == 0;
+  (void)at_exit;
+  try {
+    dependencies_->start(options_.dependencies, [](const std::string& line) {
+      std::printf("Dependency %s\n", line.c_str());
+      std::fflush(stdout);
+    });
+  } catch (const DependencyError& e) {
+    std::fprintf(stderr, "nest-host: %s\nNo user was started.\n", e.what());
+    return 1;  // whatever --exit-code-on-error says: nothing was measured
+  }
+  return std::nullopt;
+}
+
+void LoadCommand::stop_dependencies() {
+  if (!dependencies_) return;
+  for (const std::string& line : dependencies_->stop()) {
+    std::fprintf(stderr, "nest-host: dependency %s\n", line.c_str());
+  }
 }
 
 std::optional<int> LoadCommand::check_outputs() {

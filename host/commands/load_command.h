@@ -11,6 +11,7 @@
 
 #include "config/options.h"
 #include "config/weights.h"
+#include "deps/dependency_runner.h"
 #include "plugins/loader.h"
 #include "report/csv_report.h"
 #include "stats/run_result.h"
@@ -49,6 +50,11 @@ class LoadCommand {
   // none left with a task to run (--tags, --exclude-tags), or a fixed count in the open
   // model; empty when nothing is.
   std::string check_chosen(const std::vector<TasksetShare>& chosen) const;
+  // Starts the run's dependencies, each once the one before is ready: after the confirmation
+  // (and the web UI's Start), before the first user. The exit code (1) when one fails.
+  std::optional<int> start_dependencies();
+  // Stops them (SIGTERM, then SIGKILL after their grace); says which had ended on their own.
+  void stop_dependencies();
 
  protected:
   // Opens --csv's files into `csv` (left null without --csv); the exit code when it cannot.
@@ -67,6 +73,7 @@ class LoadCommand {
   Discovery discovery_;
   WeightResolution weights_;
   std::vector<TasksetType> tasksets_;
+  std::unique_ptr<Dependencies> dependencies_;  // stopped when the command ends, whatever ends it
 };
 
 }  // namespace nest::host

@@ -122,6 +122,7 @@ void RunCommand::keep_web_ui() {
 
 int RunCommand::run_and_report() {
   if (auto done = open_web_ui()) return *done;
+  if (auto done = start_dependencies()) return *done;
   if (std::string warning = raise_fd_limit(most_users(options_.run)); !warning.empty()) {
     std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
   }
@@ -186,6 +187,7 @@ int RunCommand::run_and_report() {
                  outcome.crash->what.c_str());
     code = kExitCrash;
   }
+  stop_dependencies();  // every result is written; the web UI, if any, needs none of them
   if (web_control_) web_control_->finished(result);
   std::fflush(nullptr);
   if (!outcome.halted && !outcome.crash) keep_web_ui();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "config/capacity_options.h"
+#include "config/dependency_options.h"
 #include "config/load_plan.h"
 #include "engine/schedule.h"
 #include "http/url.h"
@@ -39,7 +40,8 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   for (const auto& option : desc.options()) {
     const std::string& name = option->long_name();
     if (name != "help" && name != "version" && name != "config" && name != "list" &&
-        name != "configure" && name != "threshold" && name != "stages") {
+        name != "configure" && name != "threshold" && name != "stages" &&
+        name != "dependency" && name != "ready") {
       keys.push_back(name);
     }
   }
@@ -51,8 +53,8 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
 void check_sections(const IniFile& ini) {
   // [slo], [capacity] and [cost] are nest-host capacity's (config/capacity_options.h); a run
   // leaves them be, so one file serves both.
-  static const std::vector<std::string> kSections = {"nest", "weights",  "thresholds", "stages",
-                                                     "slo",  "capacity", "cost"};
+  static const std::vector<std::string> kSections = {
+      "nest", "weights", "thresholds", "stages", "dependencies", "slo", "capacity", "cost"};
   std::map<std::pair<std::string, std::string>, int> seen;  // (section, key) -> line
   for (const auto& e : ini.entries) {
     if (e.section.empty()) {
@@ -64,8 +66,8 @@ void check_sections(const IniFile& ini) {
       std::string hint = nearest(e.section, kSections);
       throw UsageError(ini.where(e) + ": unknown section [" + e.section + "]" +
                        (hint.empty() ? "" : " (did you mean [" + hint + "]?)") +
-                       "; nest-host reads [nest], [weights], [thresholds], [stages], and for "
-                       "capacity [slo], [capacity] and [cost]");
+                       "; nest-host reads [nest], [weights], [thresholds], [stages], "
+                       "[dependencies], and for capacity [slo], [capacity] and [cost]");
     }
     auto [it, added] = seen.try_emplace({e.section, e.key}, e.line);
     if (!added) {
@@ -303,7 +305,8 @@ void read_web_options(const po::variables_map& vm, long long port, bool headless
 
 Options parse_options(int argc, const char* const* argv, bool capacity) {
   Options o;
-  std::vector<std::string> thresholds, tags, exclude_tags;
+  std::vector<std::string> thresholds, tags, exclude_tags, dependency_flags, ready_flags;
+  std::string dependency_timeout = "30s";
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
@@ -352,6 +355,9 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("tags,T", po::value(&tags)->multitoken()->composing(), "run only the tasks with one of these tags (TaskOptions::tags), e.g. --tags buy browse; a taskset left with none is left out")
     ("exclude-tags,E", po::value(&exclude_tags)->multitoken()->composing(), "never run the tasks with one of these tags")
     ("threshold", po::value(&thresholds)->composing(), "pass/fail criterion, repeatable: 'p95<300ms', 'GET /login:p99<1s', 'fail_ratio<1%', 'rps>200'; a broken one makes the exit code 3 (also [thresholds] in the INI file)")
+    ("dependency", po::value(&dependency_flags)->composing(), "NAME=COMMAND, repeatable: a command (sh -c) started before the run, in order, and stopped after it (SIGTERM to its process group, then SIGKILL); its output goes to dependency-NAME.log beside the results (also [dependencies] in the INI file: docs/shared-data.md)")
+    ("ready", po::value(&ready_flags)->composing(), "NAME=CHECK: when dependency NAME is ready: tcp://HOST:PORT (accepts a connection), http://URL (answers 2xx), log:TEXT (TEXT in its output); default: once started")
+    ("dependency-timeout", po::value(&dependency_timeout), "how long a dependency may take to get ready before nest-host gives up, without starting the run (default 30s)")
     ("abort-on-fail", po::bool_switch(&o.abort_on_fail), "stop the run once a threshold stays broken for its grace period ('p95<300ms for 30s'; 10s by default)")
     ("only-summary", po::bool_switch(&o.only_summary), "no table every 2 s; only the final results")
     ("exit-code-on-error", po::value(&o.exit_code_on_error)->default_value(1), "exit code when a request failed or a task threw")
@@ -480,6 +486,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     throw UsageError("--abort-on-fail needs at least one --threshold");
   }
   o.config_path = config_path;
+  o.dependencies = read_dependencies(o.config, dependency_flags, ready_flags, dependency_timeout);
   read_web_options(vm, web_port, headless, o);
   if (capacity && o.web.enabled) {
     throw UsageError("nest-host capacity has no web UI yet: drop --web");

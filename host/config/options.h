@@ -11,6 +11,7 @@
 #include "engine/run_plan.h"
 #include "report/thresholds.h"
 #include "config/web_settings.h"
+#include "deps/dependency.h"
 
 namespace nest::host {
 
@@ -35,6 +36,9 @@ struct Options {
   bool version = false;
   std::string help_text;
   WebSettings web;  // --web, --web-host, --web-port, --web-auth, --autostart, --autoquit
+  // [dependencies], --dependency, --ready, --dependency-timeout: started before the run, in
+  // this order (config/dependency_options.h).
+  std::vector<DependencySpec> dependencies;
   // nest-host capacity: the search it runs instead of the load plan (-u, stages, rates).
   std::optional<CapacityPlan> capacity;
 };

@@ -1,9 +1,11 @@
 #include "config/plan_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "report/table_format.h"
+#include "util/duration.h"
 
 namespace nest::host {
 
@@ -11,6 +13,19 @@ void print_run_hooks(std::FILE* out, const Discovery& d) {
   for (const auto& h : d.run_hooks) {
     std::fprintf(out, "Run hooks %s  %s: on_test_start before the first user, on_test_stop after "
                  "the last\n", h.name.c_str(), h.plugin.c_str());
+  }
+}
+
+void print_dependencies(std::FILE* out, const std::vector<DependencySpec>& deps) {
+  if (deps.empty()) return;
+  std::fprintf(out, "Dependencies, started in this order before the run and stopped after it:\n");
+  std::size_t width = 0;
+  for (const auto& d : deps) width = std::max(width, d.name.size());
+  for (const auto& d : deps) {
+    std::string ready = d.ready.empty() ? "ready once started"
+                                        : "ready: " + d.ready + " within " + format_duration(d.timeout);
+    std::fprintf(out, "  %-*s  %s  (%s; %s)\n", static_cast<int>(width), d.name.c_str(),
+                 d.command.c_str(), ready.c_str(), d.where.c_str());
   }
 }
 

@@ -11,6 +11,8 @@ namespace nest::host {
 
 // The run hooks found (NEST_RUN_HOOKS), a line each.
 void print_run_hooks(std::FILE* out, const Discovery& discovery);
+// The run's dependencies: each one's name, command, readiness check and where it was given.
+void print_dependencies(std::FILE* out, const std::vector<DependencySpec>& dependencies);
 // With `run`, tasks its --tags and --exclude-tags leave out say "off (--tags)".
 void print_discovery(std::FILE* out, const Discovery& discovery, const RunSettings* run = nullptr);
 // Every taskset with its weight, share of users, plugin and where the weight came from; with

@@ -30,11 +30,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kPollEvery{50};       // between readiness attempts, and exit checks
-constexpr milliseconds kAfterKill{2000};     // for a SIGKILLed group to be gone, at most
-constexpr std::size_t kTailLines = 15;       // of a failed dependency's output, in its error
+constexpr milliseconds kPollEvery{50};    // between readiness attempts, and exit checks
+constexpr milliseconds kAfterKill{2000};  // for a SIGKILLed group to be gone, at most
+constexpr std::size_t kTailLines = 15;    // of a failed dependency's output, in its error
 constexpr std::size_t kTailBytes = 64 * 1024;
-constexpr std::size_t kLongestLine = 300;    // characters of one output line shown
+constexpr std::size_t kLongestLine = 300;  // characters of one output line shown
 
 // --- The process groups running, for kill_all_now() -------------------------------------
 // A fixed table of lock-free atomics: a signal handler may read it.
@@ -93,7 +93,7 @@ class StopSignals {
   static void forget_received() { g_stop_received = 0; }
 
  private:
-  struct sigaction previous_[std::size(kStopSignals)] {};
+  struct sigaction previous_[std::size(kStopSignals)]{};
   sigset_t previous_mask_{};
 };
 
@@ -165,7 +165,7 @@ pid_t spawn(const std::string& command, std::vector<std::string>& env, int null_
   // All signals blocked across fork: until the child has put back the default dispositions, a
   // SIGTERM sent to it must wait, not run nest-host's handler (which would swallow it).
   sigset_t all, before;
-  sigemptyset(&all);
+  sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &before);
   pid_t pid = fork();
   if (pid != 0) {
@@ -228,15 +228,15 @@ std::string output_tail(const std::string& path) {
                     (lines.size() == 1 ? "" : "s") + " of its output (" + path + "):";
   for (std::string line : lines) {
     if (line.ends_with('\r')) line.pop_back();
-    line = printable(valid_utf8(line));
-    if (line.size() > kLongestLine) line = line.substr(0, kLongestLine) + "...";
-    out += "\n  | " + line;
+    bool cut = line.size() > kLongestLine;
+    if (cut) line.resize(kLongestLine);
+    out += "\n  | " + printable(valid_utf8(line)) + (cut ? "..." : "");
   }
   return out;
 }
 
 std::string named(const DependencySpec& spec) {
-  std::string out = "dependency '" + spec.name + "'";
+  std::string out = "dependency '" + printable(spec.name) + "'";
   if (!spec.where.empty()) out += " (" + spec.where + ")";
   return out;
 }
@@ -297,8 +297,10 @@ void Dependencies::start(const std::vector<DependencySpec>& specs,
   if (specs.empty()) return;
   std::error_code ec;
   std::filesystem::create_directories(log_dir_.empty() ? "." : log_dir_, ec);
-  if (ec) throw DependencyError("cannot make " + log_dir_ + " for the dependencies' logs: " +
-                                ec.message());
+  if (ec) {
+    throw DependencyError("cannot make " + log_dir_ +
+                          " for the dependencies' logs: " + ec.message());
+  }
   StopSignals signals;
   for (const DependencySpec& spec : specs) {
     launch(spec);
@@ -336,9 +338,9 @@ void Dependencies::wait_ready(Started& d, const std::function<void(const std::st
     if (StopSignals::received()) {
       StopSignals::forget_received();  // the stop takes its graces; a second signal hurries it
       stop();
-      throw DependencyError("interrupted while waiting for " + named(d.spec) +
-                            " to be ready; the dependencies started are stopped (its output: " +
-                            d.log_path + ")");
+      throw DependencyError(
+          "interrupted while waiting for " + named(d.spec) +
+          " to be ready; the dependencies started are stopped (its output: " + d.log_path + ")");
     }
     if (reap(d.pid, false, d.reaped, d.status)) {
       fail(d, describe_status(d.status) + " before it was ready");

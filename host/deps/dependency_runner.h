@@ -70,10 +70,10 @@ class Dependencies {
   struct Started {
     DependencySpec spec;
     std::string log_path;
-    pid_t pid = -1;          // its shell, the leader of its process group (pgid == pid)
-    bool reaped = false;     // its shell was waited for
-    int status = 0;          // its wait status, once reaped
-    bool stopped = false;    // stop() is done with it
+    pid_t pid = -1;        // its shell, the leader of its process group (pgid == pid)
+    bool reaped = false;   // its shell was waited for
+    int status = 0;        // its wait status, once reaped
+    bool stopped = false;  // stop() is done with it
   };
 
   void launch(const DependencySpec& spec);

@@ -67,9 +67,10 @@ std::string parse_tcp(std::string_view check, HostPort& out) {
   }
   if (host.empty()) return "tcp://HOST:PORT needs a host";
   if (port.empty()) return "tcp://HOST:PORT needs a port";
-  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-      port.size() > 5 || std::stoi(std::string(port)) < 1 ||
-      std::stoi(std::string(port)) > 65535) {
+  bool digits = port.size() <= 5 &&
+                std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  int number = digits ? std::stoi(std::string(port)) : 0;
+  if (number < 1 || number > 65535) {
     return "the port of tcp://HOST:PORT is a number from 1 to 65535, not '" + std::string(port) +
            "'";
   }
@@ -182,8 +183,8 @@ bool ReadyCheck::attempt_tcp(milliseconds budget) {
     if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
       error = errno;
       if (error == EINPROGRESS) {
-        auto left = std::chrono::duration_cast<milliseconds>(deadline -
-                                                             std::chrono::steady_clock::now());
+        auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd p{fd, POLLOUT, 0};
         int ready = poll(&p, 1, static_cast<int>(std::max<long long>(left.count(), 1)));
         if (ready <= 0) {
@@ -222,8 +223,8 @@ bool ReadyCheck::attempt_http(milliseconds budget) {
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
   curl_easy_setopt(e, CURLOPT_NOPROXY, no_proxy.c_str());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION,
-                   +[](char*, size_t size, size_t n, void*) { return size * n; });
+  curl_easy_setopt(
+      e, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
   CURLcode rc = curl_easy_perform(e);
   if (rc != CURLE_OK) {
     why_not_ = *error ? error : curl_easy_strerror(rc);

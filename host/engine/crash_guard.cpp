@@ -57,8 +57,11 @@ struct Line {
   }
 };
 
+std::atomic<void (*)() noexcept> g_last_words{nullptr};
+
 void on_crash(int sig, siginfo_t*, void*) {
   if (!t_worker) {  // host code on the main or run thread: die as we would have
+    if (auto last_words = g_last_words.load()) last_words();
     signal(sig, SIG_DFL);
     raise(sig);
     return;
@@ -102,6 +105,8 @@ void on_crash(int sig, siginfo_t*, void*) {
 }  // namespace
 
 int crash_signal() { return SIGUSR2; }
+
+void set_last_words(void (*fn)() noexcept) { g_last_words.store(fn); }
 
 void install_crash_handlers() {
   if (!kGuard) return;

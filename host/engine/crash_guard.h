@@ -38,6 +38,10 @@ int crash_signal();
 // task can still be reported, and marks it as a worker: a crash on it is survived.
 void prepare_worker_thread();
 
+// `fn` runs (in the signal handler: async-signal-safe code only) just before the process dies
+// of a crash it does not survive: the run's dependencies are killed there.
+void set_last_words(void (*fn)() noexcept);
+
 // The first crash of this process, once one has happened.
 struct CrashReport {
   std::string what;     // "SIGSEGV (invalid memory access) in taskset 'Shop', task 'browse'"
