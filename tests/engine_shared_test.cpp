@@ -141,15 +141,24 @@ TEST(EngineShared, UsersStoppedMidTaskHaveTheirClaimsReleased) {
 }
 
 // Counters, compare-and-set loops and values under 30 users on 3 threads: each task adds one
-// to each, and is recorded as a row; at the end all three equal the row's count.
+// to each, and is recorded as a row; at the end all three equal the row's count. A list
+// feeder's next() is shared the same way.
 TEST(EngineShared, CountersAndCompareAndSetAreExactAcrossThreads) {
   DemoTarget target;
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/sharing", quick_settings(target.url(), 30, 300, 2s, 3));
-  std::uint64_t tasks = 0;
+  std::uint64_t tasks = 0, handed = 0, least = UINT64_MAX, most = 0, colours = 0;
   for (const auto& r : run.summary.rows) {
     if (r.method == "shared" && r.name == "add") tasks = r.requests;
+    if (r.method != "next") continue;
+    ++colours;
+    handed += r.requests;
+    least = std::min(least, r.requests);
+    most = std::max(most, r.requests);
   }
   ASSERT_GT(tasks, 1000u);
+  EXPECT_EQ(handed, tasks);
+  EXPECT_EQ(colours, 7u);
+  EXPECT_LE(most - least, 1u) << "next() hands the rows out in turn, over every thread";
   host::SharedStore& store = host::shared_store();
   EXPECT_EQ(static_cast<std::uint64_t>(store.counter("adds").get()), tasks);
   EXPECT_EQ(static_cast<std::uint64_t>(store.counter("cas").get()), tasks);

@@ -1,6 +1,8 @@
 // Test taskset: every task adds 1 to the counter "adds", adds 1 to "cas" by a compare-and-set
 // loop, and to the value "text" by a compare-and-set loop on its text; each task is recorded
-// as the row "shared add", so the counters must equal that row's count.
+// as the row "shared add", so the counters must equal that row's count. It also takes the
+// next() row of a list feeder of 7 colours, recorded as "next <colour>": in turn, so the
+// colours' counts differ by at most one.
 #include <nest/nest.h>
 
 #include <string>
@@ -23,11 +25,16 @@ class Sharer : public nest::TaskSet {
         }
       }
       nest::record("shared", "add", std::chrono::microseconds(1));
+      nest::record("next", colours_.next()["colour"], std::chrono::microseconds(1));
     });
   }
 
  private:
   nest::Counter adds_{"adds"};
   nest::Counter cas_{"cas"};
+  nest::Feeder colours_ = nest::Feeder::list(
+      "colours", {"colour", "hex"},
+      {{"red", "f00"}, {"orange", "f80"}, {"yellow", "ff0"}, {"green", "0f0"}, {"blue", "00f"},
+       {"indigo", "408"}, {"violet", "80f"}});
 };
 NEST_TASKSET(Sharer)
