@@ -178,6 +178,12 @@ std::string LoadCommand::check_chosen(const std::vector<TasksetShare>& chosen) c
 }
 
 std::optional<int> LoadCommand::confirm() {
+  if (options_.cluster.worker) {  // the master shows the plan and the weights
+    std::printf("Worker: joining the master at %s:%d\n", options_.cluster.master_host.c_str(),
+                options_.cluster.master_port);
+    std::fflush(stdout);
+    return std::nullopt;
+  }
   print_run_plan(stdout, weights_, options_);
   print_run_hooks(stdout, discovery_);
   print_dependencies(stdout, options_.dependencies);

@@ -14,6 +14,8 @@
 
 #include "commands/commands.h"
 #include "commands/load_command.h"
+#include "cluster/master.h"
+#include "cluster/worker_node.h"
 #include "commands/web_run_control.h"
 #include "config/load_plan.h"
 #include "config/plan_table.h"
@@ -38,9 +40,11 @@ class RunCommand : public LoadCommand {
 
  private:
   std::unique_ptr<Schedule> schedule();
-  RunResult assemble_result(const Run& run, const RunOutcome& outcome,
+  RunResult assemble_result(const LiveResults& results, const RunOutcome& outcome,
                             const LiveReport& report) const;
-  RunResult result_so_far(const Run& run) const;
+  RunResult result_so_far(const LiveResults& results) const;
+  // --master: the run is the workers'; this process merges their reports.
+  RunOutcome run_master(LiveReport& report, std::unique_ptr<Master>& master);
   // --web: serves the UI; unless --autostart, waits for its Start. Returns an exit code when
   // the command must end.
   std::optional<int> open_web_ui();
@@ -51,6 +55,7 @@ class RunCommand : public LoadCommand {
   std::unique_ptr<WebServer> web_server_;
 
   std::string started_at_;
+  MasterSettings master_settings_;
 };
 
 // The plan the run follows: a load shape from the plugins, or the options' own.
@@ -69,7 +74,7 @@ std::optional<int> RunCommand::open_web_ui() {
   web_control_ = std::make_unique<WebRunControl>(
       options_.run, taskset_shares(), options_.shape,
       [this](const Run& run) {
-        RunResult result = result_so_far(run);
+        RunResult result = result_so_far(run.results());
         result.thresholds = judge(options_.thresholds, result);
         return result;
       },
@@ -121,6 +126,17 @@ void RunCommand::keep_web_ui() {
 }
 
 int RunCommand::run_and_report() {
+  if (options_.cluster.worker) {  // the master reports: this process only runs its share
+    WorkerNodeSettings worker;
+    worker.master = "tcp://" + options_.cluster.master_host + ":" +
+                    std::to_string(options_.cluster.master_port);
+    std::vector<TasksetType> found;
+    for (const auto& t : weights_.tasksets) found.push_back(t.type);
+    if (auto done = start_dependencies()) return *done;
+    int code = run_worker_node(worker, std::move(found), options_.run);
+    stop_dependencies();
+    return code;
+  }
   if (auto done = open_web_ui()) return *done;
   if (auto done = start_dependencies()) return *done;
   if (std::string warning = raise_fd_limit(most_users(options_.run)); !warning.empty()) {
@@ -144,8 +160,19 @@ int RunCommand::run_and_report() {
   if (web_control_) {
     report.also_tell([control = web_control_.get()](const std::string& m) { control->notice(m); });
   }
-  Run run(tasksets_, options_.run, report, std::move(plan));
-  run.set_run_hooks(discovery_.run_hooks);
+  std::unique_ptr<Master> master;
+  std::optional<Run> local;
+  RunOutcome outcome;
+  if (options_.cluster.master) {
+    try {
+      outcome = run_master(report, master);
+    } catch (const std::exception& e) {
+      return usage_error(e.what());
+    }
+  } else {
+    local.emplace(tasksets_, options_.run, report, std::move(plan));
+  }
+  const LiveResults& results = master ? master->results() : local->results();
   // The web UI reads the run until finished(); should anything throw first, it lets go here.
   struct Detach {
     WebRunControl* control;
@@ -153,17 +180,20 @@ int RunCommand::run_and_report() {
       if (control) control->detach();
     }
   } detach{web_control_.get()};
-  if (web_control_) web_control_->running(run);
-  RunOutcome outcome = run.go();
+  if (local) {
+    local->set_run_hooks(discovery_.run_hooks);
+    if (web_control_) web_control_->running(*local);
+    outcome = local->go();
+  }
 
   int code = 0;
   try {
-    Summary summary = report.finish(run.results(), options_.run.model);
+    Summary summary = report.finish(results, options_.run.model);
     if (summary.total.failures > 0 || !summary.exceptions.empty()) {
       code = options_.exit_code_on_error;
     }
     if (summary.total.requests == 0) {  // a run that measured nothing is not a success
-      std::uint64_t cut = run.results().aggregator().totals().cut_total();
+      std::uint64_t cut = results.aggregator().totals().cut_total();
       std::string why = cut > 0 ? ": " + std::to_string(cut) + " cut unanswered at the end" : "";
       std::fprintf(stderr, "nest-host: no request completed%s\n", why.c_str());
       code = options_.exit_code_on_error;
@@ -173,7 +203,7 @@ int RunCommand::run_and_report() {
     code = options_.exit_code_on_error;
   }
   if (!outcome.ended_by.empty() && code == 0) code = options_.exit_code_on_error;
-  RunResult result = assemble_result(run, outcome, report);
+  RunResult result = assemble_result(results, outcome, report);
   result.thresholds = judge(options_.thresholds, result);
   print_thresholds(stdout, result.thresholds);
   if (any_broken(result.thresholds)) code = kExitThresholds;
@@ -198,9 +228,9 @@ int RunCommand::run_and_report() {
 
 // Everything the run produced, in one place: the settings it ran with, the tasksets and their
 // weights, what it measured, and why it ended.
-RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
+RunResult RunCommand::assemble_result(const LiveResults& results, const RunOutcome& outcome,
                                       const LiveReport& report) const {
-  RunResult result = result_so_far(run);
+  RunResult result = result_so_far(results);
   RunInfo& info = result.info;
   info.interrupted = outcome.interrupted;
   info.aborted_by = !report.aborted_by().empty() ? report.aborted_by() : outcome.ended_by;
@@ -210,7 +240,7 @@ RunResult RunCommand::assemble_result(const Run& run, const RunOutcome& outcome,
 
 // What the run has measured so far, with the settings it runs with: from any thread (the web
 // UI's), since it reads only the options, fixed once the run starts, and the run's snapshot.
-RunResult RunCommand::result_so_far(const Run& run) const {
+RunResult RunCommand::result_so_far(const LiveResults& results) const {
   RunResult result;
   RunInfo& info = result.info;
   info.nest_version = NEST_VERSION;
@@ -225,13 +255,22 @@ RunResult RunCommand::result_so_far(const Run& run) const {
   info.seed = options_.run.seed;
   info.started_at = started_at_;
   result.tasksets = taskset_shares();
-  LiveResults::Snapshot measured = run.snapshot();
+  LiveResults::Snapshot measured = results.snapshot();
   result.totals = std::move(measured.totals);
   result.total = measured.total;
   result.timeline = std::move(measured.timeline);
   info.elapsed_s = measured.elapsed_s;
   info.stats_reset_at_s = measured.stats_reset_at_s;
   return result;
+}
+
+RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& master) {
+  const ClusterOptions& c = options_.cluster;
+  master_settings_.bind = c.bind;
+  master_settings_.expect_workers = c.expect_workers;
+  master_settings_.join_timeout = c.expect_workers_max_wait;
+  master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report);
+  return master->go();
 }
 
 }  // namespace

@@ -301,12 +301,60 @@ void read_web_options(const po::variables_map& vm, long long port, bool headless
   }
 }
 
+// --master, --worker and theirs: what a distributed run can do so far (docs/distributed.md).
+void read_cluster_options(const po::variables_map& vm, long long expect_workers,
+                          const std::string& expect_wait, Options& o) {
+  ClusterOptions& c = o.cluster;
+  if (c.master && c.worker) throw UsageError("--master and --worker: choose one");
+  for (const char* flag : {"bind", "expect-workers", "expect-workers-max-wait"}) {
+    if (vm.count(flag) && !vm[flag].defaulted() && !c.master) {
+      throw UsageError(std::string("--") + flag + " is for the master: add --master");
+    }
+  }
+  for (const char* flag : {"master-host", "master-port"}) {
+    if (vm.count(flag) && !vm[flag].defaulted() && !c.worker) {
+      throw UsageError(std::string("--") + flag + " is for a worker: add --worker");
+    }
+  }
+  if (c.master) {
+    if (expect_workers < 1 || expect_workers > 10000) {
+      throw UsageError("--expect-workers must be from 1 to 10000");
+    }
+    c.expect_workers = static_cast<std::size_t>(expect_workers);
+    auto wait = parse_duration(expect_wait);
+    if (!wait || wait->count() <= 0) {
+      throw UsageError("--expect-workers-max-wait: '" + expect_wait + "' is not a duration (60s, 5m)");
+    }
+    c.expect_workers_max_wait = *wait;
+    bool loopback = c.bind.starts_with("tcp://127.") || c.bind.starts_with("tcp://localhost:") ||
+                    c.bind.starts_with("tcp://[::1]:") || c.bind.starts_with("ipc://");
+    if (!loopback) {
+      throw UsageError("--bind " + c.bind +
+                       ": a master listens on loopback (tcp://127.0.0.1:PORT) or ipc:// only, "
+                       "until it can ask workers for credentials (docs/distributed.md)");
+    }
+    if (o.run.model != LoadModel::kClosed || !o.run.stages.empty() || !o.shape.empty()) {
+      throw UsageError("--master runs a plan of users (-u, -r, -t) so far: stages, shapes and "
+                       "the open model on a master come later (docs/distributed.md)");
+    }
+    if (o.web.enabled) throw UsageError("--master and --web: the web UI for a master comes later");
+  }
+  if (c.worker) {
+    if (c.master_port < 1 || c.master_port > 65535) {
+      throw UsageError("--master-port must be from 1 to 65535");
+    }
+    if (o.web.enabled) throw UsageError("--worker and --web: the master's UI is the run's");
+    o.yes = true;  // nobody confirms a worker: the master's plan is the run
+  }
+}
+
 }  // namespace
 
 Options parse_options(int argc, const char* const* argv, bool capacity) {
   Options o;
   std::vector<std::string> thresholds, tags, exclude_tags, dependency_flags, ready_flags;
-  std::string dependency_timeout = "30s";
+  std::string dependency_timeout = "30s", expect_wait = "60s";
+  long long expect_workers = 1;
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
@@ -355,6 +403,13 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("tags,T", po::value(&tags)->multitoken()->composing(), "run only the tasks with one of these tags (TaskOptions::tags), e.g. --tags buy browse; a taskset left with none is left out")
     ("exclude-tags,E", po::value(&exclude_tags)->multitoken()->composing(), "never run the tasks with one of these tags")
     ("threshold", po::value(&thresholds)->composing(), "pass/fail criterion, repeatable: 'p95<300ms', 'GET /login:p99<1s', 'fail_ratio<1%', 'rps>200'; a broken one makes the exit code 3 (also [thresholds] in the INI file)")
+    ("master", po::bool_switch(&o.cluster.master), "run as the master of a distributed run (docs/distributed.md): no users here; --expect-workers workers (nest-host --worker) each run a share of the plan, and their reports are merged into this run's results")
+    ("bind", po::value(&o.cluster.bind), "with --master: the ZeroMQ address workers dial (default tcp://127.0.0.1:5557; loopback only, until the master asks for credentials)")
+    ("expect-workers", po::value(&expect_workers), "with --master: the workers to wait for before the run starts (default 1)")
+    ("expect-workers-max-wait", po::value(&expect_wait), "with --master: how long to wait for them (default 60s)")
+    ("worker", po::bool_switch(&o.cluster.worker), "run as a worker: join the master at --master-host:--master-port and run the share of its plan it gives (its -H, users, weights)")
+    ("master-host", po::value(&o.cluster.master_host), "with --worker: the master's address (default 127.0.0.1)")
+    ("master-port", po::value(&o.cluster.master_port), "with --worker: the master's port (default 5557)")
     ("dependency", po::value(&dependency_flags)->composing(), "NAME=COMMAND, repeatable: a command (sh -c) started before the run, in order, and stopped after it (SIGTERM to its process group, then SIGKILL); its output goes to dependency-NAME.log beside the results (also [dependencies] in the INI file: docs/shared-data.md)")
     ("ready", po::value(&ready_flags)->composing(), "NAME=CHECK: when dependency NAME is ready: tcp://HOST:PORT (accepts a connection), http://URL (answers 2xx), log:TEXT (TEXT in its output); default: once started")
     ("dependency-timeout", po::value(&dependency_timeout), "how long a dependency may take to get ready before nest-host gives up, without starting the run (default 30s)")
@@ -491,7 +546,8 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   if (capacity && o.web.enabled) {
     throw UsageError("nest-host capacity has no web UI yet: drop --web");
   }
-  if (host.empty() && !o.list && !o.configure) {
+  read_cluster_options(vm, expect_workers, expect_wait, o);
+  if (host.empty() && !o.list && !o.configure && !o.cluster.worker) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");
   }
   return o;

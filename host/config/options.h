@@ -15,6 +15,17 @@
 
 namespace nest::host {
 
+// --master and --worker (distributed runs, host/cluster/).
+struct ClusterOptions {
+  bool master = false;                         // --master: runs no users; merges the workers'
+  std::string bind = "tcp://127.0.0.1:5557";   // --bind
+  std::size_t expect_workers = 1;              // --expect-workers
+  std::chrono::milliseconds expect_workers_max_wait{60000};  // --expect-workers-max-wait
+  bool worker = false;                         // --worker: runs its share of a master's plan
+  std::string master_host = "127.0.0.1";       // --master-host
+  int master_port = 5557;                      // --master-port
+};
+
 struct Options {
   RunSettings run;    // -u -r -t --threads --stop-timeout --request-timeout -H, the load plan
   std::string shape;  // --shape: a load shape from the plugins, by name; empty = none
@@ -39,6 +50,7 @@ struct Options {
   // [dependencies], --dependency, --ready, --dependency-timeout: started before the run, in
   // this order (config/dependency_options.h).
   std::vector<DependencySpec> dependencies;
+  ClusterOptions cluster;
   // nest-host capacity: the search it runs instead of the load plan (-u, stages, rates).
   std::optional<CapacityPlan> capacity;
 };

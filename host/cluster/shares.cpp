@@ -1,0 +1,18 @@
+#include "cluster/shares.h"
+
+namespace nest::host {
+
+std::vector<UsersShare> share_users(std::uint64_t users, double spawn_rate, std::size_t workers) {
+  std::vector<UsersShare> shares(workers);
+  for (std::size_t i = 0; i < workers; ++i) {
+    shares[i].users = users / workers + (i < users % workers ? 1 : 0);
+    // A worker with no user still gets a rate above 0 (it starts none).
+    shares[i].spawn_rate =
+        shares[i].users > 0
+            ? spawn_rate * static_cast<double>(shares[i].users) / static_cast<double>(users)
+            : spawn_rate / static_cast<double>(workers);
+  }
+  return shares;
+}
+
+}  // namespace nest::host

@@ -1,0 +1,97 @@
+// The messages between a master and its workers (nest-host --master / --worker), and their
+// bytes: each message is one ZeroMQ frame, a type byte then its fields (unsigned LEB128
+// varints, doubles as their 8 bytes, strings and lists with their length first). Only
+// nest-host reads and writes them, master and workers of the same version (a join checks it);
+// still, every read is bounds-checked and a malformed frame is a WireError, never a crash
+// (tests/fuzz/fuzz_wire.cpp).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "stats/sample_set.h"
+
+namespace nest::host {
+
+struct WireError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class MessageType : std::uint8_t {
+  kJoin = 1,  // worker -> master: who it is and what it can run
+  kRefuse,    // master -> worker: why it may not take part
+  kPlan,      // master -> worker: its share of the run, and when to start
+  kReport,    // worker -> master: its state, once a second and once at the end
+  kStop,      // master -> worker: stop the run (as Ctrl-C would)
+};
+
+// A worker's tasksets as discovery found them: what must match the master's.
+struct TasksetDigest {
+  std::string name;
+  int weight = 0;  // the worker's own (informative): the master's weights are the ones used
+  auto operator<=>(const TasksetDigest&) const = default;
+};
+
+struct JoinMessage {
+  std::string version;  // NEST_VERSION
+  std::uint32_t abi = 0;
+  std::string worker;  // "host:pid", for messages
+  std::vector<TasksetDigest> tasksets;
+};
+
+struct RefuseMessage {
+  std::string reason;
+};
+
+struct PlanMessage {
+  std::uint64_t run_id = 0;
+  std::uint32_t index = 0;  // the worker's number, 0-based, in join order
+  std::uint32_t workers = 0;
+  std::string host;             // the system under test (-H)
+  std::uint64_t users = 0;      // this worker's share
+  double spawn_rate = 0;        // this worker's share
+  double run_time_s = 0;        // 0: until stopped
+  double start_in_s = 0;        // from receiving the plan
+  std::uint64_t seed = 0;       // this worker's
+  std::vector<std::pair<std::string, int>> weights;  // the master's, by taskset name
+};
+
+// A worker's state: its whole run so far (`cumulative`, which alone decides totals, so a lost
+// or repeated report changes none) and the second just ended (`interval`, for the timeline).
+struct ReportMessage {
+  std::uint64_t run_id = 0;
+  std::uint32_t index = 0;
+  std::uint64_t sequence = 0;  // 1, 2, ... per worker
+  double elapsed_s = 0;        // on the worker's clock, from its start
+  bool spawning = false;
+  bool stopping = false;
+  bool final = false;  // its run is over: no report follows
+  SampleSet interval;
+  SampleSet cumulative;
+};
+
+struct StopMessage {
+  std::uint64_t run_id = 0;
+};
+
+// The type of a frame; WireError when it is empty or of no known type.
+MessageType message_type(std::string_view frame);
+
+std::string encode(const JoinMessage& m);
+std::string encode(const RefuseMessage& m);
+std::string encode(const PlanMessage& m);
+std::string encode(const ReportMessage& m);
+std::string encode(const StopMessage& m);
+
+// Each throws WireError when the frame is not a whole message of that type.
+JoinMessage decode_join(std::string_view frame);
+RefuseMessage decode_refuse(std::string_view frame);
+PlanMessage decode_plan(std::string_view frame);
+ReportMessage decode_report(std::string_view frame);
+StopMessage decode_stop(std::string_view frame);
+
+}  // namespace nest::host

@@ -1,0 +1,170 @@
+#include "cluster/worker_node.h"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <zmq.hpp>
+
+#include "cluster/wire.h"
+
+namespace nest::host {
+namespace {
+
+std::string worker_name() {
+  char host[256] = "?";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+// Reports from the run's thread to the thread that owns the socket.
+class Outbox {
+ public:
+  void push(std::string frame) {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(std::move(frame));
+  }
+  std::deque<std::string> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(frames_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::string> frames_;
+};
+
+// Turns each second of the local run into a report for the master.
+class Reporter final : public RunObserver {
+ public:
+  Reporter(Outbox& outbox, std::uint64_t run_id, std::uint32_t index)
+      : outbox_(outbox), run_id_(run_id), index_(index) {}
+  bool on_interval(const IntervalReport& r) override {
+    ReportMessage m;
+    m.run_id = run_id_;
+    m.index = index_;
+    m.sequence = ++sequence_;
+    m.elapsed_s = r.elapsed.count();
+    m.spawning = r.spawning;
+    m.stopping = r.stopping;
+    m.final = r.final;
+    m.interval = r.interval;
+    m.cumulative = r.results.aggregator().totals();
+    m.cumulative.users = r.interval.users;  // levels, not sums: the latest
+    m.cumulative.visiting = r.results.visiting();
+    outbox_.push(encode(m));
+    return false;
+  }
+  void on_notice(const std::string& message) override {
+    std::fprintf(stderr, "nest-host (worker %u): %s\n", index_, message.c_str());
+  }
+
+ private:
+  Outbox& outbox_;
+  std::uint64_t run_id_;
+  std::uint32_t index_;
+  std::uint64_t sequence_ = 0;
+};
+
+}  // namespace
+
+int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType> tasksets,
+                    RunSettings run) {
+  zmq::context_t context;
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 5000);  // the last report still goes out at exit
+  socket.connect(settings.master);
+  JoinMessage join;
+  join.version = NEST_VERSION;
+  join.abi = nest::kAbiVersion;
+  join.worker = worker_name();
+  for (const auto& t : tasksets) join.tasksets.push_back({t.name, t.weight});
+  socket.send(zmq::buffer(encode(join)), zmq::send_flags::none);
+
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, settings.join_timeout) <= 0) {
+    std::fprintf(stderr, "nest-host: the master at %s did not answer within %lld s\n",
+                 settings.master.c_str(),
+                 static_cast<long long>(settings.join_timeout.count() / 1000));
+    return 1;
+  }
+  zmq::message_t answer;
+  if (!socket.recv(answer, zmq::recv_flags::none)) return 1;
+  std::string_view frame(answer.data<char>(), answer.size());
+  PlanMessage plan;
+  try {
+    if (message_type(frame) == MessageType::kRefuse) {
+      std::fprintf(stderr, "nest-host: %s\n", decode_refuse(frame).reason.c_str());
+      return 1;
+    }
+    plan = decode_plan(frame);
+  } catch (const WireError& e) {
+    std::fprintf(stderr, "nest-host: the master's answer: %s\n", e.what());
+    return 1;
+  }
+  // The master's weights: those it names take part, with its weight.
+  std::vector<TasksetType> taking_part;
+  for (const auto& [name, weight] : plan.weights) {
+    for (auto t : tasksets) {
+      if (t.name == name && weight > 0) {
+        t.weight = weight;
+        taking_part.push_back(t);
+      }
+    }
+  }
+  run.transport.base_url = plan.host;
+  run.users = plan.users;
+  run.spawn_rate = plan.spawn_rate;
+  run.seed = plan.seed;
+  run.run_time.reset();
+  if (plan.run_time_s > 0) {
+    run.run_time = std::chrono::milliseconds(static_cast<long long>(plan.run_time_s * 1000));
+  }
+  run.threads = static_cast<unsigned>(
+      std::max<std::uint64_t>(1, std::min<std::uint64_t>(run.threads, std::max<std::uint64_t>(1, plan.users))));
+  std::printf("Worker %u of %u: %llu users at %.2f/s against %s\n", plan.index + 1, plan.workers,
+              static_cast<unsigned long long>(plan.users), plan.spawn_rate, plan.host.c_str());
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::duration<double>(plan.start_in_s));
+
+  Outbox outbox;
+  Reporter reporter(outbox, plan.run_id, plan.index);
+  Run local(taking_part, run, reporter);
+  // The socket's own thread: sends the reports, hears a stop. The socket moves to it (ZeroMQ
+  // allows that across a full barrier: the thread's start) and comes back at its join.
+  std::atomic<bool> done{false};
+  std::thread comms([&] {
+    for (;;) {
+      for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
+      if (done.load()) break;
+      zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
+      if (zmq::poll(&in, 1, std::chrono::milliseconds(50)) > 0) {
+        zmq::message_t m;
+        if (socket.recv(m, zmq::recv_flags::dontwait)) {
+          std::string_view f(m.data<char>(), m.size());
+          try {
+            if (message_type(f) == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
+              local.stop();
+            }
+          } catch (const WireError&) {
+          }
+        }
+      }
+    }
+    for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
+  });
+  RunOutcome outcome = local.go();
+  done.store(true);
+  comms.join();
+  if (outcome.halted || outcome.crash) {
+    socket.close();  // linger: the last report goes out
+    context.close();
+    std::_Exit(outcome.crash ? 4 : 0);  // users are frozen mid-task: no teardown
+  }
+  return 0;
+}
+
+}  // namespace nest::host

@@ -1,0 +1,27 @@
+// nest-host --worker: joins a master (nest-host --master), takes its share of the plan, runs
+// it here with this machine's plugins (the master's weights), and reports its state once a
+// second and at the end. A stop from the master stops the run as Ctrl-C would; Ctrl-C here
+// stops this worker's run alone.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "engine/run.h"
+
+namespace nest::host {
+
+struct WorkerNodeSettings {
+  std::string master = "tcp://127.0.0.1:5557";  // --master-host, --master-port
+  std::chrono::milliseconds join_timeout{60000};  // for the master's answer (a plan or a refusal)
+};
+
+// Joins, runs, reports. `tasksets`: every taskset found here (the plan's weights pick those
+// taking part); `run`: this machine's settings (threads, timeouts, transport), to which the
+// plan adds the host, users, spawn rate, run time and seed. Returns the exit code: 0 when the
+// run went and reported, 1 when the master refused it or never answered (said on stderr).
+int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType> tasksets,
+                    RunSettings run);
+
+}  // namespace nest::host
