@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang; ASan + UBSan) in build-fuzz and runs each
 # for SECONDS (default 60): the INI reader, URLs, HTTP/1.1 responses, gzip bodies, cookies,
-# result files and feeders' CSV files. Each starts from its kept seeds (tests/fuzz/corpus/<name>,
-# read only) plus its working corpus in $NEST_FUZZ_WORK (default build-fuzz/fuzz-work), where
-# new inputs go and stay for the next run; never into the repository.
+# result files, feeders' CSV files and a master's and workers' messages. Each starts from its
+# kept seeds (tests/fuzz/corpus/<name>, read only) plus its working corpus in $NEST_FUZZ_WORK
+# (default build-fuzz/fuzz-work), where new inputs go and stay for the next run; never into the
+# repository.
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    e.g. scripts/fuzz.sh 3600 http1
-# Targets: ini url http1 inflate cookie result_json csv (default: all). Exits 1 when a target found
+# Targets: ini url http1 inflate cookie result_json csv wire (default: all). Exits 1 when a target found
 # a crash, a sanitizer report, a leak, a hang (-timeout=5) or too much memory; the reproducer's
 # path is printed (run it again with ./build-fuzz/bin/fuzz_<name> <file>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(ini url http1 inflate cookie result_json csv)
+all=(ini url http1 inflate cookie result_json csv wire)
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then

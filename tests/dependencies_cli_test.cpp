@@ -4,6 +4,7 @@
 // their pids); the INI section and the flags, and their mistakes.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -109,6 +110,24 @@ TEST(DependenciesCli, CtrlCWhileWaitingForReadinessStopsWhatWasStarted) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("interrupted"), std::string::npos) << run.err;
   EXPECT_TRUE(gone(dir + "/slow.pid"));
+}
+
+// A Ctrl-C after the dependencies are ready and before the run has its own handling (here: in
+// a load shape's constructor) waits for the run, which stops at once; nothing is left behind.
+TEST(DependenciesCli, CtrlCBetweenReadyAndTheRunStopsTheRunNotNestHost) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  setenv("NEST_TEST_RAISE_WHEN", (dir + "/deps-up").c_str(), 1);
+  auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/raising_shape",
+                       "--shape", "RaisesWhenReady", "--json", dir + "/run.json",
+                       "--dependency", "stub=touch " + dir + "/deps-up; echo up; sleep 1000 & echo $! > " +
+                                           dir + "/sleep.pid; wait",
+                       "--ready", "stub=log:up"});
+  unsetenv("NEST_TEST_RAISE_WHEN");
+  EXPECT_NE(run.exit_code, -1) << "killed by the signal: " << run.err;
+  EXPECT_NE(run.err.find("stopping"), std::string::npos) << "the run took the signal: " << run.err;
+  EXPECT_NE(read_file(dir + "/run.json"), "") << "the results were written";
+  EXPECT_TRUE(gone(dir + "/sleep.pid"));
 }
 
 TEST(DependenciesCli, MistakesAreNamedWithTheFlagOrTheLine) {

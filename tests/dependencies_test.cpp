@@ -369,13 +369,15 @@ TEST(Dependencies, StoppedAtOnceAfterStartingTheTermIsNotLost) {
 TEST(Dependencies, StopReportsOneThatEndedOnItsOwn) {
   std::string dir = temp_dir();
   Dependencies deps(dir, {});
-  ASSERT_EQ(start_error(deps, {spec("quitter", "echo $$ > " + dir + "/pid; read nothing; exit 1"),
+  // The quitter quits once told (the file `go`), not before start() has seen it started.
+  ASSERT_EQ(start_error(deps, {spec("quitter", "echo $$ > " + dir + "/pid; until [ -e " + dir +
+                                                   "/go ]; do sleep 0.02; done; exit 1"),
                                spec("stayer", "exec sleep 1000"),
                                spec("crasher", "echo $$ > " + dir + "/crasher; exec sleep 1000")}),
             "");
   pid_t quitter = read_pid(dir + "/pid");
   pid_t crasher = read_pid(dir + "/crasher");
-  // Its standard input is /dev/null: `read` ends at once and it exits, waiting to be reaped.
+  std::ofstream(dir + "/go").put('\n');  // it exits, and waits to be reaped
   ASSERT_TRUE(eventually([&] { return process_state(quitter) == 'Z'; }));
   ASSERT_EQ(kill(crasher, SIGKILL), 0);
   ASSERT_TRUE(eventually([&] { return process_state(crasher) == 'Z'; }));

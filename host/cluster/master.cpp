@@ -140,7 +140,8 @@ RunOutcome Master::go() {
         std::chrono::milliseconds(200),
         std::chrono::duration_cast<std::chrono::milliseconds>(join_deadline - now)));
     if (!frame) continue;
-    auto& [identity, payload] = *frame;
+    const std::string& identity = frame->first;
+    const std::string& payload = frame->second;
     try {
       if (message_type(payload) != MessageType::kJoin) continue;
       JoinMessage join = decode_join(payload);
@@ -257,7 +258,8 @@ RunOutcome Master::go() {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
     auto frame = receive(std::clamp(wait, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
     if (!frame) continue;
-    auto& [identity, payload] = *frame;
+    const std::string& identity = frame->first;
+    const std::string& payload = frame->second;
     auto peer = std::find_if(peers.begin(), peers.end(), [&](const Peer& p) { return p.identity == identity; });
     try {
       MessageType type = message_type(payload);

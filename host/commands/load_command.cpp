@@ -222,7 +222,11 @@ std::optional<int> LoadCommand::start_dependencies() {
                {"NEST_HOST", options_.run.transport.base_url}, {"NEST_RESULTS_DIR", dir}});
   // A crash that kills nest-host, or an exit() that skips destructors, kills them too.
   set_last_words(&Dependencies::kill_all_now);
-  static const bool at_exit = std::atexit([] { Dependencies::kill_all_now(); }) == 0;
+  // Only in this process: a plugin's forked child that calls exit() must not kill them.
+  static const pid_t owner = getpid();
+  static const bool at_exit = std::atexit([] {
+    if (getpid() == owner) Dependencies::kill_all_now();
+  }) == 0;
   (void)at_exit;
   try {
     dependencies_->start(options_.dependencies, [](const std::string& line) {

@@ -8,7 +8,7 @@
 namespace nest::host {
 
 struct DependencySpec {
-  std::string name;     // [A-Za-z0-9_.-]+, unique in a run; names its log file
+  std::string name;     // [A-Za-z0-9_-]+, unique in a run; names its log file
   std::string command;  // run by /bin/sh -c, in nest-host's working directory
   // "tcp://HOST:PORT" (accepts a connection), "http://..." or "https://..." (answers a GET with
   // 2xx), "log:TEXT" (TEXT appears in its output); empty: ready once started.

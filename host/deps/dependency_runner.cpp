@@ -91,6 +91,12 @@ class StopSignals {
 
   static bool received() { return g_stop_received != 0; }
   static void forget_received() { g_stop_received = 0; }
+  // The stop signals stay blocked in this thread once the handlers are restored: one that
+  // comes after waits, pending, for whoever unblocks them (the Run), instead of killing
+  // nest-host with the dependencies still up.
+  void keep_blocked() {
+    for (int s : kStopSignals) sigaddset(&previous_mask_, s);
+  }
 
  private:
   struct sigaction previous_[std::size(kStopSignals)]{};
@@ -124,6 +130,14 @@ bool group_alive(pid_t pgid) {
   }
   closedir(proc);
   return alive;
+}
+
+// A command that exits 0 before it is ready has most likely gone to the background.
+std::string foreground_hint(int status) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "";
+  return " (a dependency must stay in the foreground while the run goes: `docker compose up` "
+         "without -d, a server without its daemon flag, or a script ending in `exec sleep "
+         "infinity`)";
 }
 
 std::string describe_status(int status) {
@@ -182,7 +196,10 @@ pid_t spawn(const std::string& command, std::vector<std::string>& env, int null_
   dup2(null_fd, STDIN_FILENO);
   dup2(log_fd, STDOUT_FILENO);
   dup2(log_fd, STDERR_FILENO);
-  close_range(3, ~0U, 0);  // nest-host's sockets and files are not the dependency's
+  // nest-host's sockets and files are not the dependency's (close_range: Linux 5.9 on).
+  if (close_range(3, ~0U, 0) != 0) {
+    for (long fd = 3, most = sysconf(_SC_OPEN_MAX); fd < most; ++fd) close(static_cast<int>(fd));
+  }
   // Ignored signals (nest-host ignores SIGPIPE) and the mask survive exec: not for this.
   // Pending ones are delivered once unblocked, with their default action.
   for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
@@ -243,7 +260,7 @@ std::string named(const DependencySpec& spec) {
 
 bool valid_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   });
 }
 
@@ -251,7 +268,7 @@ bool valid_name(const std::string& name) {
 std::string spec_error(const std::vector<DependencySpec>& specs, std::set<std::string> names) {
   for (const DependencySpec& spec : specs) {
     if (!valid_name(spec.name)) {
-      return named(spec) + ": a dependency's name is letters, digits, '_', '.' and '-'";
+      return named(spec) + ": a dependency's name is letters, digits, '_' and '-'";
     }
     if (!names.insert(spec.name).second) return named(spec) + ": that name is given twice";
     if (trim(spec.command).empty()) return named(spec) + ": no command";
@@ -306,6 +323,12 @@ void Dependencies::start(const std::vector<DependencySpec>& specs,
     launch(spec);
     wait_ready(started_.back(), say);
   }
+  if (StopSignals::received()) {  // during the last check, or after it
+    StopSignals::forget_received();
+    stop();
+    throw DependencyError("interrupted once the dependencies were ready; they are stopped");
+  }
+  signals.keep_blocked();
 }
 
 void Dependencies::launch(const DependencySpec& spec) {
@@ -343,14 +366,14 @@ void Dependencies::wait_ready(Started& d, const std::function<void(const std::st
           " to be ready; the dependencies started are stopped (its output: " + d.log_path + ")");
     }
     if (reap(d.pid, false, d.reaped, d.status)) {
-      fail(d, describe_status(d.status) + " before it was ready");
+      fail(d, describe_status(d.status) + " before it was ready" + foreground_hint(d.status));
     }
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (check.attempt(std::clamp(left, milliseconds(100), milliseconds(1000)))) {
       // Ready, but by its own doing? A port held by another process answers for one that could
       // not bind it and is exiting.
       if (reap(d.pid, false, d.reaped, d.status)) {
-        fail(d, describe_status(d.status) + " before it was ready");
+        fail(d, describe_status(d.status) + " before it was ready" + foreground_hint(d.status));
       }
       if (d.spec.ready.empty()) {
         say(d.spec.name + ": started (no readiness check)");

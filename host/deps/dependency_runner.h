@@ -47,7 +47,10 @@ class Dependencies {
   // "interrupted"): every dependency started so far is stopped first. The message names it,
   // where it was given, what happened, and its log's last lines and path.
   // While it waits, SIGINT, SIGTERM and SIGHUP are taken by a handler of its own (unblocked in
-  // the calling thread); the previous handlers and mask are restored before it returns.
+  // the calling thread); the previous handlers are restored before it returns, and those
+  // signals are left BLOCKED in the calling thread, so one sent between here and the run's own
+  // handling stays pending until the Run unblocks them (engine/run.cpp) rather than killing
+  // nest-host with the dependencies up.
   void start(const std::vector<DependencySpec>& specs,
              const std::function<void(const std::string&)>& say);
 

@@ -195,6 +195,17 @@ bool ReadyCheck::attempt_tcp(milliseconds budget) {
         }
       }
     }
+    if (error == 0) {
+      // A connect to a free loopback port in the ephemeral range can meet itself (TCP's
+      // simultaneous open): that is nobody listening.
+      sockaddr_storage self{}, peer{};
+      socklen_t self_length = sizeof self, peer_length = sizeof peer;
+      if (getsockname(fd, reinterpret_cast<sockaddr*>(&self), &self_length) == 0 &&
+          getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0 &&
+          self_length == peer_length && std::memcmp(&self, &peer, self_length) == 0) {
+        error = ECONNREFUSED;
+      }
+    }
     close(fd);
     if (error == 0) {
       why_not_.clear();

@@ -1,5 +1,8 @@
 #include "engine/run.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <mutex>
@@ -77,6 +80,12 @@ void Run::start(bool threads) {
     signals_.add(SIGHUP);  // a closed terminal or ssh session: stop as SIGTERM does
     install_crash_handlers();
     signals_.add(crash_signal());  // a worker crashed in plugin code (engine/crash_guard.h)
+    // Whoever came before may have held the stop signals blocked (the dependencies, from the
+    // moment they were ready): one sent meanwhile is pending, and reaches the run now.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     wait_signal();
   }
   started_ = EngineClock::now();

@@ -126,9 +126,10 @@ void User::run_taskset(std::size_t index) {
   bool start_failed = false;
   Outcome outcome = visit(*taskset, type.name, start_failed);
   release_claims();  // what on_stop did not give back (or a throw, or the stop, kept)
-  if (outcome == Outcome::kDone && !ending() &&
+  // On_start failed, or nothing to run (--tags): back off, never spin (a session just ends).
+  if (outcome == Outcome::kDone && !ending() && kind_ != Kind::kSession &&
       (start_failed || !has_task_to_run(*taskset))) {
-    pause(std::chrono::seconds(1));  // on_start failed, or nothing to run (--tags): never spin
+    pause(std::chrono::seconds(1));
   }
   nest::WaitTime wait = taskset->wait_policy();
   taskset.reset();
@@ -264,6 +265,11 @@ std::size_t User::claim_row(FeederTable& table, std::chrono::nanoseconds timeout
   }
   if (row) claims_.emplace_back(&table, *row);  // held, even if the stop below throws
   check_stopped();
+  if (row && ending() && phase_ == Phase::kOnStart) {
+    // The run (or this user) stops: no visit begins with the row a waiting user got.
+    release_row(table, *row);
+    throw nest::UserStopped{};
+  }
   if (!row) throw nest::ClaimTimeout(table.timeout_message(timeout));
   return *row;
 }

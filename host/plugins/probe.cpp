@@ -16,9 +16,14 @@
 namespace nest::host {
 
 const nest::detail::Host* discovery_host() {
-  // No user runs here; feeders made in a constructor read their data (and report a bad file).
+  // No user runs here. Feeders made in a constructor read their files into a store of
+  // discovery's own, so a bad file is reported with its taskset now, while the run reads its
+  // own copy when first used (after the dependencies, which may rewrite it).
   static const nest::detail::Host host{[]() -> nest::detail::UserContext* { return nullptr; },
-                                       &shared_data};
+                                       [] () -> nest::detail::SharedData* {
+                                         static SharedStore* store = new SharedStore;
+                                         return store;
+                                       }};
   return &host;
 }
 

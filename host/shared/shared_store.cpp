@@ -21,19 +21,27 @@ class SharedStore::Counter final : public nest::detail::CounterData {
   std::atomic<std::int64_t> value_{0};
 };
 
+SharedStore::SharedStore() = default;
+SharedStore::~SharedStore() = default;
+
 nest::detail::FeederData& SharedStore::csv_feeder(std::string_view path) {
+  std::lock_guard lock(mutex_);
+  if (auto known = by_given_path_.find(path); known != by_given_path_.end()) return *known->second;
   std::string given(path);
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::weakly_canonical(given, ec);
   std::string key = "file:" + (ec ? given : absolute.string());
-  std::lock_guard lock(mutex_);
   auto found = feeders_.find(key);
-  if (found != feeders_.end()) return *found->second;
-  // Read under the lock: the first users to need the file all wait for the one read.
-  CsvTable table = read_csv_table(given);
-  auto feeder =
-      std::make_unique<FeederTable>(given, std::move(table.fields), std::move(table.rows));
-  return *feeders_.emplace(key, std::move(feeder)).first->second;
+  if (found == feeders_.end()) {
+    // Read under the lock: the first users to need the file all wait for the one read (and
+    // so do the counters and values meanwhile, once per file and run).
+    CsvTable table = read_csv_table(given);
+    auto feeder =
+        std::make_unique<FeederTable>(given, std::move(table.fields), std::move(table.rows));
+    found = feeders_.emplace(key, std::move(feeder)).first;
+  }
+  by_given_path_.emplace(given, found->second.get());
+  return *found->second;
 }
 
 nest::detail::FeederData& SharedStore::list_feeder(std::string_view name,

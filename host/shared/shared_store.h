@@ -16,6 +16,9 @@ namespace nest::host {
 
 class SharedStore final : public nest::detail::SharedData {
  public:
+  SharedStore();
+  ~SharedStore();  // where Counter is complete
+
   nest::detail::FeederData& csv_feeder(std::string_view path) override;
   nest::detail::FeederData& list_feeder(std::string_view name, std::vector<std::string>&& fields,
                                         std::vector<std::vector<std::string>>&& rows) override;
@@ -31,6 +34,8 @@ class SharedStore final : public nest::detail::SharedData {
   std::mutex mutex_;
   // By the file's absolute path ("file:...") or the list's name ("list:...").
   std::map<std::string, std::unique_ptr<FeederTable>, std::less<>> feeders_;
+  // A CSV feeder by its path as given (the key above needs the file system to resolve).
+  std::map<std::string, FeederTable*, std::less<>> by_given_path_;
   std::map<std::string, std::unique_ptr<Counter>, std::less<>> counters_;
   std::map<std::string, std::string, std::less<>> values_;
 };

@@ -51,7 +51,8 @@ namespace nest {
 //   4: task tags (TaskOptions), SequentialTaskSet, TaskSet::fixed_count, UserContext::record
 //      (nest/measure.h) and UserContext::run_nested (TaskSet::enter), run hooks
 //      (nest/run_hooks.h, NEST_RUN_HOOKS)
-//   5: shared data (nest/shared.h: feeders and claims, counters, values): Host::shared
+//   5: shared data (nest/shared.h: feeders and claims, counters, values): Host::shared, and
+//      the virtual functions of detail::SharedData, FeederData and CounterData
 inline constexpr std::uint32_t kAbiVersion = 5;
 
 namespace detail {

@@ -1,6 +1,8 @@
 // nest/detail/shared_hooks.h — the host's side of nest/shared.h. Not for taskset authors.
 //
-// nest-host implements these; a plugin reaches them through Host::shared. Every object handed
+// nest-host implements these; a plugin reaches them through Host::shared. Their virtual
+// functions cross the plugin boundary, where nest/plugin.h's layout guard cannot see them: any
+// change here (a function added, removed, reordered or retyped) needs a kAbiVersion bump. Every object handed
 // out lives as long as the process, so the SDK's handles (Feeder, Row, Counter) hold plain
 // pointers to them. Called from any worker thread at once: implementations are thread-safe.
 #pragma once
