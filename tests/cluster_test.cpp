@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <future>
+#include <map>
+#include <sstream>
 
 #include "demo_target.h"
 #include "process.h"
@@ -107,6 +109,89 @@ TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
   std::uint64_t counted = requests_in(dir + "/run.json");
   EXPECT_GT(counted, 0u);
   EXPECT_EQ(counted, target.count(""));
+}
+
+// Requests by worker: the rows /w/PID of a result file, and the lines "GET /?w=PID" of the
+// server's log.
+std::map<std::string, std::uint64_t> rows_by_worker(const std::string& result_file) {
+  std::map<std::string, std::uint64_t> out;
+  auto result = json::parse(read_file(result_file)).as_object();
+  for (const auto& r : result.at("rows").as_array()) {
+    std::string name(r.at("name").as_string());
+    if (name.starts_with("/w/")) out[name.substr(3)] = static_cast<std::uint64_t>(r.at("requests").as_int64());
+  }
+  return out;
+}
+
+std::map<std::string, std::uint64_t> log_by_worker(const std::string& log_file) {
+  std::map<std::string, std::uint64_t> out;
+  std::istringstream log(read_file(log_file));
+  for (std::string line; std::getline(log, line);) {
+    auto at = line.find("?w=");
+    if (at != std::string::npos) ++out[line.substr(at + 3)];
+  }
+  return out;
+}
+
+// SIGKILL one of two workers 3 s into a 7 s run: the master says it is missing and ends on
+// time; the survivor's requests are all counted, the dead one's up to its last report (those
+// after it are, honestly, not: the server's log shows them).
+TEST(Cluster, AWorkerKilledMidRunIsMissingAndTheRunGoesOnToItsEnd) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
+                       NEST_TEST_PLUGINS "/by_worker", "-u", "4", "-r", "40", "-t", "7s",
+                       "--only-summary", "--json", dir + "/run.json"});
+  auto args = std::vector<std::string>{"--worker", "--master-port", std::to_string(port),
+                                       "--taskset-dir", NEST_TEST_PLUGINS "/by_worker"};
+  auto survivor = start(args);
+  auto killed = start(args, 60, {{3.5, SIGKILL}});
+  ProcessResult m = master.get();
+  EXPECT_EQ(survivor.get().exit_code, 0);
+  EXPECT_EQ(killed.get().exit_code, -1);
+  EXPECT_NE(m.err.find("is missing: nothing from it for 5 s"), std::string::npos) << m.err;
+  EXPECT_NE(m.err.find("sent no final report"), std::string::npos) << m.err;
+  auto counted = rows_by_worker(dir + "/run.json");
+  auto served = log_by_worker(dir + "/access.log");
+  ASSERT_EQ(counted.size(), 2u);
+  ASSERT_EQ(served.size(), 2u);
+  int equal = 0;
+  for (const auto& [pid, n] : counted) {
+    EXPECT_LE(n, served[pid]);
+    equal += n == served[pid];
+    EXPECT_GT(n, 0u);
+  }
+  EXPECT_EQ(equal, 1) << "the survivor's count is the server's; the killed one's is short of it";
+}
+
+// SIGKILL the master: every worker hears no heartbeat, stops its run, prints its own count and
+// exits 1 long before its own run time (60 s).
+TEST(Cluster, WorkersStopWhenTheMasterIsGone) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
+                       NEST_TEST_PLUGINS "/counting", "-u", "2", "-r", "20", "-t", "60s",
+                       "--only-summary"},
+                      60, {{2.5, SIGKILL}});
+  std::vector<std::future<ProcessResult>> joined;
+  for (int i = 0; i < 2; ++i) {
+    joined.push_back(start({"--worker", "--master-port", std::to_string(port), "--taskset-dir",
+                            NEST_TEST_PLUGINS "/counting"},
+                           30));
+  }
+  EXPECT_EQ(master.get().exit_code, -1);
+  for (auto& f : joined) {
+    ProcessResult w = f.get();
+    EXPECT_EQ(w.exit_code, 1) << "stopped by itself, not killed at the test's 30 s: " << w.err;
+    EXPECT_NE(w.err.find("has been silent for 5 s: stopping this worker's run"),
+              std::string::npos)
+        << w.err;
+    EXPECT_NE(w.out.find(" requests, 0 failed, in "), std::string::npos) << w.out;
+  }
 }
 
 }  // namespace

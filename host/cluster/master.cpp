@@ -19,6 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::chrono::seconds kMissingAfter{5};
+
 // SIGINT, SIGTERM and SIGHUP, held for this thread and read between polls.
 class Signals {
  public:
@@ -74,6 +76,8 @@ struct Master::Peer {
   std::map<std::string, std::uint64_t> visiting;
   bool spawning = true;
   bool final = false;
+  Clock::time_point last_heard;  // its last message
+  bool missing = false;          // silent for kMissingAfter; back when it reports again
   std::uint64_t applied_requests = 0;  // of its intervals, to check against its cumulative state
 };
 
@@ -156,6 +160,7 @@ RunOutcome Master::go() {
       Peer peer;
       peer.identity = identity;
       peer.name = join.worker;
+      peer.last_heard = Clock::now();
       peers.push_back(std::move(peer));
       std::printf("Worker %zu of %zu joined: %s\n", peers.size(), settings_.expect_workers,
                   join.worker.c_str());
@@ -191,6 +196,7 @@ RunOutcome Master::go() {
     plan.seed = run_.seed + 7919 * (i + 1);
     for (const auto& t : tasksets_) plan.weights.emplace_back(t.name, t.weight);
     send(peers[i].identity, encode(plan));
+    peers[i].last_heard = Clock::now();  // silence counts from the start, not from its join
   }
   auto started = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kStartIn));
 
@@ -209,6 +215,17 @@ RunOutcome Master::go() {
   // How long after asking workers to stop the master waits for their last reports.
   auto last_wait = run_.stop_timeout + run_.drain_timeout + std::chrono::seconds(10);
   for (;;) {
+    // A worker silent this long is missing: its results up to its last report stay, the run
+    // goes on without it (and ends without waiting for it); a report brings it back.
+    for (auto& p : peers) {
+      bool silent = !p.final && Clock::now() - p.last_heard > kMissingAfter;
+      if (silent && !p.missing) {
+        p.missing = true;
+        observer_.on_notice("worker " + p.name + " is missing: nothing from it for " +
+                            std::to_string(kMissingAfter.count()) +
+                            " s; what it reported so far is kept");
+      }
+    }
     if (signals.take()) {
       if (stopping) {
         halted = true;
@@ -218,11 +235,15 @@ RunOutcome Master::go() {
         stop_all();
       }
     }
-    bool all_final = std::all_of(peers.begin(), peers.end(), [](const Peer& p) { return p.final; });
+    bool all_final =
+        std::all_of(peers.begin(), peers.end(), [](const Peer& p) { return p.final || p.missing; });
     bool gave_up = stop_asked && Clock::now() - *stop_asked > last_wait;
     auto now = Clock::now();
     if (now >= next_tick || all_final || halted || gave_up) {
       next_tick += std::chrono::seconds(1);
+      for (const auto& p : peers) {
+        if (!p.final) send(p.identity, encode(HeartbeatMessage{run_id}));
+      }
       bool final = all_final || halted || gave_up;
       SampleSet interval = std::move(pending);
       pending = SampleSet{};
@@ -243,7 +264,8 @@ RunOutcome Master::go() {
         for (const auto& p : peers) {
           if (!p.final) {
             observer_.on_notice("worker " + p.name + " sent no final report: its requests after "
-                                "its last report are not counted");
+                                "its last report (" + std::to_string(p.sequence) +
+                                ") are not counted");
           } else if (p.applied_requests != merge_rows(p.cumulative).requests) {
             observer_.on_notice("worker " + p.name + ": its per-second reports add up to " +
                                 std::to_string(p.applied_requests) + " requests, its totals to " +
@@ -267,7 +289,13 @@ RunOutcome Master::go() {
         send(identity, encode(RefuseMessage{"the run has started without it"}));
         continue;
       }
-      if (type != MessageType::kReport || peer == peers.end()) continue;
+      if (peer == peers.end()) continue;
+      peer->last_heard = Clock::now();
+      if (peer->missing) {
+        peer->missing = false;
+        observer_.on_notice("worker " + peer->name + " is back");
+      }
+      if (type != MessageType::kReport) continue;
       ReportMessage report = decode_report(payload);
       if (report.run_id != run_id || report.sequence <= peer->sequence) continue;  // old, or again
       peer->sequence = report.sequence;

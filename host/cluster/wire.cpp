@@ -199,7 +199,7 @@ MessageType message_type(std::string_view frame) {
   if (frame.empty()) throw WireError("an empty message");
   auto type = static_cast<std::uint8_t>(frame.front());
   if (type < static_cast<std::uint8_t>(MessageType::kJoin) ||
-      type > static_cast<std::uint8_t>(MessageType::kStop)) {
+      type > static_cast<std::uint8_t>(MessageType::kHeartbeat)) {
     throw WireError("a message of unknown type " + std::to_string(type));
   }
   return static_cast<MessageType>(type);
@@ -325,6 +325,19 @@ std::string encode(const StopMessage& m) {
 StopMessage decode_stop(std::string_view frame) {
   Reader r(frame, MessageType::kStop, "stop");
   StopMessage m{r.u()};
+  r.end();
+  return m;
+}
+
+std::string encode(const HeartbeatMessage& m) {
+  Writer w(MessageType::kHeartbeat);
+  w.u(m.run_id);
+  return w.take();
+}
+
+HeartbeatMessage decode_heartbeat(std::string_view frame) {
+  Reader r(frame, MessageType::kHeartbeat, "heartbeat");
+  HeartbeatMessage m{r.u()};
   r.end();
   return m;
 }

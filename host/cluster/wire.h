@@ -26,7 +26,8 @@ enum class MessageType : std::uint8_t {
   kRefuse,    // master -> worker: why it may not take part
   kPlan,      // master -> worker: its share of the run, and when to start
   kReport,    // worker -> master: its state, once a second and once at the end
-  kStop,      // master -> worker: stop the run (as Ctrl-C would)
+  kStop,       // master -> worker: stop the run (as Ctrl-C would)
+  kHeartbeat,  // master -> worker, once a second: the master is there (a worker's are its reports)
 };
 
 // A worker's tasksets as discovery found them: what must match the master's.
@@ -78,6 +79,10 @@ struct StopMessage {
   std::uint64_t run_id = 0;
 };
 
+struct HeartbeatMessage {
+  std::uint64_t run_id = 0;
+};
+
 // The type of a frame; WireError when it is empty or of no known type.
 MessageType message_type(std::string_view frame);
 
@@ -86,6 +91,7 @@ std::string encode(const RefuseMessage& m);
 std::string encode(const PlanMessage& m);
 std::string encode(const ReportMessage& m);
 std::string encode(const StopMessage& m);
+std::string encode(const HeartbeatMessage& m);
 
 // Each throws WireError when the frame is not a whole message of that type.
 JoinMessage decode_join(std::string_view frame);
@@ -93,5 +99,6 @@ RefuseMessage decode_refuse(std::string_view frame);
 PlanMessage decode_plan(std::string_view frame);
 ReportMessage decode_report(std::string_view frame);
 StopMessage decode_stop(std::string_view frame);
+HeartbeatMessage decode_heartbeat(std::string_view frame);
 
 }  // namespace nest::host

@@ -14,6 +14,10 @@
 namespace nest::host {
 namespace {
 
+// A master silent this long (no heartbeat) is gone: the worker stops its run. Within the
+// bound of issue 14 (about 10 s) with the stop's drain.
+constexpr std::chrono::seconds kMasterSilence{5};
+
 std::string worker_name() {
   char host[256] = "?";
   gethostname(host, sizeof host - 1);
@@ -136,17 +140,31 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   // The socket's own thread: sends the reports, hears a stop. The socket moves to it (ZeroMQ
   // allows that across a full barrier: the thread's start) and comes back at its join.
   std::atomic<bool> done{false};
+  bool master_gone = false;  // the comms thread's, read after its join
   std::thread comms([&] {
+    auto last_heard = std::chrono::steady_clock::now();
     for (;;) {
       for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
       if (done.load()) break;
+      if (!master_gone && std::chrono::steady_clock::now() - last_heard > kMasterSilence) {
+        master_gone = true;  // its heartbeats stopped: stop as Ctrl-C would
+        std::fprintf(stderr,
+                     "nest-host: the master at %s has been silent for %lld s: stopping this "
+                     "worker's run\n",
+                     settings.master.c_str(), static_cast<long long>(kMasterSilence.count()));
+        local.stop();
+      }
       zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
       if (zmq::poll(&in, 1, std::chrono::milliseconds(50)) > 0) {
         zmq::message_t m;
         if (socket.recv(m, zmq::recv_flags::dontwait)) {
           std::string_view f(m.data<char>(), m.size());
           try {
-            if (message_type(f) == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
+            MessageType type = message_type(f);
+            if (type == MessageType::kHeartbeat && decode_heartbeat(f).run_id == plan.run_id) {
+              last_heard = std::chrono::steady_clock::now();
+            } else if (type == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
+              last_heard = std::chrono::steady_clock::now();
               local.stop();
             }
           } catch (const WireError&) {
@@ -159,10 +177,19 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   RunOutcome outcome = local.go();
   done.store(true);
   comms.join();
+  RowStats total = merge_rows(local.results().aggregator().totals());
+  std::printf("Worker %u: %llu requests, %llu failed, in %.1f s\n", plan.index + 1,
+              static_cast<unsigned long long>(total.requests),
+              static_cast<unsigned long long>(total.failures), outcome.elapsed.count());
+  std::fflush(stdout);
   if (outcome.halted || outcome.crash) {
     socket.close();  // linger: the last report goes out
     context.close();
-    std::_Exit(outcome.crash ? 4 : 0);  // users are frozen mid-task: no teardown
+    std::_Exit(outcome.crash ? 4 : master_gone ? 1 : 0);  // users are frozen: no teardown
+  }
+  if (master_gone) {
+    socket.close();  // a master that is gone reads nothing: do not linger for it
+    return 1;
   }
   return 0;
 }

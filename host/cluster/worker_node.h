@@ -1,7 +1,8 @@
 // nest-host --worker: joins a master (nest-host --master), takes its share of the plan, runs
 // it here with this machine's plugins (the master's weights), and reports its state once a
 // second and at the end. A stop from the master stops the run as Ctrl-C would; Ctrl-C here
-// stops this worker's run alone.
+// stops this worker's run alone. A master silent for 5 s (its heartbeats come once a second)
+// is gone: the worker stops its run, says so, prints its own count, and exits 1.
 #pragma once
 
 #include <chrono>
@@ -20,7 +21,8 @@ struct WorkerNodeSettings {
 // Joins, runs, reports. `tasksets`: every taskset found here (the plan's weights pick those
 // taking part); `run`: this machine's settings (threads, timeouts, transport), to which the
 // plan adds the host, users, spawn rate, run time and seed. Returns the exit code: 0 when the
-// run went and reported, 1 when the master refused it or never answered (said on stderr).
+// run went and reported, 1 when the master refused it, never answered, or went silent (said
+// on stderr).
 int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType> tasksets,
                     RunSettings run);
 

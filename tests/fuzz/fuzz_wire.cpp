@@ -39,6 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case MessageType::kStop:
         round_trip(frame, decode_stop);
         break;
+      case MessageType::kHeartbeat:
+        round_trip(frame, decode_heartbeat);
+        break;
     }
   } catch (const WireError&) {
   }
