@@ -179,8 +179,11 @@ std::string LoadCommand::check_chosen(const std::vector<TasksetShare>& chosen) c
 
 std::optional<int> LoadCommand::confirm() {
   if (options_.cluster.worker) {  // the master shows the plan and the weights
-    std::printf("Worker: joining the master at %s:%d\n", options_.cluster.master_host.c_str(),
-                options_.cluster.master_port);
+    const ClusterOptions& c = options_.cluster;
+    std::string master = !c.master_url.empty()
+                             ? c.master_url
+                             : c.master_host + ":" + std::to_string(c.master_port);
+    std::printf("Worker: joining the master at %s\n", master.c_str());
     std::fflush(stdout);
     return std::nullopt;
   }

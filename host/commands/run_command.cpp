@@ -17,6 +17,7 @@
 #include "cluster/master.h"
 #include "cluster/worker_node.h"
 #include "commands/web_run_control.h"
+#include "commands/worker_processes.h"
 #include "config/load_plan.h"
 #include "config/plan_table.h"
 #include "engine/fd_limit.h"
@@ -128,8 +129,10 @@ void RunCommand::keep_web_ui() {
 int RunCommand::run_and_report() {
   if (options_.cluster.worker) {  // the master reports: this process only runs its share
     WorkerNodeSettings worker;
-    worker.master = "tcp://" + options_.cluster.master_host + ":" +
-                    std::to_string(options_.cluster.master_port);
+    worker.master = !options_.cluster.master_url.empty()
+                        ? options_.cluster.master_url
+                        : "tcp://" + options_.cluster.master_host + ":" +
+                              std::to_string(options_.cluster.master_port);
     std::vector<TasksetType> found;
     for (const auto& t : weights_.tasksets) found.push_back(t.type);
     if (auto done = start_dependencies()) return *done;
@@ -270,7 +273,15 @@ RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& m
   master_settings_.expect_workers = c.expect_workers;
   master_settings_.join_timeout = c.expect_workers_max_wait;
   master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report);
-  return master->go();
+  std::unique_ptr<WorkerProcesses> processes;
+  if (c.processes > 0) processes = std::make_unique<WorkerProcesses>(options_, c.bind);
+  RunOutcome outcome = master->go();
+  if (processes) {
+    for (const std::string& line : processes->wait()) {
+      std::fprintf(stderr, "nest-host: worker %s\n", line.c_str());
+    }
+  }
+  return outcome;
 }
 
 }  // namespace

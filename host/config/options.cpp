@@ -10,6 +10,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "config/capacity_options.h"
 #include "config/dependency_options.h"
 #include "config/load_plan.h"
@@ -311,7 +313,7 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
       throw UsageError(std::string("--") + flag + " is for the master: add --master");
     }
   }
-  for (const char* flag : {"master-host", "master-port"}) {
+  for (const char* flag : {"master-host", "master-port", "master-url"}) {
     if (vm.count(flag) && !vm[flag].defaulted() && !c.worker) {
       throw UsageError(std::string("--") + flag + " is for a worker: add --worker");
     }
@@ -354,7 +356,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   Options o;
   std::vector<std::string> thresholds, tags, exclude_tags, dependency_flags, ready_flags;
   std::string dependency_timeout = "30s", expect_wait = "60s";
-  long long expect_workers = 1;
+  long long expect_workers = 1, processes = 0;
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
@@ -410,6 +412,8 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("worker", po::bool_switch(&o.cluster.worker), "run as a worker: join the master at --master-host:--master-port and run the share of its plan it gives (its -H, users, weights)")
     ("master-host", po::value(&o.cluster.master_host), "with --worker: the master's address (default 127.0.0.1)")
     ("master-port", po::value(&o.cluster.master_port), "with --worker: the master's port (default 5557)")
+    ("master-url", po::value(&o.cluster.master_url), "with --worker: the master's ZeroMQ address instead (tcp://H:P, ipc://PATH), as --processes gives it")
+    ("processes", po::value(&processes), "run N worker processes on this machine, this one their master (a crash in a plugin costs one of them, not the run); each gets --threads / N threads")
     ("dependency", po::value(&dependency_flags)->composing(), "NAME=COMMAND, repeatable: a command (sh -c) started before the run, in order, and stopped after it (SIGTERM to its process group, then SIGKILL); its output goes to dependency-NAME.log beside the results (also [dependencies] in the INI file: docs/shared-data.md)")
     ("ready", po::value(&ready_flags)->composing(), "NAME=CHECK: when dependency NAME is ready: tcp://HOST:PORT (accepts a connection), http://URL (answers 2xx), log:TEXT (TEXT in its output); default: once started")
     ("dependency-timeout", po::value(&dependency_timeout), "how long a dependency may take to get ready before nest-host gives up, without starting the run (default 30s)")
@@ -545,6 +549,17 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   read_web_options(vm, web_port, headless, o);
   if (capacity && o.web.enabled) {
     throw UsageError("nest-host capacity has no web UI yet: drop --web");
+  }
+  if (processes < 0 || processes > 1024) throw UsageError("--processes must be from 1 to 1024");
+  if (processes > 0) {
+    if (o.cluster.master || o.cluster.worker) {
+      throw UsageError("--processes makes this process the master of its own workers: drop "
+                       "--master and --worker");
+    }
+    o.cluster.processes = static_cast<unsigned>(processes);
+    o.cluster.master = true;
+    expect_workers = processes;
+    o.cluster.bind = "ipc:///tmp/nest-host-" + std::to_string(getpid()) + ".ipc";
   }
   read_cluster_options(vm, expect_workers, expect_wait, o);
   if (host.empty() && !o.list && !o.configure && !o.cluster.worker) {

@@ -24,6 +24,10 @@ struct ClusterOptions {
   bool worker = false;                         // --worker: runs its share of a master's plan
   std::string master_host = "127.0.0.1";       // --master-host
   int master_port = 5557;                      // --master-port
+  std::string master_url;                      // --master-url: instead of host and port
+  // --processes N: this process is the master of N worker processes it starts itself (over a
+  // local socket); 0: none.
+  unsigned processes = 0;
 };
 
 struct Options {

@@ -1,0 +1,102 @@
+#include "commands/worker_processes.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+namespace nest::host {
+namespace {
+
+std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+
+std::vector<std::string> worker_args(const Options& o, const std::string& master_url,
+                                     unsigned threads, const std::string& empty_config) {
+  std::vector<std::string> args = {
+      "nest-host", "--worker", "--master-url", master_url, "--taskset-dir", o.taskset_dir,
+      "--config", empty_config,  // the master's file is the master's ([dependencies] too)
+      "--threads", std::to_string(threads),
+      "--transport", o.run.transport.kind == TransportSettings::Kind::kFast ? "fast" : "curl",
+      "--stop-timeout", ms(o.run.stop_timeout), "--drain-timeout", ms(o.run.drain_timeout),
+      "--request-timeout", ms(o.run.transport.request_timeout)};
+  if (o.run.transport.insecure) args.push_back("--insecure");
+  for (const auto& t : o.run.tags) args.insert(args.end(), {"--tags", t});
+  for (const auto& t : o.run.exclude_tags) args.insert(args.end(), {"--exclude-tags", t});
+  return args;
+}
+
+}  // namespace
+
+WorkerProcesses::WorkerProcesses(const Options& options, const std::string& master_url) {
+  unsigned n = options.cluster.processes;
+  unsigned threads = std::max(1u, options.run.threads / std::max(1u, n));
+  char config[] = "/tmp/nest-host-worker-XXXXXX.ini";
+  int fd = mkstemps(config, 4);
+  if (fd < 0) throw std::runtime_error(std::string("--processes: ") + std::strerror(errno));
+  close(fd);
+  config_ = config;
+  std::vector<std::string> args = worker_args(options, master_url, threads, config_);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    pid_t pid = fork();
+    if (pid < 0) {
+      int error = errno;
+      wait();
+      throw std::runtime_error(std::string("--processes: cannot start a worker: ") +
+                               std::strerror(error));
+    }
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // the master died outright: stop (gracefully)
+      int null = open("/dev/null", O_RDWR);
+      dup2(null, 0);
+      dup2(null, 1);
+      setenv("NEST_WORKER_INDEX", std::to_string(i).c_str(), 1);
+      execv("/proc/self/exe", argv.data());
+      _exit(127);
+    }
+    pids_.push_back(pid);
+  }
+}
+
+WorkerProcesses::~WorkerProcesses() { wait(); }
+
+std::vector<std::string> WorkerProcesses::wait() {
+  std::vector<std::string> lines;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  for (std::size_t i = 0; i < pids_.size(); ++i) {
+    int status = 0;
+    pid_t done = 0;
+    while ((done = waitpid(pids_[i], &status, WNOHANG)) == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (done == 0) {
+      kill(pids_[i], SIGKILL);
+      waitpid(pids_[i], &status, 0);
+    }
+    std::string who = "process " + std::to_string(i + 1) + " (pid " + std::to_string(pids_[i]) + ")";
+    if (WIFSIGNALED(status)) {
+      lines.push_back(who + " was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                      strsignal(WTERMSIG(status)) + ")");
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+      lines.push_back(who + " exited with status " + std::to_string(WEXITSTATUS(status)));
+    }
+  }
+  pids_.clear();
+  if (!config_.empty()) unlink(config_.c_str());
+  config_.clear();
+  return lines;
+}
+
+}  // namespace nest::host
