@@ -5,30 +5,18 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <boost/json.hpp>
 #include <fstream>
 
 #include "demo_target.h"
 #include "engine_run.h"
 #include "process.h"
+#include "scoped_env.h"
 #include "shared/shared_store.h"
 
 namespace nest::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Logins {
-  std::uint64_t in_use, most_in_use, total, refused;
-};
-
-// The demo target's own account of its logins.
-Logins logins(const DemoTarget& target) {
-  auto stats = boost::json::parse(http_get(target.url() + "/stats")).as_object();
-  const auto& l = stats.at("logins").as_object();
-  auto n = [&](const char* key) { return static_cast<std::uint64_t>(l.at(key).as_int64()); };
-  return {n("in_use"), n("most_in_use"), n("total"), n("refused")};
-}
 
 // A CSV file of `rows` accounts in a new folder.
 std::string accounts_csv(int rows) {
@@ -38,23 +26,6 @@ std::string accounts_csv(int rows) {
   for (int i = 1; i <= rows; ++i) out << "user" << i << ",pw" << i << "\n";
   return path;
 }
-
-// The claiming plugin's switches (tests/plugins/claiming.cpp), set for one test.
-class Switches {
- public:
-  Switches(std::initializer_list<std::pair<const char*, std::string>> values) {
-    for (const auto& [name, value] : values) {
-      setenv(name, value.c_str(), 1);
-      names_.push_back(name);
-    }
-  }
-  ~Switches() {
-    for (const char* name : names_) unsetenv(name);
-  }
-
- private:
-  std::vector<const char*> names_;
-};
 
 std::size_t held(const std::string& csv) {
   return static_cast<host::FeederTable&>(host::shared_store().csv_feeder(csv)).held();
@@ -78,11 +49,11 @@ std::uint64_t logins_made(const EngineRun& run) {
 TEST(EngineShared, ClaimsAreUniqueAcrossThreadsAndTakenAgainAfterLeaving) {
   DemoTarget target;
   std::string csv = accounts_csv(10);
-  Switches on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_LEAVE", "1"}, {"NEST_TEST_PAUSE_MS", "20"},
+  ScopedEnv on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_LEAVE", "1"}, {"NEST_TEST_PAUSE_MS", "20"},
               {"NEST_TEST_CLAIM_MS", "20000"}};
   // 20 users on 3 threads want 10 accounts: half of them wait at any moment.
   EngineRun run = run_folder(NEST_TEST_PLUGINS "/claiming", quick_settings(target.url(), 20, 200, 3s, 3));
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.refused, 0u) << "an account was handed to two users at once";
   EXPECT_LE(server.most_in_use, 10u);
   EXPECT_GT(server.total, 20u) << "accounts given back by leaving users were claimed again";
@@ -97,12 +68,12 @@ TEST(EngineShared, ClaimsAreUniqueAcrossThreadsAndTakenAgainAfterLeaving) {
 TEST(EngineShared, AUserWaitsForARowThenTimesOutCounted) {
   DemoTarget target;
   std::string csv = accounts_csv(2);
-  Switches on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_CLAIM_MS", "1500"}};
+  ScopedEnv on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_CLAIM_MS", "1500"}};
   EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/claiming", quick_settings(target.url(), 3, 100, 5s, 1));
   EXPECT_EQ(occurrences(run, csv + ": all 2 rows are claimed; none came free within 1.5 s"), 2u);
   ASSERT_EQ(run.summary.exceptions.size(), 1u);
   EXPECT_EQ(run.summary.exceptions[0].task, "on_start");
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.refused, 0u);
   EXPECT_EQ(server.most_in_use, 2u);
   EXPECT_EQ(server.total, 2u) << "the waiting user never logged in";
@@ -114,7 +85,7 @@ TEST(EngineShared, AUserWaitsForARowThenTimesOutCounted) {
 TEST(EngineShared, AUserThatThrowsHasItsClaimReleased) {
   DemoTarget target;
   std::string csv = accounts_csv(1);
-  Switches on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_THROW", "1"}, {"NEST_TEST_FORGET", "1"},
+  ScopedEnv on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_THROW", "1"}, {"NEST_TEST_FORGET", "1"},
               {"NEST_TEST_CLAIM_MS", "500"}};
   EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/claiming", quick_settings(target.url(), 2, 100, 2500ms, 1));
   ASSERT_EQ(run.summary.exceptions.size(), 1u) << "a ClaimTimeout too: a row was kept";
@@ -129,11 +100,11 @@ TEST(EngineShared, AUserThatThrowsHasItsClaimReleased) {
 TEST(EngineShared, UsersStoppedMidTaskHaveTheirClaimsReleased) {
   DemoTarget target;
   std::string csv = accounts_csv(3);
-  Switches on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_FORGET", "1"}, {"NEST_TEST_HOLD_MS", "100000"}};
+  ScopedEnv on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_FORGET", "1"}, {"NEST_TEST_HOLD_MS", "100000"}};
   auto settings = quick_settings(target.url(), 3, 100, 2s, 1);
   settings.stop_timeout = 500ms;
   EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/claiming", settings);
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.total, 3u);
   EXPECT_EQ(server.in_use, 0u) << "on_stop ran after the stop cut the task";
   EXPECT_EQ(held(csv), 0u);

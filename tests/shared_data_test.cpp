@@ -9,22 +9,12 @@
 
 #include "demo_target.h"
 #include "process.h"
+#include "scoped_env.h"
 
 namespace nest::test {
 namespace {
 
 namespace json = boost::json;
-
-struct Logins {
-  std::uint64_t in_use, most_in_use, total, refused;
-};
-
-Logins logins(const DemoTarget& target) {
-  auto stats = json::parse(http_get(target.url() + "/stats")).as_object();
-  const auto& l = stats.at("logins").as_object();
-  auto n = [&](const char* key) { return static_cast<std::uint64_t>(l.at(key).as_int64()); };
-  return {n("in_use"), n("most_in_use"), n("total"), n("refused")};
-}
 
 std::string write_file(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -36,22 +26,6 @@ std::string accounts_csv(const std::string& dir, int rows) {
   for (int i = 1; i <= rows; ++i) text += "user" + std::to_string(i) + ",pw" + std::to_string(i) + "\n";
   return write_file(dir + "/accounts.csv", text);
 }
-
-class Env {
- public:
-  Env(std::initializer_list<std::pair<const char*, std::string>> values) {
-    for (const auto& [name, value] : values) {
-      setenv(name, value.c_str(), 1);
-      names_.push_back(name);
-    }
-  }
-  ~Env() {
-    for (const char* name : names_) unsetenv(name);
-  }
-
- private:
-  std::vector<const char*> names_;
-};
 
 // Exceptions in a result file: message -> occurrences.
 std::map<std::string, std::uint64_t> exceptions(const std::string& result_file) {
@@ -67,14 +41,14 @@ std::map<std::string, std::uint64_t> exceptions(const std::string& result_file) 
 TEST(SharedData, FiveHundredUsersNeverShareAnAccountAndClaimReleasedOnesAgain) {
   DemoTarget target;
   std::string dir = temp_dir();
-  Env on{{"NEST_TEST_FEEDER", accounts_csv(dir, 500)}, {"NEST_TEST_LEAVE", "1"},
+  ScopedEnv on{{"NEST_TEST_FEEDER", accounts_csv(dir, 500)}, {"NEST_TEST_LEAVE", "1"},
          {"NEST_TEST_PAUSE_MS", "300"}, {"NEST_TEST_CLAIM_MS", "30000"}};
   auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/claiming", "-u",
                        "500", "-r", "500", "-t", "4s", "--threads", "2", "--only-summary",
                        "--json", dir + "/run.json"},
                       120);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.refused, 0u) << "an account was used by two users at once";
   EXPECT_LE(server.most_in_use, 500u);
   EXPECT_GT(server.total, 600u) << "accounts given back after interrupt() were claimed again";
@@ -88,13 +62,13 @@ TEST(SharedData, TheUsersBeyondTheRowsWaitThenTimeOutCountedNotHung) {
   DemoTarget target;
   std::string dir = temp_dir();
   std::string csv = accounts_csv(dir, 500);
-  Env on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_CLAIM_MS", "1000"}, {"NEST_TEST_PAUSE_MS", "300"}};
+  ScopedEnv on{{"NEST_TEST_FEEDER", csv}, {"NEST_TEST_CLAIM_MS", "1000"}, {"NEST_TEST_PAUSE_MS", "300"}};
   auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/claiming", "-u",
                        "600", "-r", "600", "-t", "5s", "--threads", "2", "--only-summary",
                        "--json", dir + "/run.json"},
                       120);
   EXPECT_EQ(run.exit_code, 1) << "exceptions make the exit code 1\n" << run.err;
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.refused, 0u);
   EXPECT_EQ(server.most_in_use, 500u) << "every account was in use at once";
   EXPECT_EQ(server.total, 500u) << "nobody left, so nobody else logged in";
@@ -108,7 +82,7 @@ TEST(SharedData, TheUsersBeyondTheRowsWaitThenTimeOutCountedNotHung) {
 
 TEST(SharedData, ABadCsvFileIsNamedWithItsLineAndItsTasksetLeftOut) {
   std::string dir = temp_dir();
-  Env on{{"NEST_TEST_FEEDER",
+  ScopedEnv on{{"NEST_TEST_FEEDER",
           write_file(dir + "/broken.csv", "username,password\nann,1\nbob,2,extra\n")}};
   auto run = nest_run({"-H", "http://127.0.0.1:1", "--taskset-dir", NEST_TEST_PLUGINS "/claiming",
                        "-u", "1", "-t", "1s"});
@@ -139,7 +113,7 @@ TEST(SharedData, TheAccountsExampleRunsAsTheDocsSay) {
                           "--only-summary", "--json", dir + "/run.json"},
                          120, {}, NEST_SOURCE_DIR);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  Logins server = logins(target);
+  DemoTarget::Logins server = target.logins();
   EXPECT_EQ(server.refused, 0u);
   EXPECT_LE(server.most_in_use, 500u);
   EXPECT_GT(server.total, 550u) << "accounts given back were claimed again";
