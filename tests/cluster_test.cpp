@@ -213,5 +213,19 @@ TEST(Cluster, ProcessesTwoWithOneCrashingEndsOnTimeWithResults) {
   EXPECT_LE(counted, target.count(""));
 }
 
+// --processes 2 whose worker processes end before they join (their plugin does not load
+// there): the master stops waiting at once and says which, rather than wait a minute.
+TEST(Cluster, ProcessesThatEndBeforeJoiningEndTheWaitAtOnce) {
+  std::string dir = temp_dir();
+  auto run = nest_run({"--processes", "2", "-H", "http://127.0.0.1:1", "--taskset-dir",
+                       NEST_TEST_PLUGINS "/bad_on_workers", "-t", "5s", "--json", dir + "/run.json"},
+                      50);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find(") exited with status 2 before it joined (0 of 2 had)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_LT(run.seconds, 40) << "not the 60 s of --expect-workers-max-wait";
+}
+
 }  // namespace
 }  // namespace nest::test

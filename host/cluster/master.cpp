@@ -132,6 +132,13 @@ RunOutcome Master::go() {
                          " of " + std::to_string(settings_.expect_workers) + " had joined)";
       break;
     }
+    if (join_watch_) {
+      if (std::string why = join_watch_(); !why.empty()) {
+        outcome.ended_by = "worker " + why + " before it joined (" + std::to_string(peers.size()) +
+                           " of " + std::to_string(settings_.expect_workers) + " had)";
+        break;
+      }
+    }
     auto now = Clock::now();
     if (now >= join_deadline) {
       outcome.ended_by = "only " + std::to_string(peers.size()) + " of " +

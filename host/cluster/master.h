@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ class Master {
   // their last reports. `ended_by` says why it ended early (workers that never joined).
   RunOutcome go();
 
+  // Asked while the master waits for the workers to join: a non-empty answer (why the workers
+  // can no longer all come, e.g. "process 2 (pid 4711) exited with status 2") ends the wait.
+  void set_join_watch(std::function<std::string()> watch) { join_watch_ = std::move(watch); }
+
   LiveResults::Snapshot snapshot() const { return results_.snapshot(); }
   const LiveResults& results() const { return results_; }
   // The workers that took part, in join order ("host:pid").
@@ -53,6 +58,7 @@ class Master {
   RunObserver& observer_;
   LiveResults results_;
   std::vector<std::string> names_;
+  std::function<std::string()> join_watch_;
 };
 
 }  // namespace nest::host

@@ -274,7 +274,10 @@ RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& m
   master_settings_.join_timeout = c.expect_workers_max_wait;
   master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report);
   std::unique_ptr<WorkerProcesses> processes;
-  if (c.processes > 0) processes = std::make_unique<WorkerProcesses>(options_, c.bind);
+  if (c.processes > 0) {
+    processes = std::make_unique<WorkerProcesses>(options_, c.bind);
+    master->set_join_watch([p = processes.get()] { return p->first_ended(); });
+  }
   RunOutcome outcome = master->go();
   if (processes) {
     for (const std::string& line : processes->wait()) {

@@ -66,7 +66,30 @@ WorkerProcesses::WorkerProcesses(const Options& options, const std::string& mast
       _exit(127);
     }
     pids_.push_back(pid);
+    statuses_.push_back(0);
+    reaped_.push_back(false);
   }
+}
+
+std::string WorkerProcesses::describe(std::size_t i, bool always) const {
+  std::string who = "process " + std::to_string(i + 1) + " (pid " + std::to_string(pids_[i]) + ")";
+  int status = statuses_[i];
+  if (WIFSIGNALED(status)) {
+    return who + " was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+           strsignal(WTERMSIG(status)) + ")";
+  }
+  if (WIFEXITED(status) && (WEXITSTATUS(status) != 0 || always)) {
+    return who + " exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  return {};
+}
+
+std::string WorkerProcesses::first_ended() {
+  for (std::size_t i = 0; i < pids_.size(); ++i) {
+    if (!reaped_[i] && waitpid(pids_[i], &statuses_[i], WNOHANG) == pids_[i]) reaped_[i] = true;
+    if (reaped_[i]) return describe(i, true);
+  }
+  return {};
 }
 
 WorkerProcesses::~WorkerProcesses() { wait(); }
@@ -75,25 +98,24 @@ std::vector<std::string> WorkerProcesses::wait() {
   std::vector<std::string> lines;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   for (std::size_t i = 0; i < pids_.size(); ++i) {
-    int status = 0;
-    pid_t done = 0;
-    while ((done = waitpid(pids_[i], &status, WNOHANG)) == 0 &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!reaped_[i]) {
+      pid_t done = waitpid(pids_[i], &statuses_[i], WNOHANG);
+      if (done != 0) {  // ended (or, -1, not ours to wait for any more: status unknown)
+        if (done < 0) statuses_[i] = 0;
+        reaped_[i] = true;
+      } else if (std::chrono::steady_clock::now() >= deadline) {
+        kill(pids_[i], SIGKILL);
+        waitpid(pids_[i], &statuses_[i], 0);
+        reaped_[i] = true;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
-    if (done == 0) {
-      kill(pids_[i], SIGKILL);
-      waitpid(pids_[i], &status, 0);
-    }
-    std::string who = "process " + std::to_string(i + 1) + " (pid " + std::to_string(pids_[i]) + ")";
-    if (WIFSIGNALED(status)) {
-      lines.push_back(who + " was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                      strsignal(WTERMSIG(status)) + ")");
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-      lines.push_back(who + " exited with status " + std::to_string(WEXITSTATUS(status)));
-    }
+    if (std::string line = describe(i, false); !line.empty()) lines.push_back(line);
   }
   pids_.clear();
+  statuses_.clear();
+  reaped_.clear();
   if (!config_.empty()) unlink(config_.c_str());
   config_.clear();
   return lines;

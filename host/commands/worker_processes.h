@@ -24,9 +24,16 @@ class WorkerProcesses {
   // Waits for each to end (SIGKILL after 15 s); returns a line for each that ended badly
   // ("process 2 (pid 4711) was killed by signal 11"). Once.
   std::vector<std::string> wait();
+  // Without waiting: the first that has ended, however ("process 2 (pid 4711) exited with
+  // status 2"), or empty while all run.
+  std::string first_ended();
 
  private:
+  // "process 2 (pid 4711) exited with status 2"; empty for a clean exit unless `always`.
+  std::string describe(std::size_t i, bool always) const;
   std::vector<pid_t> pids_;
+  std::vector<int> statuses_;   // each one's wait status, once reaped
+  std::vector<bool> reaped_;
   std::string config_;  // an empty INI file for them: the master's is the master's
 };
 
