@@ -17,11 +17,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path;
-}
-
 // Whether process `pid` is gone (a zombie no one reaps counts as gone: it runs nothing).
 bool gone(const std::string& pid_file) {
   std::string text = read_file(pid_file);

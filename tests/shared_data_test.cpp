@@ -16,11 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path;
-}
-
 std::string accounts_csv(const std::string& dir, int rows) {
   std::string text = "username,password\n";
   for (int i = 1; i <= rows; ++i) text += "user" + std::to_string(i) + ",pw" + std::to_string(i) + "\n";

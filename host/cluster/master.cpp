@@ -273,11 +273,11 @@ RunOutcome Master::go() {
             observer_.on_notice("worker " + p.name + " sent no final report: its requests after "
                                 "its last report (" + std::to_string(p.sequence) +
                                 ") are not counted");
-          } else if (p.applied_requests != merge_rows(p.cumulative).requests) {
+          } else if (std::uint64_t total = merge_rows(p.cumulative).requests;
+                     p.applied_requests != total) {
             observer_.on_notice("worker " + p.name + ": its per-second reports add up to " +
                                 std::to_string(p.applied_requests) + " requests, its totals to " +
-                                std::to_string(merge_rows(p.cumulative).requests) +
-                                " (a report was lost)");
+                                std::to_string(total) + " (a report was lost)");
           }
         }
         break;
