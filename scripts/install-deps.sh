@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config ccache curl libboost1.81-all-dev libcurl4-openssl-dev
-          libinih-dev libcsv-dev libzmq3-dev cppzmq-dev libgtest-dev libssl-dev openssl zlib1g-dev "$@")
+          libinih-dev libcsv-dev libzmq3-dev cppzmq-dev libgtest-dev libssl-dev openssl zlib1g-dev python3-yaml "$@")
 # Node.js and npm: Debian's, unless the machine already has them (e.g. from NodeSource).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

@@ -1,41 +1,25 @@
 // Distributed runs on loopback: a master (nest-host --master) and workers (nest-host --worker)
 // as real processes against the demo target. The merged counts equal the server's own; the
-// master's weights rule on every worker; a worker that does not match is refused, and a master
-// whose workers never come says so; Ctrl-C on the master stops every worker with every result
-// counted.
+// master's weights rule on every worker; the master follows stages and shares arrival rates;
+// a worker joining during the run gets a share; a worker that does not match is refused, and a
+// master whose workers never come says so; Ctrl-C on the master stops every worker with every
+// result counted. Faults (a worker killed or frozen, the master gone): cluster_faults_test.
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
-#include <future>
-#include <map>
-#include <sstream>
+#include <thread>
 
+#include "cluster_run.h"
 #include "demo_target.h"
-#include "process.h"
 
 namespace nest::test {
 namespace {
 
-namespace json = boost::json;
-
-std::uint64_t requests_in(const std::string& result_file) {
-  auto result = json::parse(read_file(result_file)).as_object();
-  return static_cast<std::uint64_t>(result.at("aggregated").as_object().at("requests").as_int64());
-}
-
 std::future<ProcessResult> start(std::vector<std::string> args, double timeout = 60,
                                  std::vector<TimedSignal> signals = {}) {
-  return std::async(std::launch::async, [=] { return nest_host(args, timeout, signals); });
-}
-
-std::vector<std::future<ProcessResult>> workers(int n, int port, const std::string& dir) {
-  std::vector<std::future<ProcessResult>> out;
-  for (int i = 0; i < n; ++i) {
-    out.push_back(start({"--worker", "--master-port", std::to_string(port), "--taskset-dir", dir}));
-  }
-  return out;
+  return start_nest_host(std::move(args), timeout, std::move(signals));
 }
 
 TEST(Cluster, AMasterAndThreeWorkersCountWhatTheServerAnsweredWithTheMastersWeights) {
@@ -48,7 +32,7 @@ TEST(Cluster, AMasterAndThreeWorkersCountWhatTheServerAnsweredWithTheMastersWeig
                        "--expect-workers", "3", "--config", dir + "/nest.ini", "-H", target.url(),
                        "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "-u", "10", "-r", "100",
                        "-t", "3s", "--only-summary", "--json", dir + "/run.json"});
-  auto joined = workers(3, port, NEST_TEST_PLUGINS "/weighted");
+  auto joined = start_workers(3, port, NEST_TEST_PLUGINS "/weighted");
   ProcessResult m = master.get();
   std::vector<ProcessResult> w;
   for (auto& f : joined) w.push_back(f.get());
@@ -78,7 +62,7 @@ TEST(Cluster, AWorkerWithOtherTasksetsIsRefusedAndTheMasterSaysWhoNeverCame) {
                        "--expect-workers", "1", "--expect-workers-max-wait", "3s", "-H",
                        "http://127.0.0.1:1", "--taskset-dir", NEST_TEST_PLUGINS "/weighted",
                        "-t", "2s", "--json", dir + "/run.json"});
-  auto worker = workers(1, port, NEST_TEST_PLUGINS "/counting");
+  auto worker = start_workers(1, port, NEST_TEST_PLUGINS "/counting");
   ProcessResult w = worker[0].get();
   ProcessResult m = master.get();
   EXPECT_EQ(w.exit_code, 1);
@@ -91,6 +75,7 @@ TEST(Cluster, AWorkerWithOtherTasksetsIsRefusedAndTheMasterSaysWhoNeverCame) {
   EXPECT_NE((m.out + m.err).find("only 0 of 1 workers joined within 3 s (--expect-workers-max-wait)"),
             std::string::npos)
       << m.out << m.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run.json")) << "nothing measured, nothing written";
 }
 
 TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
@@ -102,7 +87,7 @@ TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
                        NEST_TEST_PLUGINS "/counting", "-u", "4", "-r", "40", "--only-summary",
                        "--json", dir + "/run.json"},
                       60, {{3.0, SIGINT}});
-  auto joined = workers(2, port, NEST_TEST_PLUGINS "/counting");
+  auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/counting");
   ProcessResult m = master.get();
   for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
   ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
@@ -111,87 +96,151 @@ TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
   EXPECT_EQ(counted, target.count(""));
 }
 
-// Requests by worker: the rows /w/PID of a result file, and the lines "GET /?w=PID" of the
-// server's log.
-std::map<std::string, std::uint64_t> rows_by_worker(const std::string& result_file) {
-  std::map<std::string, std::uint64_t> out;
-  auto result = json::parse(read_file(result_file)).as_object();
-  for (const auto& r : result.at("rows").as_array()) {
-    std::string name(r.at("name").as_string());
-    if (name.starts_with("/w/")) out[name.substr(3)] = static_cast<std::uint64_t>(r.at("requests").as_int64());
-  }
-  return out;
-}
-
-std::map<std::string, std::uint64_t> log_by_worker(const std::string& log_file) {
-  std::map<std::string, std::uint64_t> out;
-  std::istringstream log(read_file(log_file));
-  for (std::string line; std::getline(log, line);) {
-    auto at = line.find("?w=");
-    if (at != std::string::npos) ++out[line.substr(at + 3)];
-  }
-  return out;
-}
-
-// SIGKILL one of two workers 3 s into a 7 s run: the master says it is missing and ends on
-// time; the survivor's requests are all counted, the dead one's up to its last report (those
-// after it are, honestly, not: the server's log shows them).
-TEST(Cluster, AWorkerKilledMidRunIsMissingAndTheRunGoesOnToItsEnd) {
-  std::string dir = temp_dir();
-  DemoTarget target(false, {"--log", dir + "/access.log"});
-  int port = closed_port();
-  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
-                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
-                       NEST_TEST_PLUGINS "/by_worker", "-u", "4", "-r", "40", "-t", "7s",
-                       "--only-summary", "--json", dir + "/run.json"});
-  auto args = std::vector<std::string>{"--worker", "--master-port", std::to_string(port),
-                                       "--taskset-dir", NEST_TEST_PLUGINS "/by_worker"};
-  auto survivor = start(args);
-  auto killed = start(args, 60, {{3.5, SIGKILL}});
-  ProcessResult m = master.get();
-  EXPECT_EQ(survivor.get().exit_code, 0);
-  EXPECT_EQ(killed.get().exit_code, -1);
-  EXPECT_NE(m.err.find("is missing: nothing from it for 5 s"), std::string::npos) << m.err;
-  EXPECT_NE(m.err.find("sent no final report"), std::string::npos) << m.err;
-  auto counted = rows_by_worker(dir + "/run.json");
-  auto served = log_by_worker(dir + "/access.log");
-  ASSERT_EQ(counted.size(), 2u);
-  ASSERT_EQ(served.size(), 2u);
-  int equal = 0;
-  for (const auto& [pid, n] : counted) {
-    EXPECT_LE(n, served[pid]);
-    equal += n == served[pid];
-    EXPECT_GT(n, 0u);
-  }
-  EXPECT_EQ(equal, 1) << "the survivor's count is the server's; the killed one's is short of it";
-}
-
-// SIGKILL the master: every worker hears no heartbeat, stops its run, prints its own count and
-// exits 1 long before its own run time (60 s).
-TEST(Cluster, WorkersStopWhenTheMasterIsGone) {
+// Stages on a master: it follows the plan on its own clock and steers each worker to its
+// share; the timeline has the stages' marks and the users they asked for, and the run ends
+// with its last stage.
+TEST(Cluster, AMasterFollowsStagesAndSteersEveryWorker) {
   DemoTarget target;
   std::string dir = temp_dir();
   int port = closed_port();
   auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
                        "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
-                       NEST_TEST_PLUGINS "/counting", "-u", "2", "-r", "20", "-t", "60s",
-                       "--only-summary"},
-                      60, {{2.5, SIGKILL}});
-  std::vector<std::future<ProcessResult>> joined;
-  for (int i = 0; i < 2; ++i) {
-    joined.push_back(start({"--worker", "--master-port", std::to_string(port), "--taskset-dir",
-                            NEST_TEST_PLUGINS "/counting"},
-                           30));
-  }
-  EXPECT_EQ(master.get().exit_code, -1);
+                       NEST_TEST_PLUGINS "/counting", "--stages", "1s:6, 3s:6, 1s:2",
+                       "--only-summary", "--json", dir + "/run.json"});
+  auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/counting");
+  ProcessResult m = master.get();
+  for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  auto result = result_in(dir + "/run.json");
+  auto first = marks_with(result, "stage 1/3"), hold = marks_with(result, "stage 2/3"),
+       last = marks_with(result, "stage 3/3");
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(hold.size(), 1u);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_LT(first[0], hold[0]);
+  EXPECT_LT(hold[0], last[0]);
+  // The hold's seconds, after the first report of it came in: 6 users, 3 on each worker.
+  auto users = users_between(result, hold[0] + 1, last[0]);
+  ASSERT_FALSE(users.empty());
+  for (auto u : users) EXPECT_EQ(u, 6u);
+  EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+}
+
+// The open model on a master: each of 2 workers gets half the arrival rate, so the sessions
+// started add up to the whole rate's.
+TEST(Cluster, AMasterSharesAnArrivalRate) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
+                       NEST_TEST_PLUGINS "/visit", "--arrival-rate", "40/s", "-t", "3s",
+                       "--only-summary", "--json", dir + "/run.json"});
+  auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/visit");
+  ProcessResult m = master.get();
   for (auto& f : joined) {
     ProcessResult w = f.get();
-    EXPECT_EQ(w.exit_code, 1) << "stopped by itself, not killed at the test's 30 s: " << w.err;
-    EXPECT_NE(w.err.find("has been silent for 5 s: stopping this worker's run"),
-              std::string::npos)
-        << w.err;
-    EXPECT_NE(w.out.find(" requests, 0 failed, in "), std::string::npos) << w.out;
+    EXPECT_EQ(w.exit_code, 0) << w.err;
+    EXPECT_NE(w.out.find(": 20.00 arrivals/s against "), std::string::npos) << w.out;
   }
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  auto result = result_in(dir + "/run.json");
+  auto started = result.at("sessions").at("started").to_number<std::uint64_t>();
+  EXPECT_GE(started, 114u) << "3 s at 2 x 20/s, each worker's first at once";
+  EXPECT_LE(started, 124u);
+  EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+}
+
+// A worker that joins during the run (a restarted pod, say) gets its share: the others give
+// theirs up, so the users stay the plan's, and every request is counted.
+TEST(Cluster, AWorkerJoiningDuringTheRunGetsAShareOfTheSameUsers) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "1", "-H", target.url(), "--taskset-dir",
+                       NEST_TEST_PLUGINS "/by_worker", "-u", "4", "-r", "40", "-t", "7s",
+                       "--only-summary", "--json", dir + "/run.json"});
+  auto first = start_workers(1, port, NEST_TEST_PLUGINS "/by_worker");
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // well into the run
+  auto late = start_workers(1, port, NEST_TEST_PLUGINS "/by_worker");
+  ProcessResult m = master.get();
+  EXPECT_EQ(first[0].get().exit_code, 0);
+  EXPECT_EQ(late[0].get().exit_code, 0);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_NE((m.out + m.err).find("joined during the run: 2 users at 20.00/s"), std::string::npos)
+      << m.out << m.err;
+  auto result = result_in(dir + "/run.json");
+  const auto& workers = result.at("workers").as_array();
+  ASSERT_EQ(workers.size(), 2u);
+  EXPECT_EQ(workers[1].at("events").as_array().at(0).at("event").as_string(), "joined");
+  auto joined = marks_with(result, " joined");
+  ASSERT_EQ(joined.size(), 1u);
+  auto users = users_between(result, joined[0] + 1.5, 6);
+  ASSERT_FALSE(users.empty());
+  for (auto u : users) EXPECT_EQ(u, 4u) << "2 and 2, not 4 and 2";
+  auto counted = rows_by_worker(dir + "/run.json");
+  auto served = log_by_worker(dir + "/access.log");
+  ASSERT_EQ(counted.size(), 2u);
+  EXPECT_EQ(counted, served) << "both sent their final reports: every request counted once";
+}
+
+// Credentials: a master beyond loopback needs a key; with one, only workers holding it join
+// (every message is encrypted); a worker with another key, or none, is told at once, and the
+// master says it too. The key is made by nest-host, kept from other users.
+TEST(Cluster, AClusterKeyLetsInOnlyTheWorkersHoldingIt) {
+  namespace fs = std::filesystem;
+  DemoTarget target;
+  std::string dir = temp_dir();
+  std::string plugins = NEST_TEST_PLUGINS "/counting";
+  auto wide = nest_host({"--master", "--bind", "tcp://0.0.0.0:5557", "-H", target.url(),
+                         "--taskset-dir", plugins});
+  EXPECT_EQ(wide.exit_code, 2);
+  EXPECT_NE(wide.err.find("lets other machines reach the master, which hands out the run: give "
+                          "--cluster-key FILE too"),
+            std::string::npos)
+      << wide.err;
+  std::string key = dir + "/cluster.key", other = dir + "/other.key";
+  ASSERT_EQ(nest_host({"--make-cluster-key", key}).exit_code, 0);
+  ASSERT_EQ(nest_host({"--make-cluster-key", other}).exit_code, 0);
+  EXPECT_EQ(fs::status(key).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  auto again = nest_host({"--make-cluster-key", key});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("a file is there already"), std::string::npos) << again.err;
+
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--cluster-key", key, "--expect-workers", "1", "-H", target.url(),
+                       "--taskset-dir", plugins, "-u", "2", "-r", "20", "-t", "2s",
+                       "--only-summary", "--json", dir + "/run.json"});
+  std::vector<std::string> worker{"--worker", "--master-port", std::to_string(port),
+                                  "--taskset-dir", plugins};
+  auto none = nest_host(worker, 30);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("wants a key: give this worker the master's --cluster-key"),
+            std::string::npos)
+      << none.err;
+  worker.insert(worker.end(), {"--cluster-key", other});
+  auto wrong = nest_host(worker, 30);
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("does not take this worker's --cluster-key"), std::string::npos)
+      << wrong.err;
+  worker.back() = key;
+  auto right = nest_host(worker, 30);
+  EXPECT_EQ(right.exit_code, 0) << right.err;
+  ProcessResult m = master.get();
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.err.find("a worker failed the handshake: it holds another --cluster-key, or none"),
+            std::string::npos)
+      << m.err;
+  EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+
+  fs::permissions(key, fs::perms::others_read, fs::perm_options::add);
+  auto open = nest_host(worker, 30);
+  EXPECT_EQ(open.exit_code, 2);
+  EXPECT_NE(open.err.find("can be read by every user of this machine: chmod 600"),
+            std::string::npos)
+      << open.err;
 }
 
 // --processes 2, one of which crashes in plugin code a little into the run: the run goes on

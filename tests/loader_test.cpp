@@ -121,6 +121,23 @@ TEST(Loader, FollowsNoSymlinkedFolderSoLoopsCannotHang) {
   EXPECT_TRUE(d.duplicates.empty());
 }
 
+// A Kubernetes ConfigMap volume's layout: the files in a hidden ..DATE folder, linked from the
+// top through ..data. Each taskset is found once, by its link.
+TEST(Loader, SearchesNoHiddenFolderSoAConfigMapsFilesCountOnce) {
+  namespace fs = std::filesystem;
+  std::string dir = nest::test::temp_dir();
+  fs::create_directories(dir + "/..2026_11_24_10_00_00.123");
+  fs::copy_file(NEST_TEST_PLUGINS "/counting/test_counting.so",
+                dir + "/..2026_11_24_10_00_00.123/counting.so");
+  fs::create_directory_symlink("..2026_11_24_10_00_00.123", dir + "/..data");
+  fs::create_symlink("..data/counting.so", dir + "/counting.so");
+  Discovery d = discover_plugins(dir);
+  ASSERT_EQ(d.tasksets.size(), 1u);
+  EXPECT_EQ(d.tasksets[0].type.name, "Counting");
+  EXPECT_TRUE(d.duplicates.empty());
+  EXPECT_TRUE(d.problems.empty());
+}
+
 TEST(Loader, EmptyFolderFindsNothing) {
   Discovery d = discover_plugins(nest::test::temp_dir());
   EXPECT_TRUE(d.tasksets.empty());

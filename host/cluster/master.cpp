@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <map>
-#include <optional>
 #include <random>
 #include <set>
 #include <zmq.hpp>
@@ -18,8 +18,10 @@ namespace nest::host {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Seconds = std::chrono::duration<double>;
 
-constexpr std::chrono::seconds kMissingAfter{5};
+// How long after the plans the workers start: time for the plans to reach them.
+constexpr double kStartIn = 0.5;
 
 // SIGINT, SIGTERM and SIGHUP, held for this thread and read between polls.
 class Signals {
@@ -65,11 +67,28 @@ std::string join_problem(const JoinMessage& join, const std::vector<TasksetType>
   return {};
 }
 
+// The aim's size: users (closed) or arrivals a second (open).
+double size_of(const LoadTarget& aim) {
+  if (const auto* users = std::get_if<UsersTarget>(&aim)) return static_cast<double>(users->users);
+  return std::get<ArrivalTarget>(aim).rate;
+}
+
+std::string describe(const LoadTarget& share) {
+  char text[96];
+  if (const auto* users = std::get_if<UsersTarget>(&share)) {
+    std::snprintf(text, sizeof text, "%llu users at %.2f/s",
+                  static_cast<unsigned long long>(users->users), users->spawn_rate);
+  } else {
+    std::snprintf(text, sizeof text, "%.2f arrivals/s", std::get<ArrivalTarget>(share).rate);
+  }
+  return text;
+}
+
 }  // namespace
 
 struct Master::Peer {
   std::string identity;  // the ROUTER's routing id of its DEALER
-  std::string name;
+  std::uint32_t index = 0;
   std::uint64_t sequence = 0;  // the last report applied
   SampleSet cumulative;
   std::uint64_t users = 0;
@@ -79,248 +98,557 @@ struct Master::Peer {
   Clock::time_point last_heard;  // its last message
   bool missing = false;          // silent for kMissingAfter; back when it reports again
   std::uint64_t applied_requests = 0;  // of its intervals, to check against its cumulative state
+  bool planned = false;                // its plan was sent
+  std::optional<LoadTarget> share;     // the last share it was given; none: give it one
+  WorkerRecord record;
+};
+
+// One go(): the socket, the workers, the plan followed, the merge.
+class Master::Loop {
+ public:
+  explicit Loop(Master& master)
+      : m_(master),
+        socket_(context_, zmq::socket_type::router),
+        handshakes_(context_, zmq::socket_type::pair) {}
+  RunOutcome go();
+
+ private:
+  void send(const std::string& identity, const std::string& frame);
+  // Says, once, that a worker failed the handshake: it holds another key, or none, or one
+  // where the master has none.
+  void check_handshakes();
+  std::optional<std::pair<std::string, std::string>> receive(std::chrono::milliseconds wait);
+  bool join();  // false: the run does not start (outcome_.ended_by says why)
+  void start();
+  void follow_schedule();
+  void take_requests();
+  void check_silence();
+  void handle(const std::string& identity, const std::string& payload);
+  void late_join(const std::string& identity, const JoinMessage& join);
+  // Sends each worker taking part its share of the aim where it changed (`all`: to every one,
+  // a new aim); an open-model ramp under way goes on for the time it has left.
+  void steer(bool all);
+  std::vector<Peer*> taking_part();
+  // The aim as it is left now: an open-model ramp under way, for the time it has left.
+  LoadTarget aim_left() const;
+  void tick(bool final);
+  void finish_checks();
+  void stop_all();
+  void event(Peer& peer, const std::string& what, const std::string& notice);
+  void publish();
+  double elapsed() const { return Seconds(Clock::now() - started_).count(); }
+
+  Master& m_;
+  Signals signals_;
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+  std::unique_ptr<KeyCheck> key_check_;  // before the socket goes, after the context came
+  zmq::socket_t handshakes_;             // the socket's failed handshakes (monitor)
+  bool handshake_said_ = false;
+  RunOutcome outcome_;
+  std::deque<Peer> peers_;  // stable addresses: taking_part() points into it
+  std::uint64_t run_id_ = 0;
+  Clock::time_point started_;
+  LoadTarget aim_ = UsersTarget{};
+  Clock::time_point aim_set_;
+  std::optional<double> schedule_next_;  // elapsed seconds; none: the plan asks no more
+  SampleSet pending_;
+  bool stopping_ = false, halted_ = false;
+  std::optional<Clock::time_point> stop_asked_;
+  Clock::time_point next_tick_;
+  Clock::time_point last_turn_;  // check_silence's last turn
 };
 
 Master::Master(const MasterSettings& settings, const RunSettings& run,
-               const std::vector<TasksetType>& tasksets, RunObserver& observer)
-    : settings_(settings), run_(run), tasksets_(tasksets), observer_(observer) {}
+               const std::vector<TasksetType>& tasksets, RunObserver& observer,
+               std::unique_ptr<Schedule> schedule)
+    : settings_(settings),
+      run_(run),
+      tasksets_(tasksets),
+      observer_(observer),
+      schedule_(schedule ? std::move(schedule) : make_schedule(run)) {}
 
 Master::~Master() = default;
 
-RunOutcome Master::go() {
-  Signals signals;
-  zmq::context_t context;
-  zmq::socket_t socket(context, zmq::socket_type::router);
-  socket.set(zmq::sockopt::linger, 2000);
-  socket.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone worker fails, not vanishes
-  try {
-    socket.bind(settings_.bind);
-  } catch (const zmq::error_t& e) {
-    throw std::runtime_error("--bind " + settings_.bind + ": " + e.what());
-  }
-  std::printf("Master listening on %s; waiting for %zu worker(s)\n", settings_.bind.c_str(),
-              settings_.expect_workers);
-  std::fflush(stdout);
-  auto send = [&](const std::string& identity, const std::string& frame) {
-    try {
-      socket.send(zmq::buffer(identity), zmq::send_flags::sndmore);
-      socket.send(zmq::buffer(frame), zmq::send_flags::none);
-    } catch (const zmq::error_t&) {
-      // gone: its reports stop, which the end of the run accounts for
-    }
-  };
-  auto receive = [&](std::chrono::milliseconds wait) -> std::optional<std::pair<std::string, std::string>> {
-    zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, wait) <= 0) return std::nullopt;
-    zmq::message_t identity, payload;
-    if (!socket.recv(identity, zmq::recv_flags::dontwait)) return std::nullopt;
-    while (identity.more()) {
-      if (!socket.recv(payload, zmq::recv_flags::none)) return std::nullopt;
-      if (!payload.more()) break;
-    }
-    return std::pair{text_of(identity), text_of(payload)};
-  };
+RunOutcome Master::go() { return Loop(*this).go(); }
 
-  RunOutcome outcome;
-  // 1. The workers join.
-  std::vector<Peer> peers;
-  auto join_deadline = Clock::now() + settings_.join_timeout;
-  while (peers.size() < settings_.expect_workers) {
-    if (signals.take()) {
-      outcome.interrupted = true;
-      outcome.ended_by = "stopped while waiting for workers (" + std::to_string(peers.size()) +
-                         " of " + std::to_string(settings_.expect_workers) + " had joined)";
-      break;
+void Master::set_target(const LoadTarget& target, std::string mark) {
+  std::lock_guard lock(mutex_);
+  requests_.target = {target, std::move(mark)};
+}
+
+void Master::stop() {
+  std::lock_guard lock(mutex_);
+  requests_.stop = true;
+}
+
+void Master::reset_stats(std::string mark) {
+  std::lock_guard lock(mutex_);
+  requests_.resets.push_back(std::move(mark));
+}
+
+std::vector<WorkerRecord> Master::workers() const {
+  std::lock_guard lock(mutex_);
+  return records_;
+}
+
+void Master::Loop::send(const std::string& identity, const std::string& frame) {
+  try {
+    socket_.send(zmq::buffer(identity), zmq::send_flags::sndmore);
+    socket_.send(zmq::buffer(frame), zmq::send_flags::none);
+  } catch (const zmq::error_t&) {
+    // gone: its reports stop, which the end of the run accounts for
+  }
+}
+
+void Master::Loop::check_handshakes() {
+  zmq::message_t event;
+  if (!handshakes_.recv(event, zmq::recv_flags::dontwait)) return;
+  while (event.more() && handshakes_.recv(event, zmq::recv_flags::dontwait)) {
+  }
+  if (handshake_said_) return;
+  handshake_said_ = true;
+  std::fprintf(stderr, "nest-host: a worker failed the handshake: %s\n",
+               m_.settings_.key ? "it holds another --cluster-key, or none"
+                                : "it holds a --cluster-key, and this master none");
+}
+
+std::optional<std::pair<std::string, std::string>> Master::Loop::receive(
+    std::chrono::milliseconds wait) {
+  zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, wait) <= 0) return std::nullopt;
+  zmq::message_t identity, payload;
+  if (!socket_.recv(identity, zmq::recv_flags::dontwait)) return std::nullopt;
+  while (identity.more()) {
+    if (!socket_.recv(payload, zmq::recv_flags::none)) return std::nullopt;
+    if (!payload.more()) break;
+  }
+  return std::pair{text_of(identity), text_of(payload)};
+}
+
+bool Master::Loop::join() {
+  const MasterSettings& settings = m_.settings_;
+  auto deadline = Clock::now() + settings.join_timeout;
+  auto count = [&] {
+    return std::to_string(peers_.size()) + " of " + std::to_string(settings.expect_workers);
+  };
+  while (peers_.size() < settings.expect_workers) {
+    if (signals_.take()) {
+      outcome_.interrupted = true;
+      outcome_.ended_by = "stopped while waiting for workers (" + count() + " had joined)";
+      return false;
     }
-    if (join_watch_) {
-      if (std::string why = join_watch_(); !why.empty()) {
-        outcome.ended_by = "worker " + why + " before it joined (" + std::to_string(peers.size()) +
-                           " of " + std::to_string(settings_.expect_workers) + " had)";
-        break;
+    if (m_.join_watch_) {
+      if (std::string why = m_.join_watch_(); !why.empty()) {
+        outcome_.ended_by = "worker " + why + " before it joined (" + count() + " had)";
+        return false;
       }
     }
     auto now = Clock::now();
-    if (now >= join_deadline) {
-      outcome.ended_by = "only " + std::to_string(peers.size()) + " of " +
-                         std::to_string(settings_.expect_workers) + " workers joined within " +
-                         std::to_string(settings_.join_timeout.count() / 1000) +
-                         " s (--expect-workers-max-wait)";
-      break;
+    if (now >= deadline) {
+      outcome_.ended_by = "only " + count() + " workers joined within " +
+                          std::to_string(settings.join_timeout.count() / 1000) +
+                          " s (--expect-workers-max-wait)";
+      return false;
     }
+    check_handshakes();
     auto frame = receive(std::min<std::chrono::milliseconds>(
         std::chrono::milliseconds(200),
-        std::chrono::duration_cast<std::chrono::milliseconds>(join_deadline - now)));
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
     if (!frame) continue;
-    const std::string& identity = frame->first;
-    const std::string& payload = frame->second;
+    const auto& [identity, payload] = *frame;
     try {
       if (message_type(payload) != MessageType::kJoin) continue;
       JoinMessage join = decode_join(payload);
-      if (std::any_of(peers.begin(), peers.end(), [&](const Peer& p) { return p.identity == identity; })) {
+      if (std::any_of(peers_.begin(), peers_.end(),
+                      [&](const Peer& p) { return p.identity == identity; })) {
         continue;
       }
-      if (std::string problem = join_problem(join, tasksets_); !problem.empty()) {
-        std::fprintf(stderr, "nest-host: worker %s refused: %s\n", join.worker.c_str(), problem.c_str());
-        send(identity, encode(RefuseMessage{"the master at " + settings_.bind + " refused it: " + problem}));
+      if (std::string problem = join_problem(join, m_.tasksets_); !problem.empty()) {
+        std::fprintf(stderr, "nest-host: worker %s refused: %s\n", join.worker.c_str(),
+                     problem.c_str());
+        send(identity, encode(RefuseMessage{"the master at " + settings.bind + " refused it: " + problem}));
         continue;
       }
-      Peer peer;
+      Peer& peer = peers_.emplace_back();
       peer.identity = identity;
-      peer.name = join.worker;
-      peer.last_heard = Clock::now();
-      peers.push_back(std::move(peer));
-      std::printf("Worker %zu of %zu joined: %s\n", peers.size(), settings_.expect_workers,
+      peer.index = static_cast<std::uint32_t>(peers_.size() - 1);
+      peer.record.name = join.worker;
+      std::printf("Worker %zu of %zu joined: %s\n", peers_.size(), settings.expect_workers,
                   join.worker.c_str());
       std::fflush(stdout);
     } catch (const WireError& e) {
       std::fprintf(stderr, "nest-host: ignored a message: %s\n", e.what());
     }
   }
-  for (const auto& p : peers) names_.push_back(p.name);
-  if (!outcome.ended_by.empty()) {
-    for (const auto& p : peers) {
-      send(p.identity, encode(RefuseMessage{"the run did not start: " + outcome.ended_by}));
-    }
-    observer_.on_notice(outcome.ended_by);
-    return outcome;
-  }
+  return true;
+}
 
-  // 2. Each gets its share, and one start time.
-  std::uint64_t run_id = std::random_device{}();
-  run_id = (run_id << 32) ^ static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
-  auto shares = share_users(run_.users, run_.spawn_rate, peers.size());
-  constexpr double kStartIn = 0.5;
-  for (std::size_t i = 0; i < peers.size(); ++i) {
+// The plan's first step, each worker's plan with its share, one start time.
+void Master::Loop::start() {
+  run_id_ = std::random_device{}();
+  run_id_ = (run_id_ << 32) ^ static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+  started_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(Seconds(kStartIn));
+  aim_ = m_.run_.model == LoadModel::kOpen ? LoadTarget{ArrivalTarget{}} : LoadTarget{UsersTarget{}};
+  aim_set_ = started_;
+  schedule_next_ = 0;
+  follow_schedule();  // at 0: the first aim, and the first mark at 0
+  const RunSettings& run = m_.run_;
+  auto shares = share_target(aim_, peers_.size());
+  auto caps = share_users(run.max_users.value_or(0), 0, peers_.size());
+  for (std::size_t i = 0; i < peers_.size(); ++i) {
     PlanMessage plan;
-    plan.run_id = run_id;
-    plan.index = static_cast<std::uint32_t>(i);
-    plan.workers = static_cast<std::uint32_t>(peers.size());
-    plan.host = run_.transport.base_url;
-    plan.users = shares[i].users;
-    plan.spawn_rate = shares[i].spawn_rate;
-    plan.run_time_s = run_.run_time ? run_.run_time->count() / 1000.0 : 0;
+    plan.run_id = run_id_;
+    plan.index = peers_[i].index;
+    plan.workers = static_cast<std::uint32_t>(peers_.size());
+    plan.host = run.transport.base_url;
+    plan.open = run.model == LoadModel::kOpen;
+    plan.arrivals = run.arrivals == Arrivals::kPoisson;
+    plan.max_users = run.max_users ? std::max<std::uint64_t>(1, caps[i].users) : 0;
+    plan.target = shares[i];
+    plan.run_time_s = run.run_time ? run.run_time->count() / 1000.0 : 0;
     plan.start_in_s = kStartIn;
-    plan.seed = run_.seed + 7919 * (i + 1);
-    for (const auto& t : tasksets_) plan.weights.emplace_back(t.name, t.weight);
-    send(peers[i].identity, encode(plan));
-    peers[i].last_heard = Clock::now();  // silence counts from the start, not from its join
+    plan.seed = run.seed + 7919 * (peers_[i].index + 1);
+    for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
+    send(peers_[i].identity, encode(plan));
+    peers_[i].planned = true;
+    peers_[i].share = shares[i];
+    peers_[i].last_heard = Clock::now();  // silence counts from the start, not from its join
   }
-  auto started = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kStartIn));
+  next_tick_ = started_ + std::chrono::seconds(1);
+  m_.started_flag_.store(true, std::memory_order_relaxed);
+  last_turn_ = Clock::now();
+  publish();
+}
 
-  // 3. Once a second, the reports that came in, merged.
-  SampleSet pending;
-  bool stopping = false, halted = false;
-  std::optional<Clock::time_point> stop_asked;
-  auto next_tick = started + std::chrono::seconds(1);
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
-  auto stop_all = [&] {
-    if (stopping) return;
-    stopping = true;
-    stop_asked = Clock::now();
-    for (const auto& p : peers) send(p.identity, encode(StopMessage{run_id}));
-  };
-  // How long after asking workers to stop the master waits for their last reports.
-  auto last_wait = run_.stop_timeout + run_.drain_timeout + std::chrono::seconds(10);
-  for (;;) {
-    // A worker silent this long is missing: its results up to its last report stay, the run
-    // goes on without it (and ends without waiting for it); a report brings it back.
-    for (auto& p : peers) {
-      bool silent = !p.final && Clock::now() - p.last_heard > kMissingAfter;
-      if (silent && !p.missing) {
-        p.missing = true;
-        observer_.on_notice("worker " + p.name + " is missing: nothing from it for " +
-                            std::to_string(kMissingAfter.count()) +
-                            " s; what it reported so far is kept");
+// Asks the plan what to aim at now (the master's clock), as Run::follow_schedule does.
+void Master::Loop::follow_schedule() {
+  if (stopping_ || !schedule_next_ || std::max(0.0, elapsed()) < *schedule_next_) return;
+  double at = std::max(0.0, elapsed());
+  schedule_next_.reset();
+  Schedule::Step step = m_.schedule_->at(Seconds(at));
+  if (!step.mark.empty()) m_.results_.mark(at, step.mark);
+  if (!step.problem.empty()) {
+    m_.observer_.on_notice(step.problem + ": the run stops");
+    outcome_.ended_by = step.problem;
+    stop_all();
+    return;
+  }
+  if (step.target) {
+    aim_ = *step.target;
+    aim_set_ = Clock::now();
+    steer(true);  // to no one before the plans: start() shares the first aim
+  }
+  if (step.end) {
+    stop_all();
+    return;
+  }
+  if (step.next) schedule_next_ = step.next->count();
+}
+
+void Master::Loop::take_requests() {
+  Requests requests;
+  {
+    std::lock_guard lock(m_.mutex_);
+    requests = std::exchange(m_.requests_, {});
+  }
+  for (auto& mark : requests.resets) {
+    if (stopping_) {
+      m_.observer_.on_notice("statistics not reset: the run is stopping");
+      continue;
+    }
+    m_.results_.reset_stats(mark);
+    m_.observer_.on_notice("statistics reset: the totals count again from the next second (" +
+                           mark + ")");
+  }
+  if (requests.target && !stopping_) {
+    if (!requests.target->second.empty()) m_.results_.mark(std::max(0.0, elapsed()), requests.target->second);
+    aim_ = requests.target->first;
+    aim_set_ = Clock::now();
+    schedule_next_.reset();  // the plan's steps give way to the person's aim
+    steer(true);
+  }
+  if (requests.stop && !stopping_) {
+    outcome_.interrupted = true;
+    stop_all();
+  }
+}
+
+std::vector<Master::Peer*> Master::Loop::taking_part() {
+  std::vector<Peer*> peers;
+  for (auto& p : peers_) {
+    if (p.final || !p.planned) continue;
+    if (p.missing && m_.settings_.rebalance) continue;
+    peers.push_back(&p);
+  }
+  return peers;
+}
+
+LoadTarget Master::Loop::aim_left() const {
+  LoadTarget aim = aim_;
+  if (auto* arrivals = std::get_if<ArrivalTarget>(&aim)) {
+    Seconds gone = Clock::now() - aim_set_;
+    arrivals->ramp = arrivals->ramp > gone ? arrivals->ramp - gone : Seconds(0);
+  }
+  return aim;
+}
+
+void Master::Loop::steer(bool all) {
+  if (stopping_) return;
+  std::vector<Peer*> peers = taking_part();
+  if (peers.empty()) return;
+  auto shares = share_target(all ? aim_ : aim_left(), peers.size());
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    Peer& p = *peers[i];
+    bool same = p.share && p.share->index() == shares[i].index() &&
+                size_of(*p.share) == size_of(shares[i]);
+    if (same && !all) continue;
+    p.share = shares[i];
+    send(p.identity, encode(SteerMessage{run_id_, shares[i]}));
+  }
+}
+
+void Master::Loop::event(Peer& peer, const std::string& what, const std::string& notice) {
+  double at = std::max(0.0, elapsed());
+  peer.record.events.push_back({at, what});
+  m_.results_.mark(at, "worker " + peer.record.name + " " + what);
+  m_.observer_.on_notice(notice);
+  publish();
+}
+
+void Master::Loop::publish() {
+  std::vector<WorkerRecord> records;
+  for (const auto& p : peers_) {
+    records.push_back(p.record);
+    records.back().requests = p.applied_requests;
+    records.back().final_report = p.final;
+  }
+  std::lock_guard lock(m_.mutex_);
+  m_.records_ = std::move(records);
+}
+
+// A worker silent this long is missing: its results up to its last report stay, the run goes
+// on without it (and ends without waiting for it); its share moves to the others.
+void Master::Loop::check_silence() {
+  // Silence counts only while the master listens: a turn of its loop takes 100 ms at most, so
+  // a longer gap is time it was frozen or starved, whatever the workers said then.
+  auto turn = Clock::now();
+  if (turn - last_turn_ > std::chrono::seconds(1)) {
+    for (auto& p : peers_) p.last_heard += turn - last_turn_;
+  }
+  last_turn_ = turn;
+  bool moved = false;
+  for (auto& p : peers_) {
+    if (p.final || p.missing || Clock::now() - p.last_heard <= kMissingAfter) continue;
+    p.missing = true;
+    std::string share = p.share && m_.settings_.rebalance && !stopping_
+                            ? "; its share (" + describe(*p.share) + ") moves to the others"
+                            : "";
+    event(p, "missing",
+          "worker " + p.record.name + " is missing: nothing from it for " +
+              std::to_string(kMissingAfter.count()) + " s; what it reported so far is kept" +
+              share);
+    moved = true;
+  }
+  if (moved && m_.settings_.rebalance) steer(false);
+}
+
+void Master::Loop::late_join(const std::string& identity, const JoinMessage& join) {
+  const RunSettings& run = m_.run_;
+  std::string refused;
+  double remaining = run.run_time ? run.run_time->count() / 1000.0 - elapsed() : 0;
+  if (stopping_) {
+    refused = "the run is stopping";
+  } else if (!m_.settings_.rebalance) {
+    refused = "the run has started without it (--no-rebalance keeps the plan's workers)";
+  } else if (run.run_time && remaining < 1) {
+    refused = "the run is about to end";
+  } else if (std::string problem = join_problem(join, m_.tasksets_); !problem.empty()) {
+    refused = "the master at " + m_.settings_.bind + " refused it: " + problem;
+  }
+  if (!refused.empty()) {
+    send(identity, encode(RefuseMessage{refused}));
+    return;
+  }
+  Peer& peer = peers_.emplace_back();
+  peer.identity = identity;
+  peer.index = static_cast<std::uint32_t>(peers_.size() - 1);
+  peer.record.name = join.worker;
+  peer.last_heard = Clock::now();
+  // Its share first (so it starts with it), then the others' new ones.
+  std::vector<Peer*> peers = taking_part();
+  peers.push_back(&peer);
+  LoadTarget share = share_target(aim_left(), peers.size()).back();
+  PlanMessage plan;
+  plan.run_id = run_id_;
+  plan.index = peer.index;
+  plan.workers = static_cast<std::uint32_t>(peers_.size());  // every one that joined so far
+  plan.host = run.transport.base_url;
+  plan.open = run.model == LoadModel::kOpen;
+  plan.arrivals = run.arrivals == Arrivals::kPoisson;
+  plan.max_users = run.max_users ? std::max<std::uint64_t>(1, *run.max_users / peers.size()) : 0;
+  plan.target = share;
+  plan.run_time_s = run.run_time ? remaining : 0;
+  plan.start_in_s = 0;
+  plan.seed = run.seed + 7919 * (peer.index + 1);
+  for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
+  send(identity, encode(plan));
+  peer.planned = true;
+  peer.share = share;
+  event(peer, "joined", "worker " + join.worker + " joined during the run: " + describe(share));
+  steer(false);
+}
+
+void Master::Loop::handle(const std::string& identity, const std::string& payload) {
+  auto peer = std::find_if(peers_.begin(), peers_.end(),
+                           [&](const Peer& p) { return p.identity == identity; });
+  try {
+    MessageType type = message_type(payload);
+    if (type == MessageType::kJoin && peer == peers_.end()) {
+      late_join(identity, decode_join(payload));
+      return;
+    }
+    if (peer == peers_.end()) return;
+    peer->last_heard = Clock::now();
+    if (type != MessageType::kReport) return;
+    ReportMessage report = decode_report(payload);
+    if (report.run_id != run_id_ || report.sequence <= peer->sequence) return;  // old, or again
+    peer->sequence = report.sequence;
+    peer->applied_requests += merge_rows(report.interval).requests;
+    pending_.merge(std::move(report.interval));
+    peer->cumulative = std::move(report.cumulative);
+    peer->users = peer->cumulative.users;
+    peer->visiting = peer->cumulative.visiting;
+    peer->spawning = report.spawning;
+    peer->final = peer->final || report.final;
+    if (peer->missing) {
+      peer->missing = false;
+      std::string share = m_.settings_.rebalance && !stopping_ && !peer->final
+                              ? ": it takes a share again"
+                              : "";
+      event(*peer, "back", "worker " + peer->record.name + " is back" + share);
+      if (m_.settings_.rebalance) {
+        peer->share.reset();  // it runs what it is given now, never its old share on top
+        steer(false);
       }
     }
-    if (signals.take()) {
-      if (stopping) {
-        halted = true;
+  } catch (const WireError& e) {
+    std::fprintf(stderr, "nest-host: ignored a message from %s: %s\n",
+                 peer == peers_.end() ? "an unknown peer" : peer->record.name.c_str(), e.what());
+  }
+}
+
+void Master::Loop::stop_all() {
+  if (stopping_) return;
+  stopping_ = true;
+  m_.stopping_flag_.store(true, std::memory_order_relaxed);
+  stop_asked_ = Clock::now();
+  for (const auto& p : peers_) send(p.identity, encode(StopMessage{run_id_}));
+}
+
+// Once a second: the reports that came in, merged into one interval on the master's clock.
+void Master::Loop::tick(bool final) {
+  next_tick_ += std::chrono::seconds(1);
+  for (const auto& p : peers_) {
+    if (!p.final) send(p.identity, encode(HeartbeatMessage{run_id_}));
+  }
+  SampleSet interval = std::move(pending_);
+  pending_ = SampleSet{};
+  interval.users = 0;
+  interval.visiting.clear();
+  bool spawning = false;
+  for (const auto& p : peers_) {
+    if (p.missing) continue;  // its users are unknown (and, rebalanced, run elsewhere)
+    interval.users += p.users;
+    for (const auto& [name, n] : p.visiting) interval.visiting[name] += n;
+    spawning = spawning || (p.spawning && !p.final);
+  }
+  double at = std::max(0.0, elapsed());
+  m_.results_.add(SampleSet(interval), at, size_of(aim_));
+  IntervalReport report{interval,      m_.results_, Seconds(at), m_.run_.model, size_of(aim_),
+                        spawning,      final,       stopping_,   std::nullopt};
+  if (m_.observer_.on_interval(report) && !stopping_) stop_all();
+  publish();
+}
+
+// At the end: says which workers' counts are short, and why.
+void Master::Loop::finish_checks() {
+  for (const auto& p : peers_) {
+    if (!p.final) {
+      m_.observer_.on_notice("worker " + p.record.name +
+                             " sent no final report: its requests after its last report (" +
+                             std::to_string(p.sequence) + ") are not counted");
+    } else if (std::uint64_t total = merge_rows(p.cumulative).requests;
+               p.applied_requests != total) {
+      m_.observer_.on_notice("worker " + p.record.name + ": its per-second reports add up to " +
+                             std::to_string(p.applied_requests) + " requests, its totals to " +
+                             std::to_string(total) + " (a report was lost)");
+    }
+  }
+}
+
+RunOutcome Master::Loop::go() {
+  socket_.set(zmq::sockopt::linger, 2000);
+  socket_.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone worker fails, not vanishes
+  if (m_.settings_.key) key_check_ = std::make_unique<KeyCheck>(context_, socket_, *m_.settings_.key);
+  zmq_socket_monitor(socket_.handle(), "inproc://nest-master-handshake",
+                     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+  handshakes_.set(zmq::sockopt::linger, 0);
+  handshakes_.connect("inproc://nest-master-handshake");
+  try {
+    socket_.bind(m_.settings_.bind);
+  } catch (const zmq::error_t& e) {
+    throw std::runtime_error("--bind " + m_.settings_.bind + ": " + e.what());
+  }
+  std::printf("Master listening on %s; waiting for %zu worker(s)\n", m_.settings_.bind.c_str(),
+              m_.settings_.expect_workers);
+  std::fflush(stdout);
+  if (!join()) {
+    for (const auto& p : peers_) {
+      send(p.identity, encode(RefuseMessage{"the run did not start: " + outcome_.ended_by}));
+    }
+    publish();
+    m_.observer_.on_notice(outcome_.ended_by);
+    return outcome_;
+  }
+  start();
+  // How long after asking workers to stop the master waits for their last reports.
+  const RunSettings& run = m_.run_;
+  auto last_wait = run.stop_timeout + run.drain_timeout + std::chrono::seconds(10);
+  for (;;) {
+    check_handshakes();
+    check_silence();
+    if (signals_.take()) {
+      if (stopping_) {
+        halted_ = true;
       } else {
-        observer_.on_notice("stopping every worker (Ctrl-C again: stop waiting for them)");
-        outcome.interrupted = true;
+        m_.observer_.on_notice("stopping every worker (Ctrl-C again: stop waiting for them)");
+        outcome_.interrupted = true;
         stop_all();
       }
     }
-    bool all_final =
-        std::all_of(peers.begin(), peers.end(), [](const Peer& p) { return p.final || p.missing; });
-    bool gave_up = stop_asked && Clock::now() - *stop_asked > last_wait;
+    take_requests();
+    follow_schedule();
+    bool all_final = std::all_of(peers_.begin(), peers_.end(),
+                                 [](const Peer& p) { return p.final || p.missing; });
+    bool gave_up = stop_asked_ && Clock::now() - *stop_asked_ > last_wait;
     auto now = Clock::now();
-    if (now >= next_tick || all_final || halted || gave_up) {
-      next_tick += std::chrono::seconds(1);
-      for (const auto& p : peers) {
-        if (!p.final) send(p.identity, encode(HeartbeatMessage{run_id}));
-      }
-      bool final = all_final || halted || gave_up;
-      SampleSet interval = std::move(pending);
-      pending = SampleSet{};
-      interval.users = 0;
-      interval.visiting.clear();
-      bool spawning = false;
-      for (const auto& p : peers) {
-        interval.users += p.users;
-        for (const auto& [name, n] : p.visiting) interval.visiting[name] += n;
-        spawning = spawning || (p.spawning && !p.final);
-      }
-      double at = std::max(0.0, elapsed());
-      results_.add(SampleSet(interval), at, static_cast<double>(run_.users));
-      IntervalReport report{interval, results_, std::chrono::duration<double>(at), LoadModel::kClosed,
-                            static_cast<double>(run_.users), spawning, final, stopping, std::nullopt};
-      if (observer_.on_interval(report) && !stopping) stop_all();
-      if (final) {
-        for (const auto& p : peers) {
-          if (!p.final) {
-            observer_.on_notice("worker " + p.name + " sent no final report: its requests after "
-                                "its last report (" + std::to_string(p.sequence) +
-                                ") are not counted");
-          } else if (std::uint64_t total = merge_rows(p.cumulative).requests;
-                     p.applied_requests != total) {
-            observer_.on_notice("worker " + p.name + ": its per-second reports add up to " +
-                                std::to_string(p.applied_requests) + " requests, its totals to " +
-                                std::to_string(total) + " (a report was lost)");
-          }
-        }
-        break;
-      }
+    bool final = all_final || halted_ || gave_up;
+    if (now >= next_tick_ || final) {
+      tick(final);
+      if (final) break;
       continue;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now);
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick_ - now);
     auto frame = receive(std::clamp(wait, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
-    if (!frame) continue;
-    const std::string& identity = frame->first;
-    const std::string& payload = frame->second;
-    auto peer = std::find_if(peers.begin(), peers.end(), [&](const Peer& p) { return p.identity == identity; });
-    try {
-      MessageType type = message_type(payload);
-      if (type == MessageType::kJoin && peer == peers.end()) {
-        send(identity, encode(RefuseMessage{"the run has started without it"}));
-        continue;
-      }
-      if (peer == peers.end()) continue;
-      peer->last_heard = Clock::now();
-      if (peer->missing) {
-        peer->missing = false;
-        observer_.on_notice("worker " + peer->name + " is back");
-      }
-      if (type != MessageType::kReport) continue;
-      ReportMessage report = decode_report(payload);
-      if (report.run_id != run_id || report.sequence <= peer->sequence) continue;  // old, or again
-      peer->sequence = report.sequence;
-      peer->applied_requests += merge_rows(report.interval).requests;
-      pending.merge(std::move(report.interval));
-      peer->cumulative = std::move(report.cumulative);
-      peer->users = peer->cumulative.users;
-      peer->visiting = peer->cumulative.visiting;
-      peer->spawning = report.spawning;
-      peer->final = peer->final || report.final;
-    } catch (const WireError& e) {
-      std::fprintf(stderr, "nest-host: ignored a message from %s: %s\n",
-                   peer == peers.end() ? "an unknown peer" : peer->name.c_str(), e.what());
-    }
+    if (frame) handle(frame->first, frame->second);
   }
-  outcome.halted = false;  // the master's own process has nothing frozen
-  outcome.elapsed = std::chrono::duration<double>(std::max(0.0, elapsed()));
-  return outcome;
+  finish_checks();
+  publish();
+  outcome_.halted = false;  // the master's own process has nothing frozen
+  outcome_.elapsed = Seconds(std::max(0.0, elapsed()));
+  return outcome_;
 }
 
 }  // namespace nest::host

@@ -16,3 +16,21 @@ std::vector<UsersShare> share_users(std::uint64_t users, double spawn_rate, std:
 }
 
 }  // namespace nest::host
+
+namespace nest::host {
+
+std::vector<LoadTarget> share_target(const LoadTarget& aim, std::size_t workers) {
+  std::vector<LoadTarget> shares;
+  if (const auto* users = std::get_if<UsersTarget>(&aim)) {
+    for (const UsersShare& s : share_users(users->users, users->spawn_rate, workers)) {
+      shares.push_back(UsersTarget{s.users, s.spawn_rate});
+    }
+  } else {
+    ArrivalTarget each = std::get<ArrivalTarget>(aim);
+    each.rate /= static_cast<double>(workers);
+    shares.assign(workers, each);
+  }
+  return shares;
+}
+
+}  // namespace nest::host

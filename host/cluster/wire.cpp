@@ -81,6 +81,18 @@ class Writer {
     }
     u(set.max_lag_us);
   }
+  void target(const LoadTarget& t) {
+    if (const auto* users = std::get_if<UsersTarget>(&t)) {
+      u(0);
+      u(users->users);
+      d(users->spawn_rate);
+    } else {
+      const auto& arrivals = std::get<ArrivalTarget>(t);
+      u(1);
+      d(arrivals.rate);
+      d(arrivals.ramp.count());
+    }
+  }
   std::string take() { return std::move(out_); }
 
  private:
@@ -181,6 +193,24 @@ class Reader {
     set.max_lag_us = u();
     return set;
   }
+  LoadTarget target() {
+    switch (u()) {
+      case 0: {
+        UsersTarget t;
+        t.users = u();
+        t.spawn_rate = d();
+        return t;
+      }
+      case 1: {
+        ArrivalTarget t;
+        t.rate = d();
+        t.ramp = std::chrono::duration<double>(d());
+        return t;
+      }
+      default:
+        fail("an aim of unknown kind");
+    }
+  }
   void end() {
     if (!in_.empty()) fail("bytes after its end");
   }
@@ -199,7 +229,7 @@ MessageType message_type(std::string_view frame) {
   if (frame.empty()) throw WireError("an empty message");
   auto type = static_cast<std::uint8_t>(frame.front());
   if (type < static_cast<std::uint8_t>(MessageType::kJoin) ||
-      type > static_cast<std::uint8_t>(MessageType::kHeartbeat)) {
+      type > static_cast<std::uint8_t>(MessageType::kSteer)) {
     throw WireError("a message of unknown type " + std::to_string(type));
   }
   return static_cast<MessageType>(type);
@@ -252,8 +282,10 @@ std::string encode(const PlanMessage& m) {
   w.u(m.index);
   w.u(m.workers);
   w.s(m.host);
-  w.u(m.users);
-  w.d(m.spawn_rate);
+  w.u(m.open);
+  w.u(m.arrivals);
+  w.u(m.max_users);
+  w.target(m.target);
   w.d(m.run_time_s);
   w.d(m.start_in_s);
   w.u(m.seed);
@@ -272,8 +304,10 @@ PlanMessage decode_plan(std::string_view frame) {
   m.index = static_cast<std::uint32_t>(r.u());
   m.workers = static_cast<std::uint32_t>(r.u());
   m.host = r.s();
-  m.users = r.u();
-  m.spawn_rate = r.d();
+  m.open = r.flag();
+  m.arrivals = static_cast<std::uint8_t>(r.flag());
+  m.max_users = r.u();
+  m.target = r.target();
   m.run_time_s = r.d();
   m.start_in_s = r.d();
   m.seed = r.u();
@@ -338,6 +372,22 @@ std::string encode(const HeartbeatMessage& m) {
 HeartbeatMessage decode_heartbeat(std::string_view frame) {
   Reader r(frame, MessageType::kHeartbeat, "heartbeat");
   HeartbeatMessage m{r.u()};
+  r.end();
+  return m;
+}
+
+std::string encode(const SteerMessage& m) {
+  Writer w(MessageType::kSteer);
+  w.u(m.run_id);
+  w.target(m.target);
+  return w.take();
+}
+
+SteerMessage decode_steer(std::string_view frame) {
+  Reader r(frame, MessageType::kSteer, "steer");
+  SteerMessage m;
+  m.run_id = r.u();
+  m.target = r.target();
   r.end();
   return m;
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/load_target.h"
 #include "stats/sample_set.h"
 
 namespace nest::host {
@@ -28,6 +29,7 @@ enum class MessageType : std::uint8_t {
   kReport,    // worker -> master: its state, once a second and once at the end
   kStop,       // master -> worker: stop the run (as Ctrl-C would)
   kHeartbeat,  // master -> worker, once a second: the master is there (a worker's are its reports)
+  kSteer,      // master -> worker: its share of a new aim (a stage, a shape, a rebalance, the UI)
 };
 
 // A worker's tasksets as discovery found them: what must match the master's.
@@ -53,9 +55,11 @@ struct PlanMessage {
   std::uint32_t index = 0;  // the worker's number, 0-based, in join order
   std::uint32_t workers = 0;
   std::string host;             // the system under test (-H)
-  std::uint64_t users = 0;      // this worker's share
-  double spawn_rate = 0;        // this worker's share
-  double run_time_s = 0;        // 0: until stopped
+  bool open = false;            // the load model: open (arrivals) or closed (users)
+  std::uint8_t arrivals = 0;    // open model: 0 constant, 1 poisson (--arrivals)
+  std::uint64_t max_users = 0;  // open model: this worker's share of --max-users; 0: no cap
+  LoadTarget target;            // this worker's share of the aim at its start
+  double run_time_s = 0;        // 0: until stopped; from its start
   double start_in_s = 0;        // from receiving the plan
   std::uint64_t seed = 0;       // this worker's
   std::vector<std::pair<std::string, int>> weights;  // the master's, by taskset name
@@ -83,6 +87,13 @@ struct HeartbeatMessage {
   std::uint64_t run_id = 0;
 };
 
+// The worker's share of the aim from now on, in the plan's model: the master follows the plan
+// (stages, a shape, the web UI) and moves the shares when workers go missing or come back.
+struct SteerMessage {
+  std::uint64_t run_id = 0;
+  LoadTarget target;
+};
+
 // The type of a frame; WireError when it is empty or of no known type.
 MessageType message_type(std::string_view frame);
 
@@ -92,6 +103,7 @@ std::string encode(const PlanMessage& m);
 std::string encode(const ReportMessage& m);
 std::string encode(const StopMessage& m);
 std::string encode(const HeartbeatMessage& m);
+std::string encode(const SteerMessage& m);
 
 // Each throws WireError when the frame is not a whole message of that type.
 JoinMessage decode_join(std::string_view frame);
@@ -100,5 +112,6 @@ PlanMessage decode_plan(std::string_view frame);
 ReportMessage decode_report(std::string_view frame);
 StopMessage decode_stop(std::string_view frame);
 HeartbeatMessage decode_heartbeat(std::string_view frame);
+SteerMessage decode_steer(std::string_view frame);
 
 }  // namespace nest::host

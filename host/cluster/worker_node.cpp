@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <cstdio>
 #include <deque>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "cluster/wire.h"
+#include "engine/fd_limit.h"
 
 namespace nest::host {
 namespace {
@@ -39,6 +41,40 @@ class Outbox {
  private:
   std::mutex mutex_;
   std::deque<std::string> frames_;
+};
+
+// The master's aims for this worker, from the socket's thread to the run's: the run asks its
+// schedule every 100 ms, and the schedule hands it the latest aim that came, once. (A schedule
+// rather than Run::set_target: an aim that comes before the run begins is not lost.)
+class Steering {
+ public:
+  explicit Steering(LoadTarget first) : next_(first) {}
+  void put(const LoadTarget& aim) {
+    std::lock_guard lock(mutex_);
+    next_ = aim;
+  }
+  std::optional<LoadTarget> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(next_, std::nullopt);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<LoadTarget> next_;
+};
+
+class SteeredSchedule final : public Schedule {
+ public:
+  explicit SteeredSchedule(Steering& steering) : steering_(steering) {}
+  Step at(std::chrono::duration<double> elapsed) override {
+    Step step;
+    step.target = steering_.take();
+    step.next = elapsed + std::chrono::milliseconds(100);
+    return step;
+  }
+
+ private:
+  Steering& steering_;
 };
 
 // Turns each second of the local run into a report for the master.
@@ -80,6 +116,15 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   zmq::context_t context;
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 5000);  // the last report still goes out at exit
+  if (settings.key) use_cluster_key(socket, *settings.key);
+  // A failed handshake (another key, or a key on one side only) ends the wait at once.
+  constexpr int kHandshakeFailed = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+  std::string monitor_address = "inproc://nest-worker-handshake";
+  zmq_socket_monitor(socket.handle(), monitor_address.c_str(), kHandshakeFailed);
+  zmq::socket_t monitor(context, zmq::socket_type::pair);
+  monitor.connect(monitor_address);
   socket.connect(settings.master);
   JoinMessage join;
   join.version = NEST_VERSION;
@@ -88,13 +133,31 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   for (const auto& t : tasksets) join.tasksets.push_back({t.name, t.weight});
   socket.send(zmq::buffer(encode(join)), zmq::send_flags::none);
 
-  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-  if (zmq::poll(&item, 1, settings.join_timeout) <= 0) {
-    std::fprintf(stderr, "nest-host: the master at %s did not answer within %lld s\n",
+  zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0},
+                             {monitor.handle(), 0, ZMQ_POLLIN, 0}};
+  if (zmq::poll(items, 2, settings.join_timeout) <= 0) {
+    std::fprintf(stderr,
+                 "nest-host: the master at %s did not answer within %lld s (is it running there?)\n",
                  settings.master.c_str(),
                  static_cast<long long>(settings.join_timeout.count() / 1000));
     return 1;
   }
+  if (items[1].revents & ZMQ_POLLIN) {
+    zmq::message_t event;
+    std::uint16_t id = 0;
+    if (monitor.recv(event, zmq::recv_flags::none) && event.size() >= 2) {
+      std::memcpy(&id, event.data(), sizeof id);
+    }
+    std::string why = id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                          ? "refused this worker's --cluster-key: it holds another"
+                          : settings.key ? "does not take this worker's --cluster-key: is it the "
+                                           "master's (and has the master one)?"
+                                         : "wants a key: give this worker the master's --cluster-key";
+    std::fprintf(stderr, "nest-host: the master at %s %s\n", settings.master.c_str(), why.c_str());
+    return 1;
+  }
+  zmq_socket_monitor(socket.handle(), nullptr, 0);
+  monitor.close();
   zmq::message_t answer;
   if (!socket.recv(answer, zmq::recv_flags::none)) return 1;
   std::string_view frame(answer.data<char>(), answer.size());
@@ -120,32 +183,78 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
     }
   }
   run.transport.base_url = plan.host;
-  run.users = plan.users;
-  run.spawn_rate = plan.spawn_rate;
+  run.model = plan.open ? LoadModel::kOpen : LoadModel::kClosed;
+  run.arrivals = plan.arrivals ? Arrivals::kPoisson : Arrivals::kConstant;
+  run.max_users.reset();
+  if (plan.max_users > 0) run.max_users = plan.max_users;
+  run.stages.clear();
+  std::uint64_t users = 0;
+  if (const auto* share = std::get_if<UsersTarget>(&plan.target)) {
+    run.users = users = share->users;
+    run.spawn_rate = share->spawn_rate;
+  } else {
+    run.arrival_rate = std::get<ArrivalTarget>(plan.target).rate;
+  }
   run.seed = plan.seed;
   run.run_time.reset();
   if (plan.run_time_s > 0) {
     run.run_time = std::chrono::milliseconds(static_cast<long long>(plan.run_time_s * 1000));
   }
-  run.threads = static_cast<unsigned>(
-      std::max<std::uint64_t>(1, std::min<std::uint64_t>(run.threads, std::max<std::uint64_t>(1, plan.users))));
-  std::printf("Worker %u of %u: %llu users at %.2f/s against %s\n", plan.index + 1, plan.workers,
-              static_cast<unsigned long long>(plan.users), plan.spawn_rate, plan.host.c_str());
+  // The master may give it more users later (a stage, a missing worker's share): as many
+  // open files as the system allows, warned about only for the users it starts with.
+  if (std::string warning = raise_fd_limit(plan.open ? plan.max_users : users); !warning.empty()) {
+    std::fprintf(stderr, "nest-host: %s\n", warning.c_str());
+  }
+  if (plan.open) {
+    std::printf("Worker %u of %u: %.2f arrivals/s against %s\n", plan.index + 1, plan.workers,
+                run.arrival_rate, plan.host.c_str());
+  } else {
+    std::printf("Worker %u of %u: %llu users at %.2f/s against %s\n", plan.index + 1,
+                plan.workers, static_cast<unsigned long long>(users), run.spawn_rate,
+                plan.host.c_str());
+  }
   std::fflush(stdout);
   std::this_thread::sleep_for(std::chrono::duration<double>(plan.start_in_s));
 
   Outbox outbox;
   Reporter reporter(outbox, plan.run_id, plan.index);
-  Run local(taking_part, run, reporter);
+  Steering steering(plan.target);
+  Run local(taking_part, run, reporter, std::make_unique<SteeredSchedule>(steering));
   // The socket's own thread: sends the reports, hears a stop. The socket moves to it (ZeroMQ
   // allows that across a full barrier: the thread's start) and comes back at its join.
   std::atomic<bool> done{false};
   bool master_gone = false;  // the comms thread's, read after its join
   std::thread comms([&] {
     auto last_heard = std::chrono::steady_clock::now();
+    auto last_turn = last_heard;
     for (;;) {
+      // Silence counts only while this worker listens: a turn of this loop takes 50 ms, so a
+      // longer gap is time it was frozen (SIGSTOP) or starved, whatever the master said then.
+      auto turn = std::chrono::steady_clock::now();
+      if (turn - last_turn > std::chrono::seconds(1)) last_heard += turn - last_turn;
+      last_turn = turn;
       for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
       if (done.load()) break;
+      zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&in, 1, std::chrono::milliseconds(50));
+      // Everything that came first, then the silence: a worker that was frozen (SIGSTOP) reads
+      // the heartbeats that queued meanwhile before it judges the master gone.
+      for (zmq::message_t m; socket.recv(m, zmq::recv_flags::dontwait);) {
+        std::string_view f(m.data<char>(), m.size());
+        try {
+          MessageType type = message_type(f);
+          if (type == MessageType::kHeartbeat && decode_heartbeat(f).run_id == plan.run_id) {
+            last_heard = std::chrono::steady_clock::now();
+          } else if (type == MessageType::kSteer) {
+            SteerMessage steer = decode_steer(f);
+            if (steer.run_id == plan.run_id) steering.put(steer.target);
+          } else if (type == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
+            last_heard = std::chrono::steady_clock::now();
+            local.stop();
+          }
+        } catch (const WireError&) {
+        }
+      }
       if (!master_gone && std::chrono::steady_clock::now() - last_heard > kMasterSilence) {
         master_gone = true;  // its heartbeats stopped: stop as Ctrl-C would
         std::fprintf(stderr,
@@ -153,23 +262,6 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
                      "worker's run\n",
                      settings.master.c_str(), static_cast<long long>(kMasterSilence.count()));
         local.stop();
-      }
-      zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&in, 1, std::chrono::milliseconds(50)) > 0) {
-        zmq::message_t m;
-        if (socket.recv(m, zmq::recv_flags::dontwait)) {
-          std::string_view f(m.data<char>(), m.size());
-          try {
-            MessageType type = message_type(f);
-            if (type == MessageType::kHeartbeat && decode_heartbeat(f).run_id == plan.run_id) {
-              last_heard = std::chrono::steady_clock::now();
-            } else if (type == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
-              last_heard = std::chrono::steady_clock::now();
-              local.stop();
-            }
-          } catch (const WireError&) {
-          }
-        }
       }
     }
     for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
@@ -182,6 +274,7 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
               static_cast<unsigned long long>(total.requests),
               static_cast<unsigned long long>(total.failures), outcome.elapsed.count());
   std::fflush(stdout);
+  if (master_gone && settings.write_own_results) settings.write_own_results(local.results(), outcome);
   if (outcome.halted || outcome.crash) {
     socket.close();  // linger: the last report goes out
     context.close();

@@ -2,13 +2,16 @@
 // it here with this machine's plugins (the master's weights), and reports its state once a
 // second and at the end. A stop from the master stops the run as Ctrl-C would; Ctrl-C here
 // stops this worker's run alone. A master silent for 5 s (its heartbeats come once a second)
-// is gone: the worker stops its run, says so, prints its own count, and exits 1.
+// is gone: the worker stops its run, says so, prints its own count, writes its own results
+// (write_own_results) and exits 1.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_key.h"
 #include "engine/run.h"
 
 namespace nest::host {
@@ -16,6 +19,10 @@ namespace nest::host {
 struct WorkerNodeSettings {
   std::string master = "tcp://127.0.0.1:5557";  // --master-host, --master-port
   std::chrono::milliseconds join_timeout{60000};  // for the master's answer (a plan or a refusal)
+  std::optional<ClusterKey> key;  // --cluster-key: the master's
+  // Called when the master went silent and the run stopped: writes what this worker measured
+  // where it is (the master will never have its last seconds).
+  std::function<void(const LiveResults&, const RunOutcome&)> write_own_results;
 };
 
 // Joins, runs, reports. `tasksets`: every taskset found here (the plan's weights pick those

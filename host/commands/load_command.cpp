@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "cluster/cluster_key.h"
 #include "config/configure.h"
 #include "config/confirm.h"
 #include "config/plan_table.h"
@@ -41,6 +42,18 @@ std::optional<int> LoadCommand::parse(int argc, const char* const* argv) {
   }
   if (options_.version) {
     std::printf("nest-host %s (taskset ABI %u)\n", NEST_VERSION, nest::kAbiVersion);
+    return 0;
+  }
+  if (!options_.make_cluster_key.empty()) {
+    try {
+      make_cluster_key_file(options_.make_cluster_key);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "nest-host: %s\n", e.what());
+      return 1;
+    }
+    std::printf("A new cluster key is in %s: give the master and every worker --cluster-key %s "
+                "(keep it as secret as a password)\n",
+                options_.make_cluster_key.c_str(), options_.make_cluster_key.c_str());
     return 0;
   }
   return std::nullopt;

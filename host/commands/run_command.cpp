@@ -45,7 +45,11 @@ class RunCommand : public LoadCommand {
                             const LiveReport& report) const;
   RunResult result_so_far(const LiveResults& results) const;
   // --master: the run is the workers'; this process merges their reports.
-  RunOutcome run_master(LiveReport& report, std::unique_ptr<Master>& master);
+  RunOutcome run_master(LiveReport& report, std::unique_ptr<Master>& master,
+                        std::unique_ptr<Schedule> plan);
+  // --worker, its master gone: writes what this worker measured (--json, else
+  // nest-worker-PID.json here; --html when asked).
+  void write_own_results(const LiveResults& results, const RunOutcome& outcome) const;
   // --web: serves the UI; unless --autostart, waits for its Start. Returns an exit code when
   // the command must end.
   std::optional<int> open_web_ui();
@@ -135,6 +139,16 @@ int RunCommand::run_and_report() {
                               std::to_string(options_.cluster.master_port);
     std::vector<TasksetType> found;
     for (const auto& t : weights_.tasksets) found.push_back(t.type);
+    if (!options_.cluster.cluster_key.empty()) {
+      try {
+        worker.key = read_cluster_key(options_.cluster.cluster_key);
+      } catch (const std::exception& e) {
+        return usage_error(e.what());
+      }
+    }
+    worker.write_own_results = [this](const LiveResults& results, const RunOutcome& outcome) {
+      write_own_results(results, outcome);
+    };
     if (auto done = start_dependencies()) return *done;
     int code = run_worker_node(worker, std::move(found), options_.run);
     stop_dependencies();
@@ -168,12 +182,19 @@ int RunCommand::run_and_report() {
   RunOutcome outcome;
   if (options_.cluster.master) {
     try {
-      outcome = run_master(report, master);
+      outcome = run_master(report, master, std::move(plan));
     } catch (const std::exception& e) {
       return usage_error(e.what());
     }
   } else {
     local.emplace(tasksets_, options_.run, report, std::move(plan));
+  }
+  if (master && !master->started()) {
+    // Nothing was measured: no result file, so none written before is replaced by an empty one
+    // (a master that Kubernetes restarts after its run, say).
+    std::fprintf(stderr, "nest-host: the run did not start: no result written\n");
+    stop_dependencies();
+    return 1;
   }
   const LiveResults& results = master ? master->results() : local->results();
   // The web UI reads the run until finished(); should anything throw first, it lets go here.
@@ -207,6 +228,7 @@ int RunCommand::run_and_report() {
   }
   if (!outcome.ended_by.empty() && code == 0) code = options_.exit_code_on_error;
   RunResult result = assemble_result(results, outcome, report);
+  if (master) result.workers = master->workers();
   result.thresholds = judge(options_.thresholds, result);
   print_thresholds(stdout, result.thresholds);
   if (any_broken(result.thresholds)) code = kExitThresholds;
@@ -267,12 +289,44 @@ RunResult RunCommand::result_so_far(const LiveResults& results) const {
   return result;
 }
 
-RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& master) {
+void RunCommand::write_own_results(const LiveResults& results, const RunOutcome& outcome) const {
+  RunResult result = result_so_far(results);
+  result.info.plan = "a worker's share; its master went silent";
+  result.info.interrupted = true;
+  result.info.aborted_by = "the master went silent";
+  if (outcome.crash) result.info.aborted_by = "a crash: " + outcome.crash->what;
+  std::string json = !options_.json_path.empty()
+                         ? options_.json_path
+                         : "nest-worker-" + std::to_string(getpid()) + ".json";
+  try {
+    write_result_file(json, result);
+    std::printf("Result: %s\n", json.c_str());
+    if (!options_.html_path.empty()) {
+      write_atomically(options_.html_path, render_result_html(result));
+      std::printf("Report: %s\n", options_.html_path.c_str());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nest-host: %s\n", e.what());
+  }
+  std::fflush(stdout);
+}
+
+RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& master,
+                                  std::unique_ptr<Schedule> plan) {
   const ClusterOptions& c = options_.cluster;
   master_settings_.bind = c.bind;
   master_settings_.expect_workers = c.expect_workers;
   master_settings_.join_timeout = c.expect_workers_max_wait;
-  master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report);
+  master_settings_.rebalance = c.rebalance;
+  if (!c.cluster_key.empty()) master_settings_.key = read_cluster_key(c.cluster_key);
+  for (const auto& hooks : discovery_.run_hooks) {
+    std::fprintf(stderr,
+                 "nest-host: run hooks %s do not run in a distributed run yet (issue 14): "
+                 "prepare and clean up the system under test around it\n",
+                 hooks.name.c_str());
+  }
+  master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report,
+                                    std::move(plan));
   std::unique_ptr<WorkerProcesses> processes;
   if (c.processes > 0) {
     processes = std::make_unique<WorkerProcesses>(options_, c.bind);

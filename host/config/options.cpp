@@ -41,7 +41,7 @@ std::vector<std::string> ini_keys(const po::options_description& desc) {
   std::vector<std::string> keys;
   for (const auto& option : desc.options()) {
     const std::string& name = option->long_name();
-    if (name != "help" && name != "version" && name != "config" && name != "list" &&
+    if (name != "help" && name != "version" && name != "make-cluster-key" && name != "config" && name != "list" &&
         name != "configure" && name != "threshold" && name != "stages" &&
         name != "dependency" && name != "ready") {
       keys.push_back(name);
@@ -308,10 +308,13 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
                           const std::string& expect_wait, Options& o) {
   ClusterOptions& c = o.cluster;
   if (c.master && c.worker) throw UsageError("--master and --worker: choose one");
-  for (const char* flag : {"bind", "expect-workers", "expect-workers-max-wait"}) {
+  for (const char* flag : {"bind", "expect-workers", "expect-workers-max-wait", "no-rebalance"}) {
     if (vm.count(flag) && !vm[flag].defaulted() && !c.master) {
       throw UsageError(std::string("--") + flag + " is for the master: add --master");
     }
+  }
+  if (!c.cluster_key.empty() && !c.master && !c.worker) {
+    throw UsageError("--cluster-key is for a master (--master) and its workers (--worker)");
   }
   for (const char* flag : {"master-host", "master-port", "master-url"}) {
     if (vm.count(flag) && !vm[flag].defaulted() && !c.worker) {
@@ -330,14 +333,15 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
     c.expect_workers_max_wait = *wait;
     bool loopback = c.bind.starts_with("tcp://127.") || c.bind.starts_with("tcp://localhost:") ||
                     c.bind.starts_with("tcp://[::1]:") || c.bind.starts_with("ipc://");
-    if (!loopback) {
+    if (!loopback && c.cluster_key.empty()) {
       throw UsageError("--bind " + c.bind +
-                       ": a master listens on loopback (tcp://127.0.0.1:PORT) or ipc:// only, "
-                       "until it can ask workers for credentials (docs/distributed.md)");
+                       " lets other machines reach the master, which hands out the run: give "
+                       "--cluster-key FILE too, and the same file to every worker (make one with "
+                       "nest-host --make-cluster-key FILE; docs/distributed.md)");
     }
-    if (o.run.model != LoadModel::kClosed || !o.run.stages.empty() || !o.shape.empty()) {
-      throw UsageError("--master runs a plan of users (-u, -r, -t) so far: stages, shapes and "
-                       "the open model on a master come later (docs/distributed.md)");
+    if (c.processes > 0 && !c.cluster_key.empty()) {
+      throw UsageError("--processes talks to its own processes on a local socket: no "
+                       "--cluster-key");
     }
     if (o.web.enabled) throw UsageError("--master and --web: the web UI for a master comes later");
   }
@@ -357,6 +361,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   std::vector<std::string> thresholds, tags, exclude_tags, dependency_flags, ready_flags;
   std::string dependency_timeout = "30s", expect_wait = "60s";
   long long expect_workers = 1, processes = 0;
+  bool no_rebalance = false;
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
                               config_path;
@@ -409,6 +414,9 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("bind", po::value(&o.cluster.bind), "with --master: the ZeroMQ address workers dial (default tcp://127.0.0.1:5557; loopback only, until the master asks for credentials)")
     ("expect-workers", po::value(&expect_workers), "with --master: the workers to wait for before the run starts (default 1)")
     ("expect-workers-max-wait", po::value(&expect_wait), "with --master: how long to wait for them (default 60s)")
+    ("cluster-key", po::value(&o.cluster.cluster_key), "with --master or --worker: FILE holding the key master and workers share (CURVE: every message encrypted, only workers holding it join); required for a --bind beyond loopback")
+    ("make-cluster-key", po::value(&o.make_cluster_key), "write a new cluster key to FILE (mode 600; never replaces a file) and exit")
+    ("no-rebalance", po::bool_switch(&no_rebalance), "with --master: a missing worker's share is not moved to the others, and no worker joins during the run (default: moved, and back when it returns)")
     ("worker", po::bool_switch(&o.cluster.worker), "run as a worker: join the master at --master-host:--master-port and run the share of its plan it gives (its -H, users, weights)")
     ("master-host", po::value(&o.cluster.master_host), "with --worker: the master's address (default 127.0.0.1)")
     ("master-port", po::value(&o.cluster.master_port), "with --worker: the master's port (default 5557)")
@@ -462,7 +470,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   o.help_text = help.str();
   o.help = vm.count("help") > 0;
   o.version = vm.count("version") > 0;
-  if (o.help || o.version) return o;
+  if (o.help || o.version || !o.make_cluster_key.empty()) return o;
 
   if (vm.count("run-time")) {
     o.run.run_time = duration_flag(vm, "run-time");
@@ -561,6 +569,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     expect_workers = processes;
     o.cluster.bind = "ipc:///tmp/nest-host-" + std::to_string(getpid()) + ".ipc";
   }
+  o.cluster.rebalance = !no_rebalance;
   read_cluster_options(vm, expect_workers, expect_wait, o);
   if (host.empty() && !o.list && !o.configure && !o.cluster.worker) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");

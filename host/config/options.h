@@ -21,6 +21,8 @@ struct ClusterOptions {
   std::string bind = "tcp://127.0.0.1:5557";   // --bind
   std::size_t expect_workers = 1;              // --expect-workers
   std::chrono::milliseconds expect_workers_max_wait{60000};  // --expect-workers-max-wait
+  bool rebalance = true;  // a missing worker's share moves to the others (--no-rebalance)
+  std::string cluster_key;  // --cluster-key FILE: the key master and workers share; empty: none
   bool worker = false;                         // --worker: runs its share of a master's plan
   std::string master_host = "127.0.0.1";       // --master-host
   int master_port = 5557;                      // --master-port
@@ -33,6 +35,7 @@ struct ClusterOptions {
 struct Options {
   RunSettings run;    // -u -r -t --threads --stop-timeout --request-timeout -H, the load plan
   std::string shape;  // --shape: a load shape from the plugins, by name; empty = none
+  std::string make_cluster_key;  // --make-cluster-key FILE: write a new key there and exit
   std::string taskset_dir = "tasksets";
   std::string csv_prefix;  // --csv: empty = no CSV files
   bool csv_full_history = false;

@@ -159,6 +159,12 @@ Discovery discover_plugins(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
+    // Hidden folders are not searched: .git, or the ..DATE folder a Kubernetes ConfigMap
+    // volume keeps its files in (each also linked from the top, so it would count twice).
+    if (it->path().filename().string().starts_with(".") && it->is_directory(ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file(ec) && is_shared_library_name(it->path())) {
       files.push_back(it->path());
     }

@@ -1,7 +1,7 @@
 // Finds taskset plugins under a folder and loads them, checking each before use.
 //
 // Checks, in order, for every shared library found (recursively; symlinked folders are not
-// followed, so links cannot loop): it parses as a shared library; it exports Nest's symbols
+// followed, so links cannot loop, and hidden folders, named .*, are not searched): it parses as a shared library; it exports Nest's symbols
 // (read from the file, without running it); it loads and builds its tasksets in a child
 // process without crashing (plugins/probe.h); it loads here; each taskset's ABI version and C++
 // runtime equal the host's (plugins/exports.h); its factory returns an object (exceptions caught)

@@ -146,6 +146,17 @@ std::string result_to_json(const RunResult& r) {
                                       {"measured", number(v.measured)},
                                       {"measured_text", v.measured_text}});
   }
+  json::array workers;  // a distributed run's (nest-host --master); absent from one process's
+  for (const auto& w : r.workers) {
+    json::array events;
+    for (const auto& e : w.events) {
+      events.push_back(json::object{{"t", number(e.at_s)}, {"event", e.what}});
+    }
+    workers.push_back(json::object{{"name", w.name},
+                                   {"requests", w.requests},
+                                   {"final_report", w.final_report},
+                                   {"events", std::move(events)}});
+  }
   json::array row_series;
   for (const auto& [key, series] : r.timeline.rows) {
     row_series.push_back(series_json(series, {{"method", key.method}, {"name", key.name}}));
@@ -206,6 +217,7 @@ std::string result_to_json(const RunResult& r) {
       {"exceptions", std::move(exceptions)},
       {"thresholds", std::move(thresholds)},
       {"timeline", std::move(timeline)}};
+  if (!workers.empty()) doc["workers"] = std::move(workers);
   // Names, errors and messages come from tasks and from the system under test: whatever bytes
   // they held, the file is valid UTF-8, so nest-host can always read back what it wrote.
   return valid_utf8(json::serialize(doc)) + "\n";
@@ -316,6 +328,24 @@ RunResult result_from_json(const std::string& text, const std::string& origin) {
     r.thresholds.push_back(std::move(v));
   }
 
+  if (const json::value* workers = doc.if_contains("workers")) {
+    const json::array& list = in.array(*workers, "workers");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::string where = "workers[" + std::to_string(i) + "]";
+      const json::object& o = in.object(list[i], where);
+      WorkerRecord w;
+      w.name = in.text(o, "name", where);
+      w.requests = in.count(o, "requests", where);
+      w.final_report = in.boolean(o, "final_report", where);
+      const json::array& events = in.array(in.field(o, "events", where), where + ".events");
+      for (std::size_t j = 0; j < events.size(); ++j) {
+        std::string at = where + ".events[" + std::to_string(j) + "]";
+        const json::object& e = in.object(events[j], at);
+        w.events.push_back({in.real(e, "t", at), in.text(e, "event", at)});
+      }
+      r.workers.push_back(std::move(w));
+    }
+  }
   const json::object& tl = in.object(in.field(doc, "timeline", ""), "timeline");
   const json::array& t = in.array(in.field(tl, "t", "timeline"), "timeline.t");
   std::size_t n = t.size();

@@ -54,6 +54,20 @@ struct ThresholdVerdict {
   std::string measured_text;  // e.g. "312 ms", "0.52%", "no request named 'GET /x'"
 };
 
+// A worker of a distributed run (nest-host --master), as the master saw it.
+struct WorkerRecord {
+  struct Event {
+    double at_s = 0;    // on the master's clock, from the start
+    std::string what;   // "joined" (during the run), "missing", "back"
+    bool operator==(const Event&) const = default;
+  };
+  std::string name;             // "host:pid"
+  std::uint64_t requests = 0;   // counted from its reports
+  bool final_report = false;    // its last report came: every request it made is counted
+  std::vector<Event> events;
+  bool operator==(const WorkerRecord&) const = default;
+};
+
 struct RunResult {
   // 2: the load model and plan, open-model sessions (started, dropped, start lag), and the
   // timeline's target, session figures and marks. 3: requests cut at the end ("cut").
@@ -65,6 +79,7 @@ struct RunResult {
   RowStats total;    // all rows merged (the Aggregated row)
   Timeline timeline;
   std::vector<ThresholdVerdict> thresholds;
+  std::vector<WorkerRecord> workers;  // a distributed run's; empty for one process
 };
 
 }  // namespace nest::host

@@ -42,6 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case MessageType::kHeartbeat:
         round_trip(frame, decode_heartbeat);
         break;
+      case MessageType::kSteer:
+        round_trip(frame, decode_steer);
+        break;
     }
   } catch (const WireError&) {
   }

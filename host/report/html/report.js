@@ -303,6 +303,23 @@
     }), { left: 0 }));
   }
 
+  // A distributed run's workers (nest-host --master): who sent every report, who went missing
+  // and when (its requests after its last report are not counted), who came back or joined late.
+  function workerTable(root, result) {
+    var workers = result.workers || [];
+    if (!workers.length) return;
+    var box = section(root, "Workers");
+    var short = workers.filter(function (w) { return !w.final_report; }).length;
+    box.appendChild(el("p", { "class": short ? "" : "empty", text: short
+      ? short + " of " + workers.length + " workers sent no final report: their requests after their last report are not counted."
+      : "Every worker sent its final report: every request they made is counted." }));
+    box.appendChild(table(["Worker", "# requests", "Final report", "Events"], workers.map(function (w) {
+      var events = w.events.map(function (e) { return e.event + " at " + clock(e.t); }).join(", ");
+      return { cls: w.final_report ? "" : "fail",
+               cells: [w.name, count(w.requests), w.final_report ? "yes" : "NO", events || "-"] };
+    }), { leftCols: [3] }));
+  }
+
   function tasksetTable(root, tasksets) {
     var total = tasksets.reduce(function (s, t) { return s + t.weight; }, 0);
     section(root, "Tasksets and weights").appendChild(table(["Taskset", "Weight", "Share", "Weight from", "Transport", "Plugin"],
@@ -353,6 +370,7 @@
     thresholdTable(root, result);
     requestTables(root, result);
     problemTables(root, result);
+    workerTable(root, result);
     settingsTables(root, result);
   }
 
