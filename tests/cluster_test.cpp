@@ -243,6 +243,23 @@ TEST(Cluster, AClusterKeyLetsInOnlyTheWorkersHoldingIt) {
       << open.err;
 }
 
+// --processes auto: one process per core, or as many as the users need for each to stay under
+// the open-file limit: 10,000 users under a limit of 2,000 files make 6 processes (about 1,936
+// users each), counted by the master as they join.
+TEST(Cluster, ProcessesAutoKeepsEachProcessUnderTheOpenFileLimit) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  auto run = run_process({"/bin/sh", "-c",
+                          "ulimit -n 2000 && exec " NEST_BIN_DIR "/nest-host --yes --processes auto "
+                          "-H " + target.url() + " --taskset-dir " NEST_TEST_PLUGINS "/counting "
+                          "-u 10000 -r 1 -t 2s --only-summary --json " + dir + "/run.json"},
+                         60);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("waiting for 6 worker(s)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Worker 6 of 6 joined"), std::string::npos) << run.out;
+  EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+}
+
 // --processes 2, one of which crashes in plugin code a little into the run: the run goes on
 // with the other to its end, the loss is said, and every result is written.
 TEST(Cluster, ProcessesTwoWithOneCrashingEndsOnTimeWithResults) {

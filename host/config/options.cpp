@@ -15,6 +15,7 @@
 #include "config/capacity_options.h"
 #include "config/dependency_options.h"
 #include "config/load_plan.h"
+#include "engine/fd_limit.h"
 #include "engine/schedule.h"
 #include "http/url.h"
 #include "util/byte_size.h"
@@ -361,6 +362,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   std::vector<std::string> thresholds, tags, exclude_tags, dependency_flags, ready_flags;
   std::string dependency_timeout = "30s", expect_wait = "60s";
   long long expect_workers = 1, processes = 0;
+  std::string processes_text;
   bool no_rebalance = false;
   std::string transport = "curl";
   std::string host, run_time, stop_timeout = "0", drain_timeout = "5s", request_timeout = "60s",
@@ -421,7 +423,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("master-host", po::value(&o.cluster.master_host), "with --worker: the master's address (default 127.0.0.1)")
     ("master-port", po::value(&o.cluster.master_port), "with --worker: the master's port (default 5557)")
     ("master-url", po::value(&o.cluster.master_url), "with --worker: the master's ZeroMQ address instead (tcp://H:P, ipc://PATH), as --processes gives it")
-    ("processes", po::value(&processes), "run N worker processes on this machine, this one their master (a crash in a plugin costs one of them, not the run); each gets --threads / N threads")
+    ("processes", po::value(&processes_text), "run N worker processes on this machine, this one their master (a crash in a plugin costs one of them, not the run); each gets --threads / N threads. auto: one per core, or more when the users need more open files than one process may have")
     ("dependency", po::value(&dependency_flags)->composing(), "NAME=COMMAND, repeatable: a command (sh -c) started before the run, in order, and stopped after it (SIGTERM to its process group, then SIGKILL); its output goes to dependency-NAME.log beside the results (also [dependencies] in the INI file: docs/shared-data.md)")
     ("ready", po::value(&ready_flags)->composing(), "NAME=CHECK: when dependency NAME is ready: tcp://HOST:PORT (accepts a connection), http://URL (answers 2xx), log:TEXT (TEXT in its output); default: once started")
     ("dependency-timeout", po::value(&dependency_timeout), "how long a dependency may take to get ready before nest-host gives up, without starting the run (default 30s)")
@@ -558,7 +560,20 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   if (capacity && o.web.enabled) {
     throw UsageError("nest-host capacity has no web UI yet: drop --web");
   }
-  if (processes < 0 || processes > 1024) throw UsageError("--processes must be from 1 to 1024");
+  if (processes_text == "auto") {
+    processes = processes_for(most_users(o.run), std::max(1u, std::thread::hardware_concurrency()));
+  } else if (!processes_text.empty()) {
+    try {
+      std::size_t used = 0;
+      processes = std::stoll(processes_text, &used);
+      if (used != processes_text.size()) processes = -1;
+    } catch (const std::exception&) {
+      processes = -1;
+    }
+  }
+  if (processes < 0 || processes > 1024 || (!processes_text.empty() && processes == 0)) {
+    throw UsageError("--processes must be from 1 to 1024, or auto");
+  }
   if (processes > 0) {
     if (o.cluster.master || o.cluster.worker) {
       throw UsageError("--processes makes this process the master of its own workers: drop "

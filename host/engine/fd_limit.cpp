@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+
 namespace nest::host {
 
 std::string raise_fd_limit(std::uint64_t users) {
@@ -20,6 +22,15 @@ std::string raise_fd_limit(std::uint64_t users) {
            "LimitNOFILE= / limits.conf) and run again.";
   }
   return {};
+}
+
+unsigned processes_for(std::uint64_t users, unsigned cores) {
+  unsigned n = std::max(1u, cores);
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max == RLIM_INFINITY) return n;
+  std::uint64_t each = limit.rlim_max > 128 ? limit.rlim_max - 64 : 64;
+  std::uint64_t needed = (users + each - 1) / each;
+  return static_cast<unsigned>(std::clamp<std::uint64_t>(needed, n, 1024));
 }
 
 }  // namespace nest::host

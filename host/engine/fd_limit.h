@@ -10,4 +10,8 @@ namespace nest::host {
 // low for `users` connections (plus a margin), else an empty string.
 std::string raise_fd_limit(std::uint64_t users);
 
+// --processes auto: enough processes that each keeps its users' connections under the hard
+// open-file limit (with raise_fd_limit's margin), and at least one per core in `cores`.
+unsigned processes_for(std::uint64_t users, unsigned cores);
+
 }  // namespace nest::host
