@@ -7,15 +7,15 @@ import tempfile
 import time
 
 CONFIG = """
-worker_processes 1;
-worker_cpu_affinity {mask};
+worker_processes {workers};
+{affinity}
 worker_rlimit_nofile 65536;
 daemon off;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 32768; }}
 http {{
-  access_log off;
+  {access_log};
   keepalive_requests 10000000;
   keepalive_timeout 300s;
   client_body_temp_path {dir}/body;
@@ -24,7 +24,7 @@ http {{
   uwsgi_temp_path {dir}/uwsgi;
   scgi_temp_path {dir}/scgi;
   server {{
-    listen 127.0.0.1:{port} backlog=65535;
+    listen 127.0.0.1:{port} backlog=65535{reuseport};
     location / {{ default_type text/plain; return 200 "{body}"; }}
   }}
 }}
@@ -38,8 +38,14 @@ def free_port():
 
 
 class Nginx:
-    def __init__(self, cpu=0):
+    """nginx on loopback. One worker pinned to `cpu`; or `workers` of them, unpinned, sharing
+    the port (each process has the open-file limit of its own: more connections in all).
+    With `access_log`, every request is a line in that file (to count what it answered)."""
+
+    def __init__(self, cpu=0, workers=1, access_log=None):
         self.cpu = cpu
+        self.workers = workers
+        self.access_log = access_log
         self.dir = tempfile.mkdtemp(prefix="nest-bench-nginx-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,7 +55,11 @@ class Nginx:
         mask = "1" + "0" * self.cpu  # nginx's CPU mask: rightmost digit is CPU 0
         body = "x" * 99 + "\\n"
         with open(f"{self.dir}/nginx.conf", "w") as f:
-            f.write(CONFIG.format(dir=self.dir, port=self.port, mask=mask, body=body))
+            f.write(CONFIG.format(
+                dir=self.dir, port=self.port, body=body, workers=self.workers,
+                affinity=f"worker_cpu_affinity {mask};" if self.workers == 1 else "",
+                reuseport="" if self.workers == 1 else " reuseport",
+                access_log=f"access_log {self.access_log}" if self.access_log else "access_log off"))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.proc = subprocess.Popen([nginx, "-c", f"{self.dir}/nginx.conf", "-p", self.dir],
                                      stderr=subprocess.DEVNULL)
