@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cluster_run.h"
 #include "demo_target.h"
 #include "process.h"
 
@@ -275,6 +276,36 @@ TEST(WebUi, ThePageStartsSteersAndStopsARunAndEveryRequestIsCounted) {
     cut += c.at("requests").to_number<std::uint64_t>();
   EXPECT_EQ(recorded + cut, target.count(""));
   EXPECT_TRUE(result.at("run").at("interrupted").as_bool()) << "stopped from the page";
+}
+
+// The web UI of a master (nest-host --master --web): the page's Start goes to every worker as
+// its share, a new target too, and the counts are the server's.
+TEST(WebUi, AMastersPageSteersEveryWorker) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  int cluster = closed_port();
+  WebUi ui({"--master", "--bind", "tcp://127.0.0.1:" + std::to_string(cluster), "--expect-workers",
+            "2", "-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/counting", "-u", "1",
+            "-t", "60s", "--autoquit", "0.5", "--json", dir + "/run.json"});
+  ASSERT_EQ(ui.post("/api/start", R"({"users": 4, "spawn_rate": 40})").status, 200);
+  auto workers = start_workers(2, cluster, NEST_TEST_PLUGINS "/counting");
+  ASSERT_TRUE(ui.wait_for([](const json::object& s) {
+    return s.at("status").as_string() == "running" && !s.at("result").is_null() &&
+           last_users(s) == 4;
+  })) << ui.state();
+  ASSERT_EQ(ui.post("/api/target", R"({"users": 10})").status, 200);
+  ASSERT_TRUE(ui.wait_for([](const json::object& s) { return last_users(s) == 10; }))
+      << "both workers took their share (5 and 5): " << ui.state();
+  EXPECT_EQ(ui.state_object().at("result").at("workers").as_array().size(), 2u)
+      << "the state lists the workers";
+  ASSERT_EQ(ui.post("/api/stop", "").status, 200);
+  ProcessResult run = ui.finish();
+  for (auto& w : workers) EXPECT_EQ(w.get().exit_code, 0);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  json::object result = json::parse(read_file(dir + "/run.json")).as_object();
+  EXPECT_EQ(result.at("workers").as_array().size(), 2u);
+  EXPECT_EQ(result.at("aggregated").at("requests").to_number<std::uint64_t>() + cut_requests(result),
+            target.count(""));
 }
 
 TEST(WebUi, APersonStartsChangesReloadsAndStopsARunInTheBrowser) {

@@ -233,7 +233,12 @@ bool Master::Loop::join() {
     return std::to_string(peers_.size()) + " of " + std::to_string(settings.expect_workers);
   };
   while (peers_.size() < settings.expect_workers) {
-    if (signals_.take()) {
+    bool stop_asked = false;
+    {
+      std::lock_guard lock(m_.mutex_);
+      stop_asked = std::exchange(m_.requests_.stop, false);
+    }
+    if (signals_.take() || stop_asked) {
       outcome_.interrupted = true;
       outcome_.ended_by = "stopped while waiting for workers (" + count() + " had joined)";
       return false;

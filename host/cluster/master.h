@@ -46,7 +46,7 @@ struct MasterSettings {
   bool rebalance = true;  // a missing worker's share moves to the others (--no-rebalance: not)
 };
 
-class Master {
+class Master final : public SteeredRun {
  public:
   // A worker silent this long is missing.
   static constexpr std::chrono::seconds kMissingAfter{5};
@@ -71,15 +71,15 @@ class Master {
   // --- the control surface, as Run's (engine/run.h): safe from any thread while it goes ---
   // A new aim for the whole run, shared among the workers; replaces the plan's until its next
   // step. Ignored once the run stops.
-  void set_target(const LoadTarget& target, std::string mark = {});
-  void stop();
-  void reset_stats(std::string mark);
-  bool is_stopping() const { return stopping_flag_.load(std::memory_order_relaxed); }
+  void set_target(const LoadTarget& target, std::string mark = {}) override;
+  void stop() override;
+  void reset_stats(std::string mark) override;
+  bool is_stopping() const override { return stopping_flag_.load(std::memory_order_relaxed); }
   // Whether the run started (every expected worker joined): before, nothing was measured.
   bool started() const { return started_flag_.load(std::memory_order_relaxed); }
 
   LiveResults::Snapshot snapshot() const { return results_.snapshot(); }
-  const LiveResults& results() const { return results_; }
+  const LiveResults& results() const override { return results_; }
   // The workers that took part, in join order, with what happened to them. Any thread.
   std::vector<WorkerRecord> workers() const;
 

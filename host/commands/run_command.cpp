@@ -78,8 +78,10 @@ std::optional<int> RunCommand::open_web_ui() {
   std::string history = options_.csv_prefix.empty() ? "" : CsvReport::files(options_.csv_prefix)[0];
   web_control_ = std::make_unique<WebRunControl>(
       options_.run, taskset_shares(), options_.shape,
-      [this](const Run& run) {
+      [this](const SteeredRun& run) {
         RunResult result = result_so_far(run.results());
+        // A master's page (and /api/state, and the JSON download) lists its workers too.
+        if (const auto* master = dynamic_cast<const Master*>(&run)) result.workers = master->workers();
         result.thresholds = judge(options_.thresholds, result);
         return result;
       },
@@ -332,6 +334,7 @@ RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& m
     processes = std::make_unique<WorkerProcesses>(options_, c.bind);
     master->set_join_watch([p = processes.get()] { return p->first_ended(); });
   }
+  if (web_control_) web_control_->running(*master);
   RunOutcome outcome = master->go();
   if (processes) {
     for (const std::string& line : processes->wait()) {

@@ -76,7 +76,7 @@ std::string read_whole(const std::string& path) {
 
 WebRunControl::WebRunControl(RunSettings settings, std::vector<TasksetShare> tasksets,
                              std::string shape,
-                             std::function<RunResult(const Run&)> result_so_far,
+                             std::function<RunResult(const SteeredRun&)> result_so_far,
                              std::string history_csv,
                              std::function<std::string(const std::vector<TasksetShare>&)> check)
     : settings_(std::move(settings)),
@@ -342,7 +342,7 @@ void WebRunControl::notice(const std::string& text) {
   log(news ? "info" : "warning", text);
 }
 
-void WebRunControl::running(Run& run) {
+void WebRunControl::running(SteeredRun& run) {
   std::lock_guard lock(mutex_);
   if (status_ == Status::kReady) status_ = Status::kRunning;  // --autostart
   run_ = &run;

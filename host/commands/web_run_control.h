@@ -28,7 +28,7 @@ class WebRunControl final : public RunControl {
   // empty; `check_tasksets` says what is wrong with the weights a page chose (a taskset left
   // with no task to run by --tags, a fixed count in the open model), or empty.
   WebRunControl(RunSettings settings, std::vector<TasksetShare> tasksets, std::string shape,
-                std::function<RunResult(const Run&)> result_so_far, std::string history_csv,
+                std::function<RunResult(const SteeredRun&)> result_so_far, std::string history_csv,
                 std::function<std::string(const std::vector<TasksetShare>&)> check_tasksets);
 
   std::string state_json() override;
@@ -51,7 +51,7 @@ class WebRunControl final : public RunControl {
   // The tasksets as the run takes them after all (--tags may leave some out).
   void set_tasksets(std::vector<TasksetShare> tasksets);
   // The run has started (`run` lives until finished()).
-  void running(Run& run);
+  void running(SteeredRun& run);
   // The run is over: from now on the state and downloads show `result`, the final result.
   void finished(RunResult result);
   // The run is going away without finished() (an exception): the state forgets it.
@@ -75,11 +75,11 @@ class WebRunControl final : public RunControl {
   std::vector<TasksetShare> tasksets_;
   std::string shape_;
   bool plan_;  // stages or a load shape set the load
-  std::function<RunResult(const Run&)> result_so_far_;
+  std::function<RunResult(const SteeredRun&)> result_so_far_;
   std::string history_csv_;
   std::function<std::string(const std::vector<TasksetShare>&)> check_tasksets_;
   Status status_ = Status::kReady;
-  Run* run_ = nullptr;
+  SteeredRun* run_ = nullptr;
   double target_ = 0;  // the aim now: users (closed) or arrivals a second (open)
   std::optional<RunResult> final_;
   std::optional<std::chrono::steady_clock::time_point> started_at_;

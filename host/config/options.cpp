@@ -344,7 +344,6 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
       throw UsageError("--processes talks to its own processes on a local socket: no "
                        "--cluster-key");
     }
-    if (o.web.enabled) throw UsageError("--master and --web: the web UI for a master comes later");
   }
   if (c.worker) {
     if (c.master_port < 1 || c.master_port > 65535) {

@@ -78,7 +78,22 @@ struct RunOutcome {
   std::optional<CrashReport> crash;
 };
 
-class Run {
+// A run as whoever steers it sees it while it goes: the control surface and what it measured.
+// A Run is one; so is a master steering its workers (cluster/master.h). The web UI holds one.
+// Each method is safe from any thread.
+class SteeredRun {
+ public:
+  virtual void set_target(const LoadTarget& target, std::string mark = {}) = 0;
+  virtual void stop() = 0;
+  virtual void reset_stats(std::string mark) = 0;
+  virtual bool is_stopping() const = 0;
+  virtual const LiveResults& results() const = 0;
+
+ protected:
+  ~SteeredRun() = default;
+};
+
+class Run final : public SteeredRun {
  public:
   // `tasksets` (all with weight > 0, at least one), `settings` and `observer` must outlive
   // it. `schedule`: the plan to follow; null: the plan of `settings` (make_schedule).
@@ -103,19 +118,19 @@ class Run {
   // A new aim, in the run's model (closed: users; open: arrivals); the schedule's next step,
   // if it has one, replaces it. Ignored once the run stops. `mark`, when not empty, names the
   // new part of the plan on the timeline ("plateau 3: 200/s"), as a schedule's step does.
-  void set_target(const LoadTarget& target, std::string mark = {});
+  void set_target(const LoadTarget& target, std::string mark = {}) override;
   // Stops the run as Ctrl-C does.
-  void stop();
+  void stop() override;
   // Statistics start again (LiveResults::reset_stats), `mark` on the timeline; the load goes
   // on. Ignored once the run stops, so the final result always covers the run's end. Either
   // way the observer is told (a notice), on the run's thread.
-  void reset_stats(std::string mark);
+  void reset_stats(std::string mark) override;
   // Whether the run is stopping or over (a signal, -t, the plan's end, stop()): a new target
   // is ignored from then on.
-  bool is_stopping() const { return stopping_flag_.load(std::memory_order_relaxed); }
+  bool is_stopping() const override { return stopping_flag_.load(std::memory_order_relaxed); }
   // Everything measured so far (totals with histograms, the timeline).
   LiveResults::Snapshot snapshot() const { return results_.snapshot(); }
-  const LiveResults& results() const { return results_; }
+  const LiveResults& results() const override { return results_; }
 
   // --- driven, for tests: no threads, no signals, no overload warnings ---
   // Starts the run; the caller then calls poll() (on one thread) until finished().

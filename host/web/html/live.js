@@ -1,7 +1,7 @@
 // nest-host's web UI (docs/web-ui.md): a sticky header with the run's status, its figures and
 // controls (start with users, rate, run time, host and taskset weights; change the target;
 // reset statistics; stop), and tabs below it: Statistics, Charts, Failures, Exceptions,
-// Tasksets, Downloads, Logs.
+// Tasksets, Workers (a master's), Downloads, Logs.
 //
 // The server pushes the state once a second (Server-Sent Events, /api/stream): a full "state"
 // first, then "update"s whose result.timeline holds only the seconds the page lacks (see
@@ -627,6 +627,26 @@
     });
   }
 
+  // A distributed run's workers (nest-host --master --web): each one's requests so far, whether
+  // its final report came, and what happened to it (missing, back, joined), on the run's clock.
+  function workersView(panel) {
+    return tableView(panel, function () {
+      return "No workers: this run is one process (a master's workers show here: nest-host --master).";
+    }, function (s) {
+      return s.result ? JSON.stringify(s.result.workers || []) : "none";
+    }, function (box, s) {
+      var list = (s.result && s.result.workers) || [];
+      if (!list.length) return false;
+      box.appendChild(R.table(["Worker", "# requests", "Final report", "Events"], list.map(function (w) {
+        var events = w.events.map(function (e) { return e.event + " at " + F.clock(e.t); }).join(", ");
+        var missing = w.events.length && last(w.events).event === "missing";
+        return { cls: missing ? "warning" : "",
+                 cells: [w.name, count(w.requests), w.final_report ? "yes" : "not yet", events || "-"] };
+      }), { leftCols: [2, 3] }));
+      return true;
+    });
+  }
+
   // Links to the files of the run (so far, or final): navigations the page's CSP allows; the
   // server names the file (Content-Disposition).
   function downloadsView(panel) {
@@ -669,6 +689,9 @@
     { id: "failures", title: "Failures", view: failuresView, count: function (s) { return entries(s, "failures"); } },
     { id: "exceptions", title: "Exceptions", view: exceptionsView, count: function (s) { return entries(s, "exceptions"); } },
     { id: "tasksets", title: "Tasksets", view: tasksetsView },
+    { id: "workers", title: "Workers", view: workersView, count: function (s) {
+      return s.result && s.result.workers ? String(s.result.workers.length) : "";
+    } },
     { id: "downloads", title: "Downloads", view: downloadsView },
     { id: "logs", title: "Logs", view: logsView, count: function (s) {
       var n = (s.logs || []).filter(function (l) { return l.level === "warning"; }).length;
