@@ -164,6 +164,25 @@ def clean_leftovers():
         say("removed the leftovers of an earlier run: " + ", ".join(removed))
 
 
+NETNS_DIR = "/run/netns"  # where `ip netns` keeps its names; it makes it (a bind mount) at need
+
+
+def restore_netns_dir(existed):
+    """`ip netns add` makes /run/netns, mounted on itself, the first time: when this run made
+    it and it is empty again, it goes too (iproute2 makes it again when it needs it)."""
+    if existed or not os.path.isdir(NETNS_DIR) or os.listdir(NETNS_DIR):
+        return
+    for _ in range(3):  # os.path.ismount misses a bind mount on the same file system
+        with open("/proc/self/mountinfo") as f:
+            if not any(line.split()[4] == NETNS_DIR for line in f):
+                break
+        subprocess.run(["umount", NETNS_DIR], capture_output=True, timeout=20)
+    try:
+        os.rmdir(NETNS_DIR)
+    except OSError:
+        pass
+
+
 def probe():
     """Why this machine cannot run the test, or None."""
     if os.environ.get("NEST_NETNS_FORCE_SKIP") == "1":
@@ -501,6 +520,11 @@ def run_test(bin_dir, tasksets, ns, tmp, procs, check):
         row = next((r for r in own["rows"] if r["name"] == f"/w/{p1}"), None)
         mine = row["requests"] if row else 0
         mine_answered = mine - (row["failures"] if row else 0)
+        tl1 = own["timeline"]
+        say("W1's own timeline (its clock), s:requests/failed/connects: " + ", ".join(
+            f"{t:.1f}:{r * (t - t0):.0f}/{f * (t - t0):.0f}/{c * (t - t0):.0f}"
+            for t0, t, r, f, c in zip([0] + tl1["t"], tl1["t"], tl1["rps"], tl1["fail_per_s"],
+                                      tl1["connects_per_s"])))
         check(own["run"]["aborted_by"] == "the master went silent",
               "W1's own result: aborted by 'the master went silent'", own["run"]["aborted_by"])
         check(counted.get(p1, 0) <= mine and mine_answered <= served.get(p1, 0),
@@ -531,15 +555,16 @@ def main():
     forced = os.environ.get("NEST_NETNS_FORCE_SKIP") == "1"
     if not forced and os.geteuid() == 0 and IP:
         clean_leftovers()
-    why = probe()
-    if why:
-        print(f"skipped: {why}", flush=True)
-        return SKIP
+    netns_dir_existed = os.path.isdir(NETNS_DIR)
     ns = {k: f"{TAG}{os.getpid()}-{k}" for k in ("m", "w1", "w2")}
     procs = []
     check = Checks()
     tmp = None
     try:
+        why = probe()
+        if why:
+            print(f"skipped: {why}", flush=True)
+            return SKIP
         tmp = tempfile.mkdtemp(prefix=f"{TAG}{os.getpid()}-netns-")
         run_test(bin_dir, tasksets, ns, tmp, procs, check)
     except Exception as e:  # a step of the set-up failed: say which, clean up, fail
@@ -549,13 +574,17 @@ def main():
     finally:
         for p in reversed(procs):
             p.stop()
-        left = [name for name in ns.values() if name in netns_names() and not delete_netns(name)]
+        left = []
+        if IP and os.geteuid() == 0:
+            names = netns_names()
+            left = [name for name in ns.values() if name in names and not delete_netns(name)]
+            restore_netns_dir(netns_dir_existed)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
         if left or (tmp and os.path.exists(tmp)):
             check(False, "clean-up", f"namespaces left: {left}; {tmp} left: "
                                      f"{bool(tmp) and os.path.exists(tmp)}")
-        else:
+        elif tmp:
             say(f"cleaned up: processes, namespaces {', '.join(ns.values())} (with their veth "
                 f"pairs), {tmp}")
     known = f", {check.known} known issue(s)" if check.known else ""

@@ -226,13 +226,8 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   bool master_gone = false;  // the comms thread's, read after its join
   std::thread comms([&] {
     auto last_heard = std::chrono::steady_clock::now();
-    auto last_turn = last_heard;
+    auto last_look = last_heard;
     for (;;) {
-      // Silence counts only while this worker listens: a turn of this loop takes 50 ms, so a
-      // longer gap is time it was frozen (SIGSTOP) or starved, whatever the master said then.
-      auto turn = std::chrono::steady_clock::now();
-      if (turn - last_turn > std::chrono::seconds(1)) last_heard += turn - last_turn;
-      last_turn = turn;
       for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
       if (done.load()) break;
       zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
@@ -255,7 +250,13 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
         } catch (const WireError&) {
         }
       }
-      if (!master_gone && std::chrono::steady_clock::now() - last_heard > kMasterSilence) {
+      // Silence counts only while this worker listens: a turn of this loop takes about 50 ms,
+      // so a longer gap since the last look is time it was frozen (SIGSTOP) or starved,
+      // whatever the master said meanwhile.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_look > std::chrono::seconds(1)) last_heard += now - last_look;
+      last_look = now;
+      if (!master_gone && now - last_heard > kMasterSilence) {
         master_gone = true;  // its heartbeats stopped: stop as Ctrl-C would
         std::fprintf(stderr,
                      "nest-host: the master at %s has been silent for %lld s: stopping this "
