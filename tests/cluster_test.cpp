@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "cluster_run.h"
@@ -258,6 +259,64 @@ TEST(Cluster, ProcessesAutoKeepsEachProcessUnderTheOpenFileLimit) {
   EXPECT_NE(run.out.find("waiting for 6 worker(s)"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("Worker 6 of 6 joined"), std::string::npos) << run.out;
   EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+}
+
+// Run hooks in a distributed run: once, on the master: on_test_start before any worker's first
+// request, on_test_stop after every worker's last; their requests count in the merged totals.
+TEST(Cluster, RunHooksRunOnceOnTheMasterAroundEveryWorker) {
+  std::string dir = temp_dir();
+  DemoTarget target(false, {"--log", dir + "/access.log"});
+  int port = closed_port();
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
+                       NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "3s",
+                       "--only-summary", "--json", dir + "/run.json"});
+  auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/run_hooks");
+  ProcessResult m = master.get();
+  for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  std::istringstream log(read_file(dir + "/access.log"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(log, line);) lines.push_back(line);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines.front(), "POST /login?hook=start") << "before any worker's request";
+  EXPECT_EQ(lines.back(), "POST /logout?hook=stop") << "after every worker's request";
+  EXPECT_EQ(target.count("POST /login"), 1u) << "once per run, not per worker";
+  EXPECT_EQ(target.count("POST /logout"), 1u);
+  auto result = result_in(dir + "/run.json");
+  std::uint64_t cut = 0;
+  for (const auto& c : result.at("cut").as_array()) cut += c.at("requests").to_number<std::uint64_t>();
+  EXPECT_EQ(requests_in(dir + "/run.json") + cut, target.count("")) << "the hooks' requests too";
+}
+
+// A start hook that throws on the master: no worker gets a plan (each is told why), no user
+// request reaches the server, on_test_stop still cleans up, and the result says why.
+TEST(Cluster, AFailingStartHookSendsNoWorkerAPlan) {
+  std::string dir = temp_dir();
+  DemoTarget target;
+  int port = closed_port();
+  auto master = std::async(std::launch::async, [&] {
+    return run_process({"/usr/bin/env", "NEST_TEST_HOOK_FAILS=1", NEST_BIN_DIR "/nest-host",
+                        "--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                        "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
+                        NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "5s",
+                        "--only-summary", "--json", dir + "/run.json"});
+  });
+  auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/run_hooks");
+  ProcessResult m = master.get();
+  EXPECT_EQ(m.exit_code, 1) << m.out << m.err;
+  for (auto& f : joined) {
+    ProcessResult w = f.get();
+    EXPECT_EQ(w.exit_code, 1);
+    EXPECT_NE(w.err.find("the run did not start: Seed.on_test_start threw: no admin account"),
+              std::string::npos)
+        << w.err;
+  }
+  EXPECT_EQ(target.count("GET /items"), 0u) << "no user started";
+  EXPECT_EQ(target.count("POST /logout"), 1u) << "on_test_stop still cleans up";
+  EXPECT_NE(std::string(result_in(dir + "/run.json").at("run").at("aborted_by").as_string())
+                .find("no admin account"),
+            std::string::npos);
 }
 
 // --processes 2, one of which crashes in plugin code a little into the run: the run goes on

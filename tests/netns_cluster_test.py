@@ -401,7 +401,8 @@ def run_test(bin_dir, tasksets, ns, tmp, procs, check):
         workers[i] = Proc(f"worker W{i} (W{i})", ns[f"w{i}"],
                           [nest_host, "--worker", "--master-host", f"10.203.{i}.1",
                            "--master-port", str(MASTER_PORT), "--cluster-key", key,
-                           "--taskset-dir", tasksets, "--json", os.path.join(tmp, f"w{i}.json")],
+                           "--transport", "fast", "--taskset-dir", tasksets,
+                           "--json", os.path.join(tmp, f"w{i}.json")],
                           tmp)
         procs.append(workers[i])
     planned = [workers[i].wait_line(r"^Worker \d of 2: 2 users at 20\.00/s", 25) for i in (1, 2)]
@@ -452,30 +453,23 @@ def run_test(bin_dir, tasksets, ns, tmp, procs, check):
           f"{ended[master.name]} s")
     if not check(result is not None, "the master wrote its result (--json)"):
         return
-    failures = result["failures"]
-    failed = result["aggregated"]["failures"]
-    check(m_code == (1 if failed else 0),
-          "the master exits 0, or 1 exactly when its result has failed requests",
-          f"exit {m_code}, {failed} failed {json.dumps(failures)}")
-    check(all(f["name"] == f"/w/{p1}" for f in failures),
-          "every failed request, if any, is W1's (a connect while its link is down)")
+    check(m_code == 0 and result["aggregated"]["failures"] == 0,
+          "the master exits 0, no request failed (an outage delays requests, fails none)",
+          f"exit {m_code}, failed: {json.dumps(result['failures'])}")
 
     # Counts: the master's against the server's own log, by worker.
-    rows = {r["name"][3:]: r for r in result["rows"] if r["name"].startswith("/w/")}
-    counted = {pid: r["requests"] for pid, r in rows.items()}
-    answered = {pid: r["requests"] - r["failures"] for pid, r in rows.items()}
+    counted = {r["name"][3:]: r["requests"] for r in result["rows"]
+               if r["name"].startswith("/w/")}
     served = log_by_worker(access_log)
-    say(f"requests by worker pid: the master counted {counted} (answered {answered}); the "
-        f"server logged {served}")
+    say(f"requests by worker pid: the master counted {counted}, the server logged {served}")
     check(set(served) == {p1, p2}, "the server's log has requests of W1 and of W2",
           str(sorted(served)))
-    check(counted.get(p2, 0) > 0 and counted.get(p2) == served.get(p2)
-          and rows[p2]["failures"] == 0,
-          "W2's requests in the master's result equal the server's log of W2's, none failed",
+    check(counted.get(p2, 0) > 0 and counted.get(p2) == served.get(p2),
+          "W2's requests in the master's result equal the server's log of W2's",
           f"{counted.get(p2)} counted, {served.get(p2)} served")
-    check(0 < answered.get(p1, 0) <= served.get(p1, 0),
-          "W1's answered requests in the master's result are at most the server's log of W1's",
-          f"{answered.get(p1)} counted, {served.get(p1)} served")
+    check(0 < counted.get(p1, 0) <= served.get(p1, 0),
+          "W1's requests in the master's result are at most the server's log of W1's",
+          f"{counted.get(p1)} counted, {served.get(p1)} served")
 
     # The result's workers and timeline.
     by_name = {w["name"]: w for w in result.get("workers", [])}
@@ -517,9 +511,7 @@ def run_test(bin_dir, tasksets, ns, tmp, procs, check):
     if check(os.path.exists(w1_json), "W1 wrote its own result (its --json)"):
         with open(w1_json) as f:
             own = json.load(f)
-        row = next((r for r in own["rows"] if r["name"] == f"/w/{p1}"), None)
-        mine = row["requests"] if row else 0
-        mine_answered = mine - (row["failures"] if row else 0)
+        mine = sum(r["requests"] for r in own["rows"] if r["name"] == f"/w/{p1}")
         tl1 = own["timeline"]
         say("W1's own timeline (its clock), s:requests/failed/connects: " + ", ".join(
             f"{t:.1f}:{r * (t - t0):.0f}/{f * (t - t0):.0f}/{c * (t - t0):.0f}"
@@ -527,10 +519,9 @@ def run_test(bin_dir, tasksets, ns, tmp, procs, check):
                                       tl1["connects_per_s"])))
         check(own["run"]["aborted_by"] == "the master went silent",
               "W1's own result: aborted by 'the master went silent'", own["run"]["aborted_by"])
-        check(counted.get(p1, 0) <= mine and mine_answered <= served.get(p1, 0),
-              "W1's own count is at least the master's count of W1, and its answered requests "
-              "at most the server's log", f"master {counted.get(p1)}, own {mine} "
-              f"({mine_answered} answered), server {served.get(p1)}")
+        check(counted.get(p1, 0) <= mine <= served.get(p1, 0),
+              "W1's own count is at least the master's count of W1 and at most the server's log",
+              f"master {counted.get(p1)}, own {mine}, server {served.get(p1)}")
         if by_name.get(w1, {}).get("final_report") and counted.get(p1) == mine:
             say("note: W1's final report reached the master once its link was back: the master "
                 "counted all of W1's requests")

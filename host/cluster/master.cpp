@@ -11,6 +11,7 @@
 #include <set>
 #include <zmq.hpp>
 
+#include "cluster/hooks_run.h"
 #include "cluster/shares.h"
 #include "cluster/wire.h"
 
@@ -617,6 +618,27 @@ RunOutcome Master::Loop::go() {
     m_.observer_.on_notice(outcome_.ended_by);
     return outcome_;
   }
+  std::unique_ptr<HooksRun> hooks;
+  if (m_.hooks_ && !m_.hooks_->empty()) {
+    hooks = std::make_unique<HooksRun>(m_.tasksets_, m_.run_, *m_.hooks_, m_.observer_);
+    bool cancelled = false;
+    std::string failed = hooks->start([&] {
+      std::lock_guard lock(m_.mutex_);
+      cancelled = signals_.take() || std::exchange(m_.requests_.stop, false);
+      return cancelled;
+    });
+    if (!failed.empty()) {  // no plan goes out; the hooks' requests are the result
+      outcome_.ended_by = failed;
+      outcome_.interrupted = cancelled;
+      for (const auto& p : peers_) {
+        send(p.identity, encode(RefuseMessage{"the run did not start: " + failed}));
+      }
+      m_.results_.add(hooks->stop(), 0, 0);
+      m_.started_flag_.store(true, std::memory_order_relaxed);
+      publish();
+      return outcome_;
+    }
+  }
   start();
   // How long after asking workers to stop the master waits for their last reports.
   const RunSettings& run = m_.run_;
@@ -641,6 +663,7 @@ RunOutcome Master::Loop::go() {
     auto now = Clock::now();
     bool final = all_final || halted_ || gave_up;
     if (now >= next_tick_ || final) {
+      if (final && hooks) pending_.merge(hooks->stop());  // on_test_stop, after every report
       tick(final);
       if (final) break;
       continue;

@@ -17,7 +17,7 @@
 // Credentials: with a key (cluster/cluster_key.h) every message is encrypted and only workers
 // holding the same key can join.
 //
-// Not built yet (issue 14): run hooks on the master.
+// Run hooks run here, once per run (set_run_hooks).
 #pragma once
 
 #include <atomic>
@@ -68,6 +68,11 @@ class Master final : public SteeredRun {
   // can no longer all come, e.g. "process 2 (pid 4711) exited with status 2") ends the wait.
   void set_join_watch(std::function<std::string()> watch) { join_watch_ = std::move(watch); }
 
+  // The plugins' run hooks (nest/run_hooks.h), before go(): run here, once (cluster/hooks_run.h):
+  // every on_test_start before any worker gets its plan (one that throws: no plan goes out),
+  // every on_test_stop after every worker's last report. `hooks` must outlive the master.
+  void set_run_hooks(const std::vector<RunHooksType>& hooks) { hooks_ = &hooks; }
+
   // --- the control surface, as Run's (engine/run.h): safe from any thread while it goes ---
   // A new aim for the whole run, shared among the workers; replaces the plan's until its next
   // step. Ignored once the run stops.
@@ -99,6 +104,7 @@ class Master final : public SteeredRun {
   std::unique_ptr<Schedule> schedule_;
   LiveResults results_;
   std::function<std::string()> join_watch_;
+  const std::vector<RunHooksType>* hooks_ = nullptr;
   std::atomic<bool> stopping_flag_{false};
   std::atomic<bool> started_flag_{false};
   mutable std::mutex mutex_;  // guards requests_ and records_

@@ -321,14 +321,9 @@ RunOutcome RunCommand::run_master(LiveReport& report, std::unique_ptr<Master>& m
   master_settings_.join_timeout = c.expect_workers_max_wait;
   master_settings_.rebalance = c.rebalance;
   if (!c.cluster_key.empty()) master_settings_.key = read_cluster_key(c.cluster_key);
-  for (const auto& hooks : discovery_.run_hooks) {
-    std::fprintf(stderr,
-                 "nest-host: run hooks %s do not run in a distributed run yet (issue 14): "
-                 "prepare and clean up the system under test around it\n",
-                 hooks.name.c_str());
-  }
   master = std::make_unique<Master>(master_settings_, options_.run, tasksets_, report,
                                     std::move(plan));
+  master->set_run_hooks(discovery_.run_hooks);
   std::unique_ptr<WorkerProcesses> processes;
   if (c.processes > 0) {
     processes = std::make_unique<WorkerProcesses>(options_, c.bind);
