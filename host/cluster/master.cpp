@@ -135,6 +135,10 @@ class Master::Loop {
   void tick(bool final);
   void finish_checks();
   void stop_all();
+  // Sends `peer` its plan: its share of the aim, of --max-users (when capped), the run time
+  // left, when to start.
+  void give_plan(Peer& peer, const LoadTarget& share, std::uint64_t max_users, double run_time_s,
+                 double start_in_s);
   void event(Peer& peer, const std::string& what, const std::string& notice);
   void publish();
   double elapsed() const { return Seconds(Clock::now() - started_).count(); }
@@ -303,22 +307,8 @@ void Master::Loop::start() {
   auto shares = share_target(aim_, peers_.size());
   auto caps = share_users(run.max_users.value_or(0), 0, peers_.size());
   for (std::size_t i = 0; i < peers_.size(); ++i) {
-    PlanMessage plan;
-    plan.run_id = run_id_;
-    plan.index = peers_[i].index;
-    plan.workers = static_cast<std::uint32_t>(peers_.size());
-    plan.host = run.transport.base_url;
-    plan.open = run.model == LoadModel::kOpen;
-    plan.arrivals = run.arrivals == Arrivals::kPoisson;
-    plan.max_users = run.max_users ? std::max<std::uint64_t>(1, caps[i].users) : 0;
-    plan.target = shares[i];
-    plan.run_time_s = run.run_time ? run.run_time->count() / 1000.0 : 0;
-    plan.start_in_s = kStartIn;
-    plan.seed = run.seed + 7919 * (peers_[i].index + 1);
-    for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
-    send(peers_[i].identity, encode(plan));
-    peers_[i].planned = true;
-    peers_[i].share = shares[i];
+    give_plan(peers_[i], shares[i], caps[i].users,
+              run.run_time ? run.run_time->count() / 1000.0 : 0, kStartIn);
     peers_[i].last_heard = Clock::now();  // silence counts from the start, not from its join
   }
   next_tick_ = started_ + std::chrono::seconds(1);
@@ -414,6 +404,27 @@ void Master::Loop::steer(bool all) {
   }
 }
 
+void Master::Loop::give_plan(Peer& peer, const LoadTarget& share, std::uint64_t max_users,
+                             double run_time_s, double start_in_s) {
+  const RunSettings& run = m_.run_;
+  PlanMessage plan;
+  plan.run_id = run_id_;
+  plan.index = peer.index;
+  plan.workers = static_cast<std::uint32_t>(peers_.size());  // every one that joined so far
+  plan.host = run.transport.base_url;
+  plan.open = run.model == LoadModel::kOpen;
+  plan.arrivals = run.arrivals == Arrivals::kPoisson;
+  plan.max_users = run.max_users ? std::max<std::uint64_t>(1, max_users) : 0;
+  plan.target = share;
+  plan.run_time_s = run_time_s;
+  plan.start_in_s = start_in_s;
+  plan.seed = run.seed + 7919 * (peer.index + 1);
+  for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
+  send(peer.identity, encode(plan));
+  peer.planned = true;
+  peer.share = share;
+}
+
 void Master::Loop::event(Peer& peer, const std::string& what, const std::string& notice) {
   double at = std::max(0.0, elapsed());
   peer.record.events.push_back({at, what});
@@ -485,22 +496,7 @@ void Master::Loop::late_join(const std::string& identity, const JoinMessage& joi
   std::vector<Peer*> peers = taking_part();
   peers.push_back(&peer);
   LoadTarget share = share_target(aim_left(), peers.size()).back();
-  PlanMessage plan;
-  plan.run_id = run_id_;
-  plan.index = peer.index;
-  plan.workers = static_cast<std::uint32_t>(peers_.size());  // every one that joined so far
-  plan.host = run.transport.base_url;
-  plan.open = run.model == LoadModel::kOpen;
-  plan.arrivals = run.arrivals == Arrivals::kPoisson;
-  plan.max_users = run.max_users ? std::max<std::uint64_t>(1, *run.max_users / peers.size()) : 0;
-  plan.target = share;
-  plan.run_time_s = run.run_time ? remaining : 0;
-  plan.start_in_s = 0;
-  plan.seed = run.seed + 7919 * (peer.index + 1);
-  for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
-  send(identity, encode(plan));
-  peer.planned = true;
-  peer.share = share;
+  give_plan(peer, share, run.max_users.value_or(0) / peers.size(), run.run_time ? remaining : 0, 0);
   event(peer, "joined", "worker " + join.worker + " joined during the run: " + describe(share));
   steer(false);
 }
