@@ -263,14 +263,16 @@ TEST(Cluster, ProcessesAutoKeepsEachProcessUnderTheOpenFileLimit) {
 
 // Run hooks in a distributed run: once, on the master: on_test_start before any worker's first
 // request, on_test_stop after every worker's last; their requests count in the merged totals.
+// Ctrl-C on the master (the hooks' own run must not take it) stops every worker first.
 TEST(Cluster, RunHooksRunOnceOnTheMasterAroundEveryWorker) {
   std::string dir = temp_dir();
   DemoTarget target(false, {"--log", dir + "/access.log"});
   int port = closed_port();
   auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
                        "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
-                       NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "3s",
-                       "--only-summary", "--json", dir + "/run.json"});
+                       NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "60s",
+                       "--only-summary", "--json", dir + "/run.json"},
+                      60, {{3.0, SIGINT}});
   auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/run_hooks");
   ProcessResult m = master.get();
   for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);

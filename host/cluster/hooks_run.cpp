@@ -1,6 +1,7 @@
 #include "cluster/hooks_run.h"
 
 #include <chrono>
+#include <utility>
 
 #include "stats/aggregator.h"
 
@@ -21,10 +22,21 @@ RunSettings hooks_settings(RunSettings run) {
 }  // namespace
 
 HooksRun::HooksRun(const std::vector<TasksetType>& tasksets, const RunSettings& run,
-                   const std::vector<RunHooksType>& hooks, RunObserver& notices)
-    : settings_(hooks_settings(run)), notices_(notices) {
+                   const std::vector<RunHooksType>& hooks)
+    : settings_(hooks_settings(run)) {
   run_ = std::make_unique<Run>(tasksets, settings_, *this);
   run_->set_run_hooks(hooks);
+  run_->leave_stop_signals();
+}
+
+void HooksRun::on_notice(const std::string& message) {
+  std::lock_guard lock(mutex_);
+  notices_.push_back(message);
+}
+
+std::vector<std::string> HooksRun::take_notices() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(notices_, {});
 }
 
 HooksRun::~HooksRun() { stop(); }

@@ -18,10 +18,10 @@ namespace nest::host {
 
 class HooksRun final : public RunObserver {
  public:
-  // `tasksets` (the run's), `run` (its settings: host, transport, timeouts), `hooks` and
-  // `notices` (told what the hooks' run says) must outlive it.
+  // `tasksets` (the run's), `run` (its settings: host, transport, timeouts) and `hooks` must
+  // outlive it. The stop signals stay the master's (Run::leave_stop_signals).
   HooksRun(const std::vector<TasksetType>& tasksets, const RunSettings& run,
-           const std::vector<RunHooksType>& hooks, RunObserver& notices);
+           const std::vector<RunHooksType>& hooks);
   ~HooksRun();  // stop(), if not done
 
   // Starts the hooks' run and waits for every on_test_start, or for `cancelled` to answer true
@@ -33,11 +33,14 @@ class HooksRun final : public RunObserver {
   SampleSet stop();
 
   bool on_interval(const IntervalReport& report) override;
-  void on_notice(const std::string& message) override { notices_.on_notice(message); }
+  void on_notice(const std::string& message) override;
+  // What the hooks' run said since the last call (its thread is not the master's: the master
+  // hands these to its observer on its own thread).
+  std::vector<std::string> take_notices();
 
  private:
   RunSettings settings_;
-  RunObserver& notices_;
+  std::vector<std::string> notices_;
   std::unique_ptr<Run> run_;
   std::thread thread_;
   std::mutex mutex_;

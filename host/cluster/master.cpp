@@ -100,6 +100,7 @@ struct Master::Peer {
   bool missing = false;          // silent for kMissingAfter; back when it reports again
   std::uint64_t applied_requests = 0;  // of its intervals, to check against its cumulative state
   bool planned = false;                // its plan was sent
+  bool ending = false;                 // its run stops before the run's: it takes no share
   std::optional<LoadTarget> share;     // the last share it was given; none: give it one
   WorkerRecord record;
 };
@@ -120,7 +121,8 @@ class Master::Loop {
   void check_handshakes();
   std::optional<std::pair<std::string, std::string>> receive(std::chrono::milliseconds wait);
   bool join();  // false: the run does not start (outcome_.ended_by says why)
-  void start();
+  // Sends the plans; false when the plan ended (or failed) before they went out.
+  bool start();
   void follow_schedule();
   void take_requests();
   void check_silence();
@@ -142,6 +144,10 @@ class Master::Loop {
   void event(Peer& peer, const std::string& what, const std::string& notice);
   void publish();
   double elapsed() const { return Seconds(Clock::now() - started_).count(); }
+  // Whether the run has more than a second left (-t), or no end of its own.
+  bool time_left() const {
+    return !m_.run_.run_time || m_.run_.run_time->count() / 1000.0 - elapsed() > 1;
+  }
 
   Master& m_;
   Signals signals_;
@@ -199,8 +205,11 @@ std::vector<WorkerRecord> Master::workers() const {
 
 void Master::Loop::send(const std::string& identity, const std::string& frame) {
   try {
-    socket_.send(zmq::buffer(identity), zmq::send_flags::sndmore);
-    socket_.send(zmq::buffer(frame), zmq::send_flags::none);
+    // Never blocks: a worker whose queue is full (frozen, cut off) misses this message rather
+    // than stall the master and every other worker. Its silence is accounted for.
+    if (socket_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      socket_.send(zmq::buffer(frame), zmq::send_flags::dontwait);
+    }
   } catch (const zmq::error_t&) {
     // gone: its reports stop, which the end of the run accounts for
   }
@@ -237,7 +246,12 @@ bool Master::Loop::join() {
   auto count = [&] {
     return std::to_string(peers_.size()) + " of " + std::to_string(settings.expect_workers);
   };
+  auto beat = Clock::now();
   while (peers_.size() < settings.expect_workers) {
+    if (Clock::now() - beat >= std::chrono::seconds(1)) {  // those here: the master is there
+      beat = Clock::now();
+      for (const auto& p : peers_) send(p.identity, encode(HeartbeatMessage{0}));
+    }
     bool stop_asked = false;
     {
       std::lock_guard lock(m_.mutex_);
@@ -295,7 +309,7 @@ bool Master::Loop::join() {
 }
 
 // The plan's first step, each worker's plan with its share, one start time.
-void Master::Loop::start() {
+bool Master::Loop::start() {
   run_id_ = std::random_device{}();
   run_id_ = (run_id_ << 32) ^ static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
   started_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(Seconds(kStartIn));
@@ -303,6 +317,7 @@ void Master::Loop::start() {
   aim_set_ = started_;
   schedule_next_ = 0;
   follow_schedule();  // at 0: the first aim, and the first mark at 0
+  if (stopping_) return false;  // the plan ended or failed at 0: each worker was told
   const RunSettings& run = m_.run_;
   auto shares = share_target(aim_, peers_.size());
   auto caps = share_users(run.max_users.value_or(0), 0, peers_.size());
@@ -315,6 +330,7 @@ void Master::Loop::start() {
   m_.started_flag_.store(true, std::memory_order_relaxed);
   last_turn_ = Clock::now();
   publish();
+  return true;
 }
 
 // Asks the plan what to aim at now (the master's clock), as Run::follow_schedule does.
@@ -332,7 +348,7 @@ void Master::Loop::follow_schedule() {
   }
   if (step.target) {
     aim_ = *step.target;
-    aim_set_ = Clock::now();
+    aim_set_ = std::max(Clock::now(), started_);  // a ramp begins when the workers do
     steer(true);  // to no one before the plans: start() shares the first aim
   }
   if (step.end) {
@@ -373,7 +389,7 @@ void Master::Loop::take_requests() {
 std::vector<Master::Peer*> Master::Loop::taking_part() {
   std::vector<Peer*> peers;
   for (auto& p : peers_) {
-    if (p.final || !p.planned) continue;
+    if (p.final || !p.planned || p.ending) continue;
     if (p.missing && m_.settings_.rebalance) continue;
     peers.push_back(&p);
   }
@@ -465,6 +481,14 @@ void Master::Loop::check_silence() {
           "worker " + p.record.name + " is missing: nothing from it for " +
               std::to_string(kMissingAfter.count()) + " s; what it reported so far is kept" +
               share);
+    if (!share.empty()) {
+      // Waiting for it when it comes back (thawed, its link up again): none of its old share,
+      // until the master gives it a new one.
+      LoadTarget none = std::holds_alternative<UsersTarget>(aim_) ? LoadTarget{UsersTarget{}}
+                                                                  : LoadTarget{ArrivalTarget{}};
+      send(p.identity, encode(SteerMessage{run_id_, none}));
+      p.share = none;
+    }
     moved = true;
   }
   if (moved && m_.settings_.rebalance) steer(false);
@@ -510,10 +534,19 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
       late_join(identity, decode_join(payload));
       return;
     }
+    std::optional<ReportMessage> report_read;
+    if (peer == peers_.end() && type == MessageType::kReport) {
+      // A worker that reconnected (its socket's new routing id): known by its run and number.
+      report_read = decode_report(payload);
+      peer = std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) {
+        return report_read->run_id == run_id_ && p.index == report_read->index;
+      });
+      if (peer != peers_.end()) peer->identity = identity;
+    }
     if (peer == peers_.end()) return;
     peer->last_heard = Clock::now();
     if (type != MessageType::kReport) return;
-    ReportMessage report = decode_report(payload);
+    ReportMessage report = report_read ? std::move(*report_read) : decode_report(payload);
     if (report.run_id != run_id_ || report.sequence <= peer->sequence) return;  // old, or again
     peer->sequence = report.sequence;
     peer->applied_requests += merge_rows(report.interval).requests;
@@ -523,16 +556,27 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
     peer->visiting = peer->cumulative.visiting;
     peer->spawning = report.spawning;
     peer->final = peer->final || report.final;
+    // A worker whose run stops before the run's end (its master was silent to it for too
+    // long, a Ctrl-C of its own, a crash): its share moves to the others.
+    bool ends_early = !peer->ending && (report.stopping || report.final) && !stopping_ && time_left();
+    if (ends_early) peer->ending = true;
     if (peer->missing) {
       peer->missing = false;
-      std::string share = m_.settings_.rebalance && !stopping_ && !peer->final
+      std::string share = m_.settings_.rebalance && !stopping_ && !peer->ending
                               ? ": it takes a share again"
                               : "";
       event(*peer, "back", "worker " + peer->record.name + " is back" + share);
-      if (m_.settings_.rebalance) {
+      if (m_.settings_.rebalance && !peer->ending) {
         peer->share.reset();  // it runs what it is given now, never its old share on top
         steer(false);
       }
+    }
+    if (ends_early) {
+      std::string share = peer->share && m_.settings_.rebalance
+                              ? "; its share (" + describe(*peer->share) + ") moves to the others"
+                              : "";
+      event(*peer, "ended", "worker " + peer->record.name + " is ending its run early" + share);
+      if (m_.settings_.rebalance) steer(false);
     }
   } catch (const WireError& e) {
     std::fprintf(stderr, "nest-host: ignored a message from %s: %s\n",
@@ -545,7 +589,11 @@ void Master::Loop::stop_all() {
   stopping_ = true;
   m_.stopping_flag_.store(true, std::memory_order_relaxed);
   stop_asked_ = Clock::now();
-  for (const auto& p : peers_) send(p.identity, encode(StopMessage{run_id_}));
+  for (const auto& p : peers_) {
+    send(p.identity, p.planned ? encode(StopMessage{run_id_})
+                               : encode(RefuseMessage{"the run stopped before it started: " +
+                                                      outcome_.ended_by}));
+  }
 }
 
 // Once a second: the reports that came in, merged into one interval on the master's clock.
@@ -593,9 +641,9 @@ RunOutcome Master::Loop::go() {
   socket_.set(zmq::sockopt::linger, 2000);
   socket_.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone worker fails, not vanishes
   if (m_.settings_.key) key_check_ = std::make_unique<KeyCheck>(context_, socket_, *m_.settings_.key);
+  // Not _NO_DETAIL: a probe that connects and closes (a port check) is no worker.
   zmq_socket_monitor(socket_.handle(), "inproc://nest-master-handshake",
-                     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+                     ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   handshakes_.set(zmq::sockopt::linger, 0);
   handshakes_.connect("inproc://nest-master-handshake");
   try {
@@ -616,13 +664,19 @@ RunOutcome Master::Loop::go() {
   }
   std::unique_ptr<HooksRun> hooks;
   if (m_.hooks_ && !m_.hooks_->empty()) {
-    hooks = std::make_unique<HooksRun>(m_.tasksets_, m_.run_, *m_.hooks_, m_.observer_);
+    hooks = std::make_unique<HooksRun>(m_.tasksets_, m_.run_, *m_.hooks_);
     bool cancelled = false;
+    auto beat = Clock::now();
     std::string failed = hooks->start([&] {
+      if (Clock::now() - beat >= std::chrono::seconds(1)) {  // the workers wait for their plans
+        beat = Clock::now();
+        for (const auto& p : peers_) send(p.identity, encode(HeartbeatMessage{0}));
+      }
       std::lock_guard lock(m_.mutex_);
       cancelled = signals_.take() || std::exchange(m_.requests_.stop, false);
       return cancelled;
     });
+    for (const auto& notice : hooks->take_notices()) m_.observer_.on_notice(notice);
     if (!failed.empty()) {  // no plan goes out; the hooks' requests are the result
       outcome_.ended_by = failed;
       outcome_.interrupted = cancelled;
@@ -630,12 +684,16 @@ RunOutcome Master::Loop::go() {
         send(p.identity, encode(RefuseMessage{"the run did not start: " + failed}));
       }
       m_.results_.add(hooks->stop(), 0, 0);
+      for (const auto& notice : hooks->take_notices()) m_.observer_.on_notice(notice);
       m_.started_flag_.store(true, std::memory_order_relaxed);
       publish();
       return outcome_;
     }
   }
-  start();
+  if (!start()) {
+    publish();
+    return outcome_;
+  }
   // How long after asking workers to stop the master waits for their last reports.
   const RunSettings& run = m_.run_;
   auto last_wait = run.stop_timeout + run.drain_timeout + std::chrono::seconds(10);
@@ -655,11 +713,23 @@ RunOutcome Master::Loop::go() {
     follow_schedule();
     bool all_final = std::all_of(peers_.begin(), peers_.end(),
                                  [](const Peer& p) { return p.final || p.missing; });
+    if (all_final && !stopping_ && time_left() &&
+        std::any_of(peers_.begin(), peers_.end(), [](const Peer& p) { return p.missing; })) {
+      outcome_.ended_by = "every worker went missing or ended early, with the run not over";
+      m_.observer_.on_notice(outcome_.ended_by + ": the run stops");
+      stop_all();
+    }
     bool gave_up = stop_asked_ && Clock::now() - *stop_asked_ > last_wait;
     auto now = Clock::now();
     bool final = all_final || halted_ || gave_up;
-    if (now >= next_tick_ || final) {
-      if (final && hooks) pending_.merge(hooks->stop());  // on_test_stop, after every report
+    // The last tick comes on the second, as every other (unless halted or given up): the
+    // workers' last reports hold up to a second of requests, which a short last tick would
+    // show as a spike of their rate.
+    if (now >= next_tick_ || halted_ || gave_up) {
+      if (final && hooks) {
+        pending_.merge(hooks->stop());  // on_test_stop, after every report
+        for (const auto& notice : hooks->take_notices()) m_.observer_.on_notice(notice);
+      }
       tick(final);
       if (final) break;
       continue;

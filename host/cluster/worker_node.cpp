@@ -133,14 +133,35 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   for (const auto& t : tasksets) join.tasksets.push_back({t.name, t.weight});
   socket.send(zmq::buffer(encode(join)), zmq::send_flags::none);
 
+  // The answer: a plan or a refusal. Meanwhile a master that has this worker (waiting for the
+  // others, running its start hooks) sends heartbeats, each of which extends the wait.
   zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0},
                              {monitor.handle(), 0, ZMQ_POLLIN, 0}};
-  if (zmq::poll(items, 2, settings.join_timeout) <= 0) {
-    std::fprintf(stderr,
-                 "nest-host: the master at %s did not answer within %lld s (is it running there?)\n",
-                 settings.master.c_str(),
-                 static_cast<long long>(settings.join_timeout.count() / 1000));
-    return 1;
+  zmq::message_t answer;
+  bool heard = false;
+  for (;;) {
+    if (zmq::poll(items, 2, heard ? std::chrono::milliseconds(kMasterSilence) : settings.join_timeout) <= 0) {
+      if (heard) {
+        std::fprintf(stderr, "nest-host: the master at %s has been silent for %lld s before the run\n",
+                     settings.master.c_str(), static_cast<long long>(kMasterSilence.count()));
+      } else {
+        std::fprintf(stderr,
+                     "nest-host: the master at %s did not answer within %lld s (is it running "
+                     "there?)\n",
+                     settings.master.c_str(),
+                     static_cast<long long>(settings.join_timeout.count() / 1000));
+      }
+      return 1;
+    }
+    if (items[1].revents & ZMQ_POLLIN) break;
+    if (!socket.recv(answer, zmq::recv_flags::none)) return 1;
+    std::string_view f(answer.data<char>(), answer.size());
+    try {
+      if (message_type(f) != MessageType::kHeartbeat) break;
+      heard = true;
+    } catch (const WireError&) {
+      break;  // said below
+    }
   }
   if (items[1].revents & ZMQ_POLLIN) {
     zmq::message_t event;
@@ -158,8 +179,6 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   }
   zmq_socket_monitor(socket.handle(), nullptr, 0);
   monitor.close();
-  zmq::message_t answer;
-  if (!socket.recv(answer, zmq::recv_flags::none)) return 1;
   std::string_view frame(answer.data<char>(), answer.size());
   PlanMessage plan;
   try {
@@ -275,14 +294,18 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
               static_cast<unsigned long long>(total.requests),
               static_cast<unsigned long long>(total.failures), outcome.elapsed.count());
   std::fflush(stdout);
-  if (master_gone && settings.write_own_results) settings.write_own_results(local.results(), outcome);
+  if (master_gone && settings.write_own_results) {
+    settings.write_own_results(local.results(), outcome, run);
+  }
   if (outcome.halted || outcome.crash) {
-    socket.close();  // linger: the last report goes out
+    if (master_gone) socket.set(zmq::sockopt::linger, 0);
+    socket.close();  // else linger: the last report goes out
     context.close();
     std::_Exit(outcome.crash ? 4 : master_gone ? 1 : 0);  // users are frozen: no teardown
   }
   if (master_gone) {
-    socket.close();  // a master that is gone reads nothing: do not linger for it
+    socket.set(zmq::sockopt::linger, 0);  // a master that is gone reads nothing: do not linger
+    socket.close();
     return 1;
   }
   return 0;

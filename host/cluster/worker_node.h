@@ -22,7 +22,9 @@ struct WorkerNodeSettings {
   std::optional<ClusterKey> key;  // --cluster-key: the master's
   // Called when the master went silent and the run stopped: writes what this worker measured
   // where it is (the master will never have its last seconds).
-  std::function<void(const LiveResults&, const RunOutcome&)> write_own_results;
+  // `run`: the settings the worker ran with (the plan's share), for the result to describe.
+  std::function<void(const LiveResults&, const RunOutcome&, const RunSettings& run)>
+      write_own_results;
 };
 
 // Joins, runs, reports. `tasksets`: every taskset found here (the plan's weights pick those

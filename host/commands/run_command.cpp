@@ -49,7 +49,8 @@ class RunCommand : public LoadCommand {
                         std::unique_ptr<Schedule> plan);
   // --worker, its master gone: writes what this worker measured (--json, else
   // nest-worker-PID.json here; --html when asked).
-  void write_own_results(const LiveResults& results, const RunOutcome& outcome) const;
+  void write_own_results(const LiveResults& results, const RunOutcome& outcome,
+                         const RunSettings& run) const;
   // --web: serves the UI; unless --autostart, waits for its Start. Returns an exit code when
   // the command must end.
   std::optional<int> open_web_ui();
@@ -148,8 +149,9 @@ int RunCommand::run_and_report() {
         return usage_error(e.what());
       }
     }
-    worker.write_own_results = [this](const LiveResults& results, const RunOutcome& outcome) {
-      write_own_results(results, outcome);
+    worker.write_own_results = [this](const LiveResults& results, const RunOutcome& outcome,
+                                      const RunSettings& run) {
+      write_own_results(results, outcome, run);
     };
     if (auto done = start_dependencies()) return *done;
     int code = run_worker_node(worker, std::move(found), options_.run);
@@ -181,6 +183,14 @@ int RunCommand::run_and_report() {
   }
   std::unique_ptr<Master> master;
   std::optional<Run> local;
+  // The web UI reads the run until finished(); should anything end this first (an exception, a
+  // master that never started), it lets go here, before the run goes.
+  struct Detach {
+    WebRunControl* control;
+    ~Detach() {
+      if (control) control->detach();
+    }
+  } detach{web_control_.get()};
   RunOutcome outcome;
   if (options_.cluster.master) {
     try {
@@ -199,13 +209,6 @@ int RunCommand::run_and_report() {
     return 1;
   }
   const LiveResults& results = master ? master->results() : local->results();
-  // The web UI reads the run until finished(); should anything throw first, it lets go here.
-  struct Detach {
-    WebRunControl* control;
-    ~Detach() {
-      if (control) control->detach();
-    }
-  } detach{web_control_.get()};
   if (local) {
     local->set_run_hooks(discovery_.run_hooks);
     if (web_control_) web_control_->running(*local);
@@ -291,9 +294,15 @@ RunResult RunCommand::result_so_far(const LiveResults& results) const {
   return result;
 }
 
-void RunCommand::write_own_results(const LiveResults& results, const RunOutcome& outcome) const {
+void RunCommand::write_own_results(const LiveResults& results, const RunOutcome& outcome,
+                                   const RunSettings& run) const {
   RunResult result = result_so_far(results);
-  result.info.plan = "a worker's share; its master went silent";
+  result.info.host = run.transport.base_url;  // the plan's, not this command line's
+  result.info.model = run.model == LoadModel::kOpen ? "open" : "closed";
+  result.info.users = run.users;
+  result.info.spawn_rate = run.spawn_rate;
+  result.info.seed = run.seed;
+  result.info.plan = "a worker's share of a distributed run; its master went silent";
   result.info.interrupted = true;
   result.info.aborted_by = "the master went silent";
   if (outcome.crash) result.info.aborted_by = "a crash: " + outcome.crash->what;

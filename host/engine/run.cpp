@@ -75,9 +75,11 @@ void Run::start(bool threads) {
   if (threads) {
     overload_ = std::make_unique<OverloadWatch>(settings_.threads);
     for (auto& w : workers_) w->start();
-    signals_.add(SIGINT);
-    signals_.add(SIGTERM);
-    signals_.add(SIGHUP);  // a closed terminal or ssh session: stop as SIGTERM does
+    if (own_stop_signals_) {
+      signals_.add(SIGINT);
+      signals_.add(SIGTERM);
+      signals_.add(SIGHUP);  // a closed terminal or ssh session: stop as SIGTERM does
+    }
     install_crash_handlers();
     signals_.add(crash_signal());  // a worker crashed in plugin code (engine/crash_guard.h)
     // Whoever came before may have held the stop signals blocked (the dependencies, from the
@@ -85,7 +87,7 @@ void Run::start(bool threads) {
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
-    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    if (own_stop_signals_) pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     wait_signal();
   }
   started_ = EngineClock::now();

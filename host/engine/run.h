@@ -114,6 +114,10 @@ class Run final : public SteeredRun {
   void set_run_hooks(const std::vector<RunHooksType>& hooks) { hook_types_ = &hooks; }
   static constexpr std::chrono::seconds kStopHooksLimit{60};
 
+  // Before go(): SIGINT, SIGTERM and SIGHUP are someone else's (a master's, which stops this
+  // run itself): go() neither takes nor unblocks them. A crash in plugin code is still its own.
+  void leave_stop_signals() { own_stop_signals_ = false; }
+
   // --- the control surface: safe from any thread while the run goes ---
   // A new aim, in the run's model (closed: users; open: arrivals); the schedule's next step,
   // if it has one, replaces it. Ignored once the run stops. `mark`, when not empty, names the
@@ -200,6 +204,7 @@ class Run final : public SteeredRun {
   // The hooks built (on the first worker's thread, which alone touches them after).
   std::vector<std::unique_ptr<nest::RunHooks>> hooks_;
   bool load_begun_ = false;
+  bool own_stop_signals_ = true;
   bool stop_hooks_run_ = false;
   EngineTimer hooks_timer_;  // kStopHooksLimit
 
