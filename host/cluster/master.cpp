@@ -280,7 +280,8 @@ bool Master::Loop::join() {
         std::chrono::milliseconds(200),
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
     if (!frame) continue;
-    const auto& [identity, payload] = *frame;
+    const std::string& identity = frame->first;  // not a structured binding: lambdas take it
+    const std::string& payload = frame->second;
     try {
       if (message_type(payload) != MessageType::kJoin) continue;
       JoinMessage join = decode_join(payload);
