@@ -310,21 +310,11 @@ def users_between(result, start, end):
 class Checks:
     def __init__(self):
         self.failed = 0
-        self.known = 0
 
-    def __call__(self, ok, what, detail="", known=None):
-        """known: a nest-host issue this check fails on; then its failure says KNOWN and does
-        not fail the test, unless NEST_NETNS_STRICT=1."""
-        lenient = known and os.environ.get("NEST_NETNS_STRICT") != "1"
-        tag = "ok  " if ok else "KNOWN" if lenient else "FAIL"
-        print(f"{tag} - {what}" + (f": {detail}" if detail else ""), flush=True)
-        if not ok and lenient:
-            print(f"        known issue: {known}", flush=True)
-            self.known += 1
-        elif not ok:
+    def __call__(self, ok, what, detail=""):
+        print(f"{'ok  ' if ok else 'FAIL'} - {what}" + (f": {detail}" if detail else ""), flush=True)
+        if not ok:
             self.failed += 1
-        elif known:
-            print("        (the known issue looks fixed: drop its mark in this test)", flush=True)
         return ok
 
 
@@ -580,8 +570,7 @@ def main():
         elif tmp:
             say(f"cleaned up: processes, namespaces {', '.join(ns.values())} (with their veth "
                 f"pairs), {tmp}")
-    known = f", {check.known} known issue(s)" if check.known else ""
-    print(f"{'FAILED' if check.failed else 'PASSED'}: {check.failed} check(s) failed{known}")
+    print(f"{'FAILED' if check.failed else 'PASSED'}: {check.failed} check(s) failed")
     return 1 if check.failed else 0
 
 
