@@ -88,6 +88,39 @@ TEST(ClusterFaults, AWorkerKilledMidRunIsMissingAndItsUsersMoveToTheOthers) {
   EXPECT_EQ(check.exit_code, 0) << check.err << check.out;
 }
 
+// The open model's --max-users moves with the shares: 20 arrivals/s of 10 s sessions over two
+// workers, at most 6 at once (3 each: every worker is at its cap from the first second). SIGKILL
+// one 2.5 s in: once it is missing, the survivor runs 20/s and up to all 6, not its old 3.
+TEST(ClusterFaults, AMissingWorkersShareOfMaxUsersMovesWithItsRate) {
+  std::string dir = temp_dir();
+  DemoTarget target;
+  int port = closed_port();
+  std::string plugins = NEST_TEST_PLUGINS "/long_visit";
+  auto master = start_nest_host(
+      {"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+       "--expect-workers", "2", "-H", target.url(), "--taskset-dir", plugins, "--arrival-rate",
+       "20", "--max-users", "6", "-t", "13s", "--only-summary", "--json", dir + "/run.json"});
+  std::vector<std::string> worker{"--worker", "--master-port", std::to_string(port),
+                                  "--taskset-dir", plugins};
+  auto survivor = start_nest_host(worker);
+  auto killed = start_nest_host(worker, 60, {{2.5, SIGKILL}});
+  ProcessResult m = master.get();
+  EXPECT_EQ(survivor.get().exit_code, 0);
+  EXPECT_EQ(killed.get().exit_code, -1);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.err.find("its share (10.00 arrivals/s) moves to the others"), std::string::npos)
+      << m.err;
+  auto result = result_in(dir + "/run.json");
+  auto missing = marks_with(result, " missing");
+  ASSERT_EQ(missing.size(), 1u);
+  auto before = users_between(result, 1, missing[0] - 0.5);
+  ASSERT_FALSE(before.empty());
+  for (auto u : before) EXPECT_LE(u, 6u) << "3 on each worker at most";
+  auto after = users_between(result, missing[0] + 1.5, 12);
+  ASSERT_FALSE(after.empty());
+  for (auto u : after) EXPECT_EQ(u, 6u) << "the survivor's cap is all 6 now";
+}
+
 // SIGSTOP a worker 2 s into a 14 s run, SIGCONT it at 9 s: missing (its users run on the
 // other), then back with a share again (2 and 2: not its old 2 on top of the other's 4); both
 // send their final reports, so every request the server saw is counted, once.

@@ -12,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "cluster/hooks_run.h"
+#include "cluster/shared_service.h"
 #include "cluster/shares.h"
 #include "cluster/wire.h"
 
@@ -74,6 +75,12 @@ double size_of(const LoadTarget& aim) {
   return std::get<ArrivalTarget>(aim).rate;
 }
 
+// An open-model share's --max-users; 0: none.
+std::uint64_t cap_of(const LoadTarget& share) {
+  const auto* arrivals = std::get_if<ArrivalTarget>(&share);
+  return arrivals ? arrivals->max_users : 0;
+}
+
 std::string describe(const LoadTarget& share) {
   char text[96];
   if (const auto* users = std::get_if<UsersTarget>(&share)) {
@@ -127,6 +134,8 @@ class Master::Loop {
   void take_requests();
   void check_silence();
   void handle(const std::string& identity, const std::string& payload);
+  // Sends the claims the shared data answered since the last turn (rows released, timeouts).
+  void answer_claims();
   void late_join(const std::string& identity, const JoinMessage& join);
   // Sends each worker taking part its share of the aim where it changed (`all`: to every one,
   // a new aim); an open-model ramp under way goes on for the time it has left.
@@ -134,13 +143,14 @@ class Master::Loop {
   std::vector<Peer*> taking_part();
   // The aim as it is left now: an open-model ramp under way, for the time it has left.
   LoadTarget aim_left() const;
+  // `aim` split over `n` workers, with their shares of --max-users (open model).
+  std::vector<LoadTarget> shares_for(const LoadTarget& aim, std::size_t n) const;
   void tick(bool final);
   void finish_checks();
   void stop_all();
-  // Sends `peer` its plan: its share of the aim, of --max-users (when capped), the run time
-  // left, when to start.
-  void give_plan(Peer& peer, const LoadTarget& share, std::uint64_t max_users, double run_time_s,
-                 double start_in_s);
+  // Sends `peer` its plan: its share of the aim (and of --max-users), the run time left, when
+  // to start.
+  void give_plan(Peer& peer, const LoadTarget& share, double run_time_s, double start_in_s);
   void event(Peer& peer, const std::string& what, const std::string& notice);
   void publish();
   double elapsed() const { return Seconds(Clock::now() - started_).count(); }
@@ -166,6 +176,7 @@ class Master::Loop {
   SampleSet pending_;
   bool stopping_ = false, halted_ = false;
   std::optional<Clock::time_point> stop_asked_;
+  SharedService shared_{shared_store()};  // every worker's claims, counters and values
   Clock::time_point next_tick_;
   Clock::time_point last_turn_;  // check_silence's last turn
 };
@@ -320,11 +331,9 @@ bool Master::Loop::start() {
   follow_schedule();  // at 0: the first aim, and the first mark at 0
   if (stopping_) return false;  // the plan ended or failed at 0: each worker was told
   const RunSettings& run = m_.run_;
-  auto shares = share_target(aim_, peers_.size());
-  auto caps = share_users(run.max_users.value_or(0), 0, peers_.size());
+  auto shares = shares_for(aim_, peers_.size());
   for (std::size_t i = 0; i < peers_.size(); ++i) {
-    give_plan(peers_[i], shares[i], caps[i].users,
-              run.run_time ? run.run_time->count() / 1000.0 : 0, kStartIn);
+    give_plan(peers_[i], shares[i], run.run_time ? run.run_time->count() / 1000.0 : 0, kStartIn);
     peers_[i].last_heard = Clock::now();  // silence counts from the start, not from its join
   }
   next_tick_ = started_ + std::chrono::seconds(1);
@@ -397,6 +406,16 @@ std::vector<Master::Peer*> Master::Loop::taking_part() {
   return peers;
 }
 
+std::vector<LoadTarget> Master::Loop::shares_for(const LoadTarget& aim, std::size_t n) const {
+  std::vector<LoadTarget> shares = share_target(aim, n);
+  if (!m_.run_.max_users || !std::holds_alternative<ArrivalTarget>(aim)) return shares;
+  auto caps = share_users(*m_.run_.max_users, 0, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::get<ArrivalTarget>(shares[i]).max_users = std::max<std::uint64_t>(1, caps[i].users);
+  }
+  return shares;
+}
+
 LoadTarget Master::Loop::aim_left() const {
   LoadTarget aim = aim_;
   if (auto* arrivals = std::get_if<ArrivalTarget>(&aim)) {
@@ -410,19 +429,19 @@ void Master::Loop::steer(bool all) {
   if (stopping_) return;
   std::vector<Peer*> peers = taking_part();
   if (peers.empty()) return;
-  auto shares = share_target(all ? aim_ : aim_left(), peers.size());
+  auto shares = shares_for(all ? aim_ : aim_left(), peers.size());
   for (std::size_t i = 0; i < peers.size(); ++i) {
     Peer& p = *peers[i];
     bool same = p.share && p.share->index() == shares[i].index() &&
-                size_of(*p.share) == size_of(shares[i]);
+                size_of(*p.share) == size_of(shares[i]) && cap_of(*p.share) == cap_of(shares[i]);
     if (same && !all) continue;
     p.share = shares[i];
     send(p.identity, encode(SteerMessage{run_id_, shares[i]}));
   }
 }
 
-void Master::Loop::give_plan(Peer& peer, const LoadTarget& share, std::uint64_t max_users,
-                             double run_time_s, double start_in_s) {
+void Master::Loop::give_plan(Peer& peer, const LoadTarget& share, double run_time_s,
+                             double start_in_s) {
   const RunSettings& run = m_.run_;
   PlanMessage plan;
   plan.run_id = run_id_;
@@ -431,7 +450,7 @@ void Master::Loop::give_plan(Peer& peer, const LoadTarget& share, std::uint64_t 
   plan.host = run.transport.base_url;
   plan.open = run.model == LoadModel::kOpen;
   plan.arrivals = run.arrivals == Arrivals::kPoisson;
-  plan.max_users = run.max_users ? std::max<std::uint64_t>(1, max_users) : 0;
+  plan.max_users = cap_of(share);
   plan.target = share;
   plan.run_time_s = run_time_s;
   plan.start_in_s = start_in_s;
@@ -475,13 +494,17 @@ void Master::Loop::check_silence() {
   for (auto& p : peers_) {
     if (p.final || p.missing || Clock::now() - p.last_heard <= kMissingAfter) continue;
     p.missing = true;
+    // Its users are gone for the run (a share of nothing waits for it if it comes back).
+    std::size_t rows = shared_.release_all(p.index);
     std::string share = p.share && m_.settings_.rebalance && !stopping_
                             ? "; its share (" + describe(*p.share) + ") moves to the others"
                             : "";
     event(p, "missing",
           "worker " + p.record.name + " is missing: nothing from it for " +
               std::to_string(kMissingAfter.count()) + " s; what it reported so far is kept" +
-              share);
+              share +
+              (rows ? "; the " + std::to_string(rows) + " feeder row(s) its users held are released"
+                    : ""));
     if (!share.empty()) {
       // Waiting for it when it comes back (thawed, its link up again): none of its old share,
       // until the master gives it a new one.
@@ -520,8 +543,8 @@ void Master::Loop::late_join(const std::string& identity, const JoinMessage& joi
   // Its share first (so it starts with it), then the others' new ones.
   std::vector<Peer*> peers = taking_part();
   peers.push_back(&peer);
-  LoadTarget share = share_target(aim_left(), peers.size()).back();
-  give_plan(peer, share, run.max_users.value_or(0) / peers.size(), run.run_time ? remaining : 0, 0);
+  LoadTarget share = shares_for(aim_left(), peers.size()).back();
+  give_plan(peer, share, run.run_time ? remaining : 0, 0);
   event(peer, "joined", "worker " + join.worker + " joined during the run: " + describe(share));
   steer(false);
 }
@@ -546,6 +569,22 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
     }
     if (peer == peers_.end()) return;
     peer->last_heard = Clock::now();
+    if (type == MessageType::kShared) {
+      SharedCall call = decode_shared_call(payload);
+      if (call.run_id != run_id_) return;
+      if (peer->missing) {  // its rows were released and its share moved: its users are done
+        if (call.op != SharedOp::kRelease && call.op != SharedOp::kCancel) {
+          SharedReply refused{call.id, SharedReply::Status::kError, 0, 0, false,
+                              "this worker was missing, its rows released: it takes no more"};
+          send(peer->identity, encode(refused));
+        }
+        return;
+      }
+      if (auto reply = shared_.serve(peer->index, call, Clock::now())) {
+        send(peer->identity, encode(*reply));
+      }
+      return;
+    }
     if (type != MessageType::kReport) return;
     ReportMessage report = report_read ? std::move(*report_read) : decode_report(payload);
     if (report.run_id != run_id_ || report.sequence <= peer->sequence) return;  // old, or again
@@ -557,6 +596,7 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
     peer->visiting = peer->cumulative.visiting;
     peer->spawning = report.spawning;
     peer->final = peer->final || report.final;
+    if (peer->final) shared_.release_all(peer->index);  // its users gave theirs back; any left
     // A worker whose run stops before the run's end (its master was silent to it for too
     // long, a Ctrl-C of its own, a crash): its share moves to the others.
     bool ends_early = !peer->ending && (report.stopping || report.final) && !stopping_ && time_left();
@@ -582,6 +622,12 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
   } catch (const WireError& e) {
     std::fprintf(stderr, "nest-host: ignored a message from %s: %s\n",
                  peer == peers_.end() ? "an unknown peer" : peer->record.name.c_str(), e.what());
+  }
+}
+
+void Master::Loop::answer_claims() {
+  for (auto& answer : shared_.take_answers(Clock::now())) {
+    if (answer.worker < peers_.size()) send(peers_[answer.worker].identity, encode(answer.reply));
   }
 }
 
@@ -735,9 +781,16 @@ RunOutcome Master::Loop::go() {
       if (final) break;
       continue;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick_ - now);
+    auto until = next_tick_;
+    if (auto deadline = shared_.next_deadline()) until = std::min(until, *deadline);
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
     auto frame = receive(std::clamp(wait, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
-    if (frame) handle(frame->first, frame->second);
+    // What has queued meanwhile, up to a bound (the checks above run at least that often).
+    for (int n = 0; frame && n < 1000; ++n) {
+      handle(frame->first, frame->second);
+      frame = receive(std::chrono::milliseconds(0));
+    }
+    answer_claims();
   }
   finish_checks();
   publish();

@@ -91,8 +91,10 @@ class Writer {
       u(1);
       d(arrivals.rate);
       d(arrivals.ramp.count());
+      u(arrivals.max_users);
     }
   }
+  void i(std::int64_t v) { u(static_cast<std::uint64_t>(v)); }  // two's complement
   std::string take() { return std::move(out_); }
 
  private:
@@ -205,11 +207,19 @@ class Reader {
         ArrivalTarget t;
         t.rate = d();
         t.ramp = std::chrono::duration<double>(d());
+        t.max_users = u();
         return t;
       }
       default:
         fail("an aim of unknown kind");
     }
+  }
+  std::int64_t i() { return static_cast<std::int64_t>(u()); }
+  template <typename Enum>
+  Enum choice(Enum last, const char* what) {
+    std::uint64_t v = u();
+    if (v > static_cast<std::uint64_t>(last)) fail(std::string("an unknown ") + what);
+    return static_cast<Enum>(v);
   }
   void end() {
     if (!in_.empty()) fail("bytes after its end");
@@ -229,7 +239,7 @@ MessageType message_type(std::string_view frame) {
   if (frame.empty()) throw WireError("an empty message");
   auto type = static_cast<std::uint8_t>(frame.front());
   if (type < static_cast<std::uint8_t>(MessageType::kJoin) ||
-      type > static_cast<std::uint8_t>(MessageType::kSteer)) {
+      type > static_cast<std::uint8_t>(MessageType::kSharedReply)) {
     throw WireError("a message of unknown type " + std::to_string(type));
   }
   return static_cast<MessageType>(type);
@@ -388,6 +398,70 @@ SteerMessage decode_steer(std::string_view frame) {
   SteerMessage m;
   m.run_id = r.u();
   m.target = r.target();
+  r.end();
+  return m;
+}
+
+std::string encode(const SharedCall& m) {
+  Writer w(MessageType::kShared);
+  w.u(m.run_id);
+  w.u(m.index);
+  w.u(m.id);
+  w.u(static_cast<std::uint8_t>(m.op));
+  w.s(m.key);
+  w.u(m.size);
+  w.u(m.digest);
+  w.u(m.row);
+  w.d(m.timeout_s);
+  w.i(m.number);
+  w.i(m.expected_number);
+  w.u(m.has_expected);
+  w.s(m.expected);
+  w.s(m.text);
+  return w.take();
+}
+
+SharedCall decode_shared_call(std::string_view frame) {
+  Reader r(frame, MessageType::kShared, "shared-data call");
+  SharedCall m;
+  m.run_id = r.u();
+  m.index = static_cast<std::uint32_t>(r.u());
+  m.id = r.u();
+  m.op = r.choice(SharedOp::kValueErase, "shared-data call");
+  m.key = r.s();
+  m.size = r.u();
+  m.digest = r.u();
+  m.row = r.u();
+  m.timeout_s = r.d();
+  m.number = r.i();
+  m.expected_number = r.i();
+  m.has_expected = r.flag();
+  m.expected = r.s();
+  m.text = r.s();
+  r.end();
+  return m;
+}
+
+std::string encode(const SharedReply& m) {
+  Writer w(MessageType::kSharedReply);
+  w.u(m.id);
+  w.u(static_cast<std::uint8_t>(m.status));
+  w.u(m.row);
+  w.i(m.number);
+  w.u(m.found);
+  w.s(m.text);
+  return w.take();
+}
+
+SharedReply decode_shared_reply(std::string_view frame) {
+  Reader r(frame, MessageType::kSharedReply, "shared-data reply");
+  SharedReply m;
+  m.id = r.u();
+  m.status = r.choice(SharedReply::Status::kError, "answer");
+  m.row = r.u();
+  m.number = r.i();
+  m.found = r.flag();
+  m.text = r.s();
   r.end();
   return m;
 }

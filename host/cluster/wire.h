@@ -30,6 +30,8 @@ enum class MessageType : std::uint8_t {
   kStop,       // master -> worker: stop the run (as Ctrl-C would)
   kHeartbeat,  // master -> worker, once a second: the master is there (a worker's are its reports)
   kSteer,      // master -> worker: its share of a new aim (a stage, a shape, a rebalance, the UI)
+  kShared,       // worker -> master: a call on the run's shared data (nest/shared.h)
+  kSharedReply,  // master -> worker: its answer
 };
 
 // A worker's tasksets as discovery found them: what must match the master's.
@@ -94,6 +96,46 @@ struct SteerMessage {
   LoadTarget target;
 };
 
+// The run's shared data lives on the master (host/cluster/shared_service.h): a worker's users
+// reach it with these calls, each answered once by its id (a claim that waits: when a row is
+// granted, or its timeout passes).
+enum class SharedOp : std::uint8_t {
+  kClaim = 0,    // key: the feeder; size, digest: its rows here; timeout_s -> row, or denied
+  kRelease,      // key, row: a row this worker's user held (no answer)
+  kCancel,       // id: the claim of that id is no longer waited for (no answer)
+  kCounterAdd,   // key, number -> the value after adding
+  kCounterGet,   // key -> number
+  kCounterSet,   // key, number
+  kCounterCas,   // key, expected_number, number -> done
+  kValueGet,     // key -> found, text
+  kValueSet,     // key, text
+  kValueCas,     // key, has_expected, expected, text -> done
+  kValueErase,   // key -> done (it had a value)
+};
+
+struct SharedCall {
+  std::uint64_t run_id = 0;
+  std::uint32_t index = 0;  // the worker's number
+  std::uint64_t id = 0;     // per worker, answered by the reply of the same id
+  SharedOp op = SharedOp::kCounterGet;
+  std::string key;
+  std::uint64_t size = 0, digest = 0, row = 0;
+  double timeout_s = 0;
+  std::int64_t number = 0, expected_number = 0;
+  bool has_expected = false;
+  std::string expected, text;
+};
+
+struct SharedReply {
+  enum class Status : std::uint8_t { kDone = 0, kDenied, kError };
+  std::uint64_t id = 0;
+  Status status = Status::kDone;  // kDenied: a claim's timeout passed; a compare-and-set failed
+  std::uint64_t row = 0;
+  std::int64_t number = 0;
+  bool found = false;
+  std::string text;  // a value; kError: why
+};
+
 // The type of a frame; WireError when it is empty or of no known type.
 MessageType message_type(std::string_view frame);
 
@@ -104,6 +146,8 @@ std::string encode(const ReportMessage& m);
 std::string encode(const StopMessage& m);
 std::string encode(const HeartbeatMessage& m);
 std::string encode(const SteerMessage& m);
+std::string encode(const SharedCall& m);
+std::string encode(const SharedReply& m);
 
 // Each throws WireError when the frame is not a whole message of that type.
 JoinMessage decode_join(std::string_view frame);
@@ -113,5 +157,7 @@ ReportMessage decode_report(std::string_view frame);
 StopMessage decode_stop(std::string_view frame);
 HeartbeatMessage decode_heartbeat(std::string_view frame);
 SteerMessage decode_steer(std::string_view frame);
+SharedCall decode_shared_call(std::string_view frame);
+SharedReply decode_shared_reply(std::string_view frame);
 
 }  // namespace nest::host

@@ -1,5 +1,6 @@
 #include "cluster/worker_node.h"
 
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "cluster/shared_client.h"
 #include "cluster/wire.h"
 #include "engine/fd_limit.h"
 
@@ -236,6 +238,19 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   std::this_thread::sleep_for(std::chrono::duration<double>(plan.start_in_s));
 
   Outbox outbox;
+  // Rings the socket's thread: a user's call on the shared data goes out at once, not at its
+  // next look (every 50 ms).
+  int bell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (bell < 0) {
+    std::perror("nest-host: eventfd");
+    return 1;
+  }
+  SharedClient shared(plan.run_id, plan.index, plan.workers, [&](std::string frame) {
+    outbox.push(std::move(frame));
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = write(bell, &one, sizeof one);
+  });
+  set_shared_remote(&shared);  // claims, counters and values are the master's from here on
   Reporter reporter(outbox, plan.run_id, plan.index);
   Steering steering(plan.target);
   Run local(taking_part, run, reporter, std::make_unique<SteeredSchedule>(steering));
@@ -249,8 +264,12 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
     for (;;) {
       for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
       if (done.load()) break;
-      zmq::pollitem_t in{socket.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&in, 1, std::chrono::milliseconds(50));
+      zmq::pollitem_t in[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, bell, ZMQ_POLLIN, 0}};
+      zmq::poll(in, 2, std::chrono::milliseconds(50));
+      if (in[1].revents & ZMQ_POLLIN) {
+        std::uint64_t rings = 0;
+        [[maybe_unused]] auto n = read(bell, &rings, sizeof rings);  // its frames: next turn
+      }
       // Everything that came first, then the silence: a worker that was frozen (SIGSTOP) reads
       // the heartbeats that queued meanwhile before it judges the master gone.
       for (zmq::message_t m; socket.recv(m, zmq::recv_flags::dontwait);) {
@@ -262,6 +281,8 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
           } else if (type == MessageType::kSteer) {
             SteerMessage steer = decode_steer(f);
             if (steer.run_id == plan.run_id) steering.put(steer.target);
+          } else if (type == MessageType::kSharedReply) {
+            shared.answer(decode_shared_reply(f));
           } else if (type == MessageType::kStop && decode_stop(f).run_id == plan.run_id) {
             last_heard = std::chrono::steady_clock::now();
             local.stop();
@@ -277,6 +298,7 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
       last_look = now;
       if (!master_gone && now - last_heard > kMasterSilence) {
         master_gone = true;  // its heartbeats stopped: stop as Ctrl-C would
+        shared.close("the master at " + settings.master + " is gone");
         std::fprintf(stderr,
                      "nest-host: the master at %s has been silent for %lld s: stopping this "
                      "worker's run\n",
@@ -289,6 +311,9 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   RunOutcome outcome = local.go();
   done.store(true);
   comms.join();
+  shared.close("the run is over");
+  set_shared_remote(nullptr);
+  close(bell);
   RowStats total = merge_rows(local.results().aggregator().totals());
   std::printf("Worker %u: %llu requests, %llu failed, in %.1f s\n", plan.index + 1,
               static_cast<unsigned long long>(total.requests),

@@ -20,6 +20,9 @@ struct UsersTarget {
 struct ArrivalTarget {
   double rate = 0;
   std::chrono::duration<double> ramp{0};
+  // From now on, at most this many sessions at once (a distributed run's worker: its share of
+  // --max-users, moved with its share of the rate); 0: as it was (the run's --max-users).
+  std::uint64_t max_users = 0;
 };
 
 using LoadTarget = std::variant<UsersTarget, ArrivalTarget>;

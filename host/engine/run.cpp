@@ -49,7 +49,8 @@ Run::Run(const std::vector<TasksetType>& tasksets, const RunSettings& settings,
       tick_timer_(io_),
       end_timer_(io_),
       stop_timer_(io_),
-      hooks_timer_(io_) {}
+      hooks_timer_(io_),
+      max_users_(settings.max_users.value_or(0)) {}
 
 Run::~Run() = default;
 
@@ -219,6 +220,7 @@ void Run::apply(const LoadTarget& target) {
   }
   arrive();  // the arrivals due under the old rate first
   arrival_rate_target_ = rate.rate;
+  if (rate.max_users > 0) max_users_ = rate.max_users;
   arrivals_->aim(elapsed().count(), rate.rate, rate.ramp.count());
   arrive();
 }
@@ -323,7 +325,7 @@ void Run::arrive() {
   std::vector<std::vector<EngineClock::time_point>> batches(workers_.size());
   for (auto at = arrivals_->next(); at && *at <= now; at = arrivals_->next()) {
     arrivals_->consume();
-    if (settings_.max_users && sessions_.load(std::memory_order_acquire) >= *settings_.max_users) {
+    if (max_users_ && sessions_.load(std::memory_order_acquire) >= max_users_) {
       ++dropped_;
       continue;
     }
@@ -409,7 +411,7 @@ void Run::tick(EngineClock::time_point next) {
                             ": a session has run for over 30 s. In the open "
                             "model a session ends when a task calls interrupt(); without it, "
                             "sessions pile up" +
-                            (settings_.max_users ? " to --max-users" : std::string()));
+                            (max_users_ ? " to --max-users" : std::string()));
       }
       Seconds at = elapsed();
       results_.add(SampleSet(interval), at.count(), aim());

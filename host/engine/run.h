@@ -221,6 +221,7 @@ class Run final : public SteeredRun {
   // Open model.
   std::unique_ptr<ArrivalPlan> arrivals_;
   double arrival_rate_target_ = 0;
+  std::uint64_t max_users_ = 0;  // open model: sessions at once at most; 0: no cap
   std::atomic<std::uint64_t> sessions_{0};  // running, over all workers
   std::uint64_t next_worker_ = 0;           // round-robin for sessions
   std::uint64_t dropped_ = 0;               // this interval

@@ -25,6 +25,12 @@ class UserClaims final : public ClaimBroker {
   void release(FeederTable& table, std::size_t row) override {
     running("release()").release_row(table, row);
   }
+  bool wait_for(const std::function<void(std::function<void()>)>& arm,
+                std::chrono::nanoseconds bound) override {
+    if (!t_current) return false;
+    t_current->wait_for(arm, bound);
+    return true;
+  }
 
  private:
   static User& running(const char* call) {
@@ -243,22 +249,36 @@ void User::record(std::string_view type, std::string_view name, std::chrono::nan
                bytes, error != nullptr, error ? error : "");
 }
 
+std::function<void()> User::waker(const std::shared_ptr<bool>& waiting) {
+  return [this, waiting] {
+    boost::asio::post(worker_.io(), [this, waiting] {
+      if (*waiting) timer_.cancel();
+    });
+  };
+}
+
+void User::wait_for(const std::function<void(std::function<void()>)>& arm,
+                    std::chrono::nanoseconds bound) {
+  check_stopped();
+  auto waiting = std::make_shared<bool>(true);
+  arm(waker(waiting));  // a wake comes as a post: it runs only once this user is parked
+  wait_on_timer(bound);  // ends at the bound, the wake, or a stop
+  *waiting = false;
+  check_stopped();
+}
+
 std::size_t User::claim_row(FeederTable& table, std::chrono::nanoseconds timeout) {
   check_stopped();
   auto wait = std::make_shared<ClaimWait>();
   // Whether this user still waits for `wait`: a wake that comes after the wait ended (its
   // timeout, a stop) must not cut short whatever this user's timer does next.
   auto waiting = std::make_shared<bool>(false);
-  wait->wake = [this, waiting] {
-    boost::asio::post(worker_.io(), [this, waiting] {
-      if (*waiting) timer_.cancel();
-    });
-  };
-  std::optional<std::size_t> row = table.claim_or_wait(wait);
+  wait->wake = waker(waiting);
+  std::optional<std::size_t> row = table.claim_or_wait(wait, timeout);
   if (!row) {
-    if (timeout > std::chrono::nanoseconds::zero()) {
+    if (auto bound = table.wait_bound(timeout); bound > std::chrono::nanoseconds::zero()) {
       *waiting = true;
-      wait_on_timer(timeout);  // ends at the timeout, a grant's wake, or a stop
+      wait_on_timer(bound);  // ends at the timeout, a grant's (or the master's) wake, or a stop
       *waiting = false;
     }
     row = table.stop_waiting(wait);

@@ -89,6 +89,10 @@ class User final : public Fiber, public nest::detail::UserContext {
   std::size_t claim_row(FeederTable& table, std::chrono::nanoseconds timeout);
   // nest::Feeder::release: std::logic_error when this user does not hold `row`.
   void release_row(FeederTable& table, std::size_t row);
+  // ClaimBroker::wait_for: parks until the function handed to `arm` is called or `bound`
+  // passes; nest::UserStopped when the run stops this user.
+  void wait_for(const std::function<void(std::function<void()>)>& arm,
+                std::chrono::nanoseconds bound);
 
  private:
   enum class Phase { kIdle, kOnStart, kTask, kWaiting, kOnStop };
@@ -101,6 +105,8 @@ class User final : public Fiber, public nest::detail::UserContext {
   bool has_task_to_run(const nest::TaskSet& taskset) const;
   void pause(std::chrono::nanoseconds duration);  // between tasks: cut short by any stop
   void wait_on_timer(std::chrono::nanoseconds duration);
+  // What ends a wait_on_timer from another thread, while `*waiting` (this user's thread's).
+  std::function<void()> waker(const std::shared_ptr<bool>& waiting);
   // Every suspension of the coroutine: `start(yield)` starts the wait; on resuming, this user
   // is again the current one of its thread (the one client() and sleep() find).
   template <typename Start>

@@ -4,6 +4,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "shared/shared_remote.h"
 #include "util/duration.h"
 
 namespace nest::host {
@@ -24,15 +25,42 @@ ClaimBroker& broker(const char* call) {
 }  // namespace
 
 void set_claim_broker(ClaimBroker* b) { g_broker.store(b, std::memory_order_release); }
+ClaimBroker* claim_broker() { return g_broker.load(std::memory_order_acquire); }
+
+namespace {
+
+std::uint64_t fingerprint(const std::vector<std::string>& fields,
+                          const std::vector<std::vector<std::string>>& rows) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  auto add = [&](std::string_view text) {
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0x1f) * 1099511628211ull;  // a separator no value can fake by its bytes
+  };
+  for (const auto& f : fields) add(f);
+  for (const auto& row : rows) {
+    for (const auto& v : row) add(v);
+    hash = (hash ^ 0x1e) * 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
 
 FeederTable::FeederTable(std::string name, std::vector<std::string> fields,
                          std::vector<std::vector<std::string>> rows)
-    : name_(std::move(name)), fields_(std::move(fields)), rows_(std::move(rows)) {
-  for (std::size_t i = 0; i < rows_.size(); ++i) free_.push_back(i);
-}
+    : name_(std::move(name)),
+      fields_(std::move(fields)),
+      rows_(std::move(rows)),
+      digest_(fingerprint(fields_, rows_)),
+      claims_(rows_.size()) {}
 
 std::size_t FeederTable::next() {
-  return cursor_.fetch_add(1, std::memory_order_relaxed) % rows_.size();
+  std::size_t turn = cursor_.fetch_add(1, std::memory_order_relaxed);
+  if (SharedRemote* remote = shared_remote()) {
+    auto [first, step] = remote->stride();
+    return (first + turn % rows_.size() * step) % rows_.size();
+  }
+  return turn % rows_.size();
 }
 
 std::size_t FeederTable::random() {
@@ -46,44 +74,31 @@ std::size_t FeederTable::claim(std::chrono::nanoseconds timeout) {
 
 void FeederTable::release(std::size_t index) { broker("release()").release(*this, index); }
 
-std::optional<std::size_t> FeederTable::claim_or_wait(const std::shared_ptr<ClaimWait>& wait) {
-  std::lock_guard lock(mutex_);
-  if (!free_.empty()) {
-    std::size_t row = free_.front();
-    free_.pop_front();
-    return row;
+std::optional<std::size_t> FeederTable::claim_or_wait(const std::shared_ptr<ClaimWait>& wait,
+                                                      std::chrono::nanoseconds timeout) {
+  if (SharedRemote* remote = shared_remote()) {
+    remote->claim(*this, wait, timeout);
+    return std::nullopt;
   }
-  waiting_.push_back(wait);
-  return std::nullopt;
+  return claims_.claim_or_wait(wait);
+}
+
+std::chrono::nanoseconds FeederTable::wait_bound(std::chrono::nanoseconds timeout) const {
+  SharedRemote* remote = shared_remote();
+  return remote ? remote->wait_bound(timeout) : timeout;
 }
 
 void FeederTable::give_back(std::size_t row) {
-  std::shared_ptr<ClaimWait> next;
-  {
-    std::lock_guard lock(mutex_);
-    if (waiting_.empty()) {
-      free_.push_back(row);
-      return;
-    }
-    next = std::move(waiting_.front());
-    waiting_.pop_front();
-    next->granted = row;
-    // Under the lock: until it returns, the waiting user cannot see its grant and move on
-    // (stop_waiting takes this lock), so what wake() reaches is still there.
-    next->wake();
+  if (SharedRemote* remote = shared_remote()) {
+    remote->give_back(*this, row);
+  } else {
+    claims_.give_back(row);
   }
 }
 
 std::optional<std::size_t> FeederTable::stop_waiting(const std::shared_ptr<ClaimWait>& wait) {
-  std::lock_guard lock(mutex_);
-  if (wait->granted) return wait->granted;
-  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), wait), waiting_.end());
-  return std::nullopt;
-}
-
-std::size_t FeederTable::held() const {
-  std::lock_guard lock(mutex_);
-  return rows_.size() - free_.size();
+  SharedRemote* remote = shared_remote();
+  return remote ? remote->stop_waiting(*this, wait) : claims_.stop_waiting(wait);
 }
 
 std::string FeederTable::timeout_message(std::chrono::nanoseconds timeout) const {

@@ -1,39 +1,38 @@
 // One feeder's rows (nest::Feeder) and who holds which: the host's nest::detail::FeederData.
 //
-// next() and random() need no lock. Claims are kept here as a queue of free rows and a queue of
-// users waiting, both behind one mutex; which user holds a row, and how a user waits, is the
-// engine's (ClaimBroker), since only it knows users.
+// next() and random() need no lock. Claims are a ClaimQueue here, or the master's in a
+// distributed run's worker (shared/shared_remote.h); which user holds a row, and how a user
+// waits, is the engine's (ClaimBroker), since only it knows users.
 #pragma once
 
 #include <nest/detail/shared_hooks.h>
 
 #include <atomic>
 #include <chrono>
-#include <deque>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "shared/claim_queue.h"
+
 namespace nest::host {
 
 class FeederTable;
-
-// A user waiting for a row. `granted` is set by the release that hands it a row, which then
-// calls `wake` once, from the releasing thread, both under the table's lock: wake() must only
-// post (never run the user, never take the table's lock).
-struct ClaimWait {
-  std::optional<std::size_t> granted;
-  std::function<void()> wake;
-};
 
 // Claims on behalf of the user running on the calling thread (the engine implements it).
 class ClaimBroker {
  public:
   virtual std::size_t claim(FeederTable& table, std::chrono::nanoseconds timeout) = 0;
   virtual void release(FeederTable& table, std::size_t row) = 0;
+  // Waits for an answer from another thread (the master's, in a distributed run): parks the
+  // user running on the calling thread until the function handed to `arm` is called (from any
+  // thread; it only posts) or `bound` passes, then throws nest::UserStopped if the run stops
+  // it meanwhile. False, having done nothing, when no user runs on the calling thread.
+  virtual bool wait_for(const std::function<void(std::function<void()> wake)>& arm,
+                        std::chrono::nanoseconds bound) = 0;
 
  protected:
   ~ClaimBroker() = default;
@@ -41,6 +40,7 @@ class ClaimBroker {
 
 // The broker of the running engine; none (null) where no user runs, as in the probe.
 void set_claim_broker(ClaimBroker* broker);
+ClaimBroker* claim_broker();
 
 class FeederTable final : public nest::detail::FeederData {
  public:
@@ -58,15 +58,22 @@ class FeederTable final : public nest::detail::FeederData {
   void release(std::size_t index) override;                      // through the broker
 
   // --- for the broker ---
-  // A free row, taken; or none, and `wait` queued behind the others waiting.
-  std::optional<std::size_t> claim_or_wait(const std::shared_ptr<ClaimWait>& wait);
+  // A free row, taken; or none, and `wait` queued (here or on the master) for `timeout`.
+  std::optional<std::size_t> claim_or_wait(const std::shared_ptr<ClaimWait>& wait,
+                                           std::chrono::nanoseconds timeout);
+  // How long a user waits for a claim of `timeout`: that, plus, waiting on the master, the
+  // time its answer may take.
+  std::chrono::nanoseconds wait_bound(std::chrono::nanoseconds timeout) const;
   // `row` is free again: handed to the user waiting longest (its wake() called), or queued.
   void give_back(std::size_t row);
-  // `wait` gives up (its timeout, a stop): dequeued. Returns the row it was granted meanwhile,
-  // if any, which its user now holds.
+  // `wait` is over (answered, its bound passed, a stop): the row it was granted, if any, which
+  // its user now holds. Throws std::runtime_error when the master could not serve it.
   std::optional<std::size_t> stop_waiting(const std::shared_ptr<ClaimWait>& wait);
-  // Rows held now.
-  std::size_t held() const;
+  // Rows held now by this process's users (a single run's).
+  std::size_t held() const { return claims_.held(); }
+  // The rows' fingerprint (FNV-1a of fields and values): the master checks every worker's
+  // copy of a feeder is the same.
+  std::uint64_t digest() const { return digest_; }
   // "config/accounts.csv: all 500 rows are claimed; none came free within 5 s"
   std::string timeout_message(std::chrono::nanoseconds timeout) const;
 
@@ -74,10 +81,9 @@ class FeederTable final : public nest::detail::FeederData {
   std::string name_;
   std::vector<std::string> fields_;
   std::vector<std::vector<std::string>> rows_;
+  std::uint64_t digest_ = 0;
   std::atomic<std::size_t> cursor_{0};
-  mutable std::mutex mutex_;
-  std::deque<std::size_t> free_;  // oldest released first
-  std::deque<std::shared_ptr<ClaimWait>> waiting_;
+  ClaimQueue claims_;
 };
 
 }  // namespace nest::host

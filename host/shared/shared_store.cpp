@@ -5,19 +5,44 @@
 #include <stdexcept>
 
 #include "shared/csv_table.h"
+#include "shared/shared_remote.h"
 
 namespace nest::host {
 
+namespace {
+
+std::atomic<SharedRemote*> g_remote{nullptr};
+
+}  // namespace
+
+void set_shared_remote(SharedRemote* remote) { g_remote.store(remote, std::memory_order_release); }
+SharedRemote* shared_remote() { return g_remote.load(std::memory_order_acquire); }
+
+// Here, or the master's (a distributed run's worker) under the same name.
 class SharedStore::Counter final : public nest::detail::CounterData {
  public:
-  std::int64_t add(std::int64_t delta) override { return value_.fetch_add(delta) + delta; }
-  std::int64_t get() const override { return value_.load(); }
-  void set(std::int64_t value) override { value_.store(value); }
+  explicit Counter(std::string name) : name_(std::move(name)) {}
+  std::int64_t add(std::int64_t delta) override {
+    if (SharedRemote* remote = shared_remote()) return remote->counter_add(name_, delta);
+    return value_.fetch_add(delta) + delta;
+  }
+  std::int64_t get() const override {
+    if (SharedRemote* remote = shared_remote()) return remote->counter_get(name_);
+    return value_.load();
+  }
+  void set(std::int64_t value) override {
+    if (SharedRemote* remote = shared_remote()) return remote->counter_set(name_, value);
+    value_.store(value);
+  }
   bool compare_and_set(std::int64_t expected, std::int64_t desired) override {
+    if (SharedRemote* remote = shared_remote()) {
+      return remote->counter_compare_and_set(name_, expected, desired);
+    }
     return value_.compare_exchange_strong(expected, desired);
   }
 
  private:
+  const std::string name_;
   std::atomic<std::int64_t> value_{0};
 };
 
@@ -69,10 +94,12 @@ nest::detail::CounterData& SharedStore::counter(std::string_view name) {
   std::lock_guard lock(mutex_);
   auto found = counters_.find(name);
   if (found != counters_.end()) return *found->second;
-  return *counters_.emplace(std::string(name), std::make_unique<Counter>()).first->second;
+  return *counters_.emplace(std::string(name), std::make_unique<Counter>(std::string(name)))
+              .first->second;
 }
 
 bool SharedStore::get(std::string_view key, std::string& value) {
+  if (SharedRemote* remote = shared_remote()) return remote->value_get(key, value);
   std::lock_guard lock(mutex_);
   auto found = values_.find(key);
   if (found == values_.end()) return false;
@@ -81,6 +108,7 @@ bool SharedStore::get(std::string_view key, std::string& value) {
 }
 
 void SharedStore::set(std::string_view key, std::string_view value) {
+  if (SharedRemote* remote = shared_remote()) return remote->value_set(key, value);
   std::lock_guard lock(mutex_);
   auto found = values_.find(key);
   if (found != values_.end()) {
@@ -92,6 +120,7 @@ void SharedStore::set(std::string_view key, std::string_view value) {
 
 bool SharedStore::compare_and_set(std::string_view key, const std::string_view* expected,
                                   std::string_view value) {
+  if (SharedRemote* remote = shared_remote()) return remote->value_compare_and_set(key, expected, value);
   std::lock_guard lock(mutex_);
   auto found = values_.find(key);
   if (!expected) {
@@ -105,6 +134,7 @@ bool SharedStore::compare_and_set(std::string_view key, const std::string_view* 
 }
 
 bool SharedStore::erase(std::string_view key) {
+  if (SharedRemote* remote = shared_remote()) return remote->value_erase(key);
   std::lock_guard lock(mutex_);
   auto found = values_.find(key);
   if (found == values_.end()) return false;

@@ -1,6 +1,8 @@
 // The run's shared data (nest/shared.h): feeders by file or name, counters, values. One store
 // per process, made on first use and never freed, so the SDK's handles stay valid for the
-// whole run; nest-host runs one run per process. Thread-safe.
+// whole run; nest-host runs one run per process. Thread-safe. In a distributed run's worker,
+// claims, counters and values are the master's (shared/shared_remote.h): the same calls reach
+// them there.
 #pragma once
 
 #include <nest/detail/shared_hooks.h>

@@ -45,6 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case MessageType::kSteer:
         round_trip(frame, decode_steer);
         break;
+      case MessageType::kShared:
+        round_trip(frame, decode_shared_call);
+        break;
+      case MessageType::kSharedReply:
+        round_trip(frame, decode_shared_reply);
+        break;
     }
   } catch (const WireError&) {
   }

@@ -2,10 +2,23 @@
 // loop, and to the value "text" by a compare-and-set loop on its text; each task is recorded
 // as the row "shared add", so the counters must equal that row's count. It also takes the
 // next() row of a list feeder of 7 colours, recorded as "next <colour>": in turn, so the
-// colours' counts differ by at most one.
+// colours' counts differ by at most one. Its run hooks' on_test_stop (once, after every user;
+// in a distributed run on the master) records what the run left: rows "final adds=N",
+// "final cas=N", "final text=T".
 #include <nest/nest.h>
 
 #include <string>
+
+class Tally : public nest::RunHooks {
+ public:
+  void on_test_stop() override {
+    using std::chrono::microseconds;
+    nest::record("final", "adds=" + std::to_string(nest::Counter("adds").get()), microseconds(1));
+    nest::record("final", "cas=" + std::to_string(nest::Counter("cas").get()), microseconds(1));
+    nest::record("final", "text=" + nest::shared::get("text").value_or(""), microseconds(1));
+  }
+};
+NEST_RUN_HOOKS(Tally)
 
 class Sharer : public nest::TaskSet {
  public:
