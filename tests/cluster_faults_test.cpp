@@ -38,7 +38,7 @@ std::vector<std::vector<std::string>> events_of(const boost::json::object& resul
   return out;
 }
 
-// SIGKILL one of two workers 2.5 s into a 12 s run: the master says it is missing, moves its
+// SIGKILL one of two workers 1.5 s into a 12 s run (2 s after its plan): the master says it is missing, moves its
 // users to the survivor and ends on time; the survivor's requests are all counted, the dead
 // one's up to its last report (those after it are, honestly, not: the server's log shows them).
 TEST(ClusterFaults, AWorkerKilledMidRunIsMissingAndItsUsersMoveToTheOthers) {
@@ -49,7 +49,7 @@ TEST(ClusterFaults, AWorkerKilledMidRunIsMissingAndItsUsersMoveToTheOthers) {
   args.insert(args.end(), {"--html", dir + "/run.html"});
   auto master = start_nest_host(args);
   auto survivor = start_nest_host(worker_args(port));
-  auto killed = start_nest_host(worker_args(port), 60, {{2.5, SIGKILL}});
+  auto killed = start_nest_host(worker_args(port), 60, {{2.0, SIGKILL, "Worker "}});  // its plan
   ProcessResult m = master.get();
   EXPECT_EQ(survivor.get().exit_code, 0);
   EXPECT_EQ(killed.get().exit_code, -1);
@@ -90,7 +90,7 @@ TEST(ClusterFaults, AWorkerKilledMidRunIsMissingAndItsUsersMoveToTheOthers) {
 
 // The open model's --max-users moves with the shares: 20 arrivals/s of 10 s sessions over two
 // workers, at most 6 at once (3 each: every worker is at its cap from the first second). SIGKILL
-// one 2.5 s in: once it is missing, the survivor runs 20/s and up to all 6, not its old 3.
+// one 1.5 s into the run: once it is missing, the survivor runs 20/s and up to all 6, not its old 3.
 TEST(ClusterFaults, AMissingWorkersShareOfMaxUsersMovesWithItsRate) {
   std::string dir = temp_dir();
   DemoTarget target;
@@ -103,7 +103,7 @@ TEST(ClusterFaults, AMissingWorkersShareOfMaxUsersMovesWithItsRate) {
   std::vector<std::string> worker{"--worker", "--master-port", std::to_string(port),
                                   "--taskset-dir", plugins};
   auto survivor = start_nest_host(worker);
-  auto killed = start_nest_host(worker, 60, {{2.5, SIGKILL}});
+  auto killed = start_nest_host(worker, 60, {{2.0, SIGKILL, "Worker "}});
   ProcessResult m = master.get();
   EXPECT_EQ(survivor.get().exit_code, 0);
   EXPECT_EQ(killed.get().exit_code, -1);
@@ -121,7 +121,7 @@ TEST(ClusterFaults, AMissingWorkersShareOfMaxUsersMovesWithItsRate) {
   for (auto u : after) EXPECT_EQ(u, 6u) << "the survivor's cap is all 6 now";
 }
 
-// SIGSTOP a worker 2 s into a 14 s run, SIGCONT it at 9 s: missing (its users run on the
+// SIGSTOP a worker 1 s into a 14 s run, SIGCONT it at 8 s (from its plan, not its start): missing (its users run on the
 // other), then back with a share again (2 and 2: not its old 2 on top of the other's 4); both
 // send their final reports, so every request the server saw is counted, once.
 TEST(ClusterFaults, AWorkerFrozenPastTheLimitIsMissingThenBackWithoutDoubleCounting) {
@@ -130,7 +130,8 @@ TEST(ClusterFaults, AWorkerFrozenPastTheLimitIsMissingThenBackWithoutDoubleCount
   int port = closed_port();
   auto master = start_nest_host(master_args(port, target.url(), dir, "14s"));
   auto steady = start_nest_host(worker_args(port));
-  auto frozen = start_nest_host(worker_args(port), 60, {{2.0, SIGSTOP}, {9.0, SIGCONT}});
+  auto frozen = start_nest_host(worker_args(port), 60,
+                                {{1.5, SIGSTOP, "Worker "}, {8.5, SIGCONT, "Worker "}});
   ProcessResult m = master.get();
   ProcessResult f = frozen.get();
   EXPECT_EQ(steady.get().exit_code, 0);
@@ -170,7 +171,7 @@ TEST(ClusterFaults, WorkersStopAndWriteTheirOwnResultsWhenTheMasterIsGone) {
                                  "2", "-H", target.url(), "--taskset-dir",
                                  NEST_TEST_PLUGINS "/counting", "-u", "2", "-r", "20", "-t",
                                  "60s", "--only-summary"},
-                                60, {{2.5, SIGKILL}});
+                                60, {{2.5, SIGKILL, "Worker 2 of 2 joined"}});
   std::vector<std::future<ProcessResult>> joined;
   for (int i = 0; i < 2; ++i) {
     joined.push_back(start_nest_host({"--worker", "--master-port", std::to_string(port),

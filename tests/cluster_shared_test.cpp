@@ -108,7 +108,7 @@ TEST(ClusterShared, TheUsersBeyondTheRowsOfBothWorkersWaitThenTimeOutCounted) {
 }
 
 // 10 accounts, 10 users on each worker, nobody leaves: the first 10 claims win, on both
-// workers. SIGKILL one worker 3 s in: once missing, the master releases the rows its users
+// workers. SIGKILL one worker 2 s into the run: once missing, the master releases the rows its users
 // held to the other's waiting users, whose logins the server refuses (the dead sessions never
 // logged out): exactly as many refusals as rows the master says it released.
 TEST(ClusterShared, AKilledWorkersRowsAreReleasedToTheOthersWaitingUsers) {
@@ -120,7 +120,7 @@ TEST(ClusterShared, AKilledWorkersRowsAreReleasedToTheOthersWaitingUsers) {
   std::string plugins = NEST_TEST_PLUGINS "/claiming";
   auto master = start_nest_host(master_args(port, target.url(), dir, plugins, "20", "12s"));
   auto survivor = start_nest_host(worker_args(port, plugins));
-  auto killed = start_nest_host(worker_args(port, plugins), 60, {{3, SIGKILL}});
+  auto killed = start_nest_host(worker_args(port, plugins), 60, {{2.5, SIGKILL, "Worker "}});
   ProcessResult m = master.get();
   EXPECT_EQ(survivor.get().exit_code, 0);
   EXPECT_EQ(killed.get().exit_code, -1);

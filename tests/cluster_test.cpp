@@ -87,7 +87,7 @@ TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
                        "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
                        NEST_TEST_PLUGINS "/counting", "-u", "4", "-r", "40", "--only-summary",
                        "--json", dir + "/run.json"},
-                      60, {{3.0, SIGINT}});
+                      60, {{2.5, SIGINT, "Worker 2 of 2 joined"}});
   auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/counting");
   ProcessResult m = master.get();
   for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
@@ -272,7 +272,7 @@ TEST(Cluster, RunHooksRunOnceOnTheMasterAroundEveryWorker) {
                        "--expect-workers", "2", "-H", target.url(), "--taskset-dir",
                        NEST_TEST_PLUGINS "/run_hooks", "-u", "4", "-r", "40", "-t", "60s",
                        "--only-summary", "--json", dir + "/run.json"},
-                      60, {{3.0, SIGINT}});
+                      60, {{2.5, SIGINT, "Worker 2 of 2 joined"}});
   auto joined = start_workers(2, port, NEST_TEST_PLUGINS "/run_hooks");
   ProcessResult m = master.get();
   for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
