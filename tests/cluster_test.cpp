@@ -277,9 +277,7 @@ TEST(Cluster, RunHooksRunOnceOnTheMasterAroundEveryWorker) {
   ProcessResult m = master.get();
   for (auto& f : joined) EXPECT_EQ(f.get().exit_code, 0);
   ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
-  std::istringstream log(read_file(dir + "/access.log"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(log, line);) lines.push_back(line);
+  std::vector<std::string> lines = read_lines(dir + "/access.log");
   ASSERT_GE(lines.size(), 3u);
   EXPECT_EQ(lines.front(), "POST /login?hook=start") << "before any worker's request";
   EXPECT_EQ(lines.back(), "POST /logout?hook=stop") << "after every worker's request";

@@ -7,6 +7,8 @@
 // workers: cluster_shared_test.)
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "cluster/shared_service.h"
 
 namespace nest::test {
@@ -32,9 +34,11 @@ SharedCall claim(std::uint64_t id, double timeout_s, std::uint64_t size = 2,
   return c;
 }
 
-SharedCall release(std::uint64_t row) {
+// Gives back `row`, which the claim `id` got.
+SharedCall release(std::uint64_t id, std::uint64_t row) {
   SharedCall c;
   c.op = SharedOp::kRelease;
+  c.id = id;
   c.key = "accounts.csv";
   c.row = row;
   return c;
@@ -71,9 +75,9 @@ TEST(SharedService, ClaimsOfTwoWorkersShareOneQueueLongestWaitingFirst) {
   EXPECT_FALSE(service.serve(1, claim(2, 30), t0 + 1s));
   EXPECT_FALSE(service.serve(0, claim(2, 30), t0 + 2s));
   EXPECT_TRUE(service.take_answers(t0 + 2s).empty());
-  EXPECT_FALSE(service.serve(0, release(0), t0 + 3s));  // worker 0 gives row 0 back
+  EXPECT_FALSE(service.serve(0, release(1, 0), t0 + 3s));  // worker 0 gives row 0 back
   EXPECT_EQ(said(service.take_answers(t0 + 3s)), (std::vector<std::string>{"1:2=0"}));
-  service.serve(1, release(1), t0 + 4s);
+  service.serve(1, release(1, 1), t0 + 4s);
   EXPECT_EQ(said(service.take_answers(t0 + 4s)), (std::vector<std::string>{"0:2=1"}));
 }
 
@@ -104,27 +108,50 @@ TEST(SharedService, AGoneWorkersRowsGoToTheWaitingAndItsLateReleasesChangeNothin
   EXPECT_EQ(service.release_all(0), 2u);
   EXPECT_EQ(said(service.take_answers(t0 + 1s)), (std::vector<std::string>{"1:1=0", "1:2=1"}));
   // Worker 0 comes back and releases what it held: the rows are worker 1's now.
-  service.serve(0, release(0), t0 + 2s);
+  service.serve(0, release(1, 0), t0 + 2s);
   EXPECT_FALSE(service.serve(0, claim(4, 0), t0 + 2s)->status == SharedReply::Status::kDone)
       << "row 0 stayed with worker 1";
   EXPECT_EQ(service.release_all(1), 2u);
   EXPECT_EQ(service.release_all(1), 0u);
 }
 
-TEST(SharedService, ACancelledWaitsGrantPassesOnAndAnAnsweredOnesComesBackByRelease) {
+TEST(SharedService, ACancelEndsAWaitOrGivesItsRowBackAndAStaleReleaseFreesNothing) {
   host::SharedStore store;
   SharedService service(store);
   service.serve(0, claim(1, 30, 1), t0);
   EXPECT_FALSE(service.serve(1, claim(1, 30, 1), t0));
   EXPECT_FALSE(service.serve(1, claim(2, 30, 1), t0));
-  service.serve(0, release(0), t0 + 1s);    // granted to 1:1, not yet answered...
-  service.serve(1, cancel(1), t0 + 1s);     // ...which its user gave up meanwhile
+  service.serve(0, release(1, 0), t0 + 1s);  // granted to 1:1, not yet answered...
+  auto cancelled = service.serve(1, cancel(1), t0 + 1s);  // ...which its user gave up meanwhile
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, SharedReply::Status::kDenied) << "answered: the worker forgets it";
   EXPECT_EQ(said(service.take_answers(t0 + 1s)), (std::vector<std::string>{"1:2=0"}));
-  // A cancel after the answer went out changes nothing: the worker releases the row itself.
-  service.serve(1, cancel(2), t0 + 2s);
-  EXPECT_EQ(service.serve(0, claim(2, 0, 1), t0 + 2s)->status, SharedReply::Status::kDenied);
-  service.serve(1, release(0), t0 + 3s);
-  EXPECT_EQ(service.serve(0, claim(3, 0, 1), t0 + 3s)->status, SharedReply::Status::kDone);
+  // A cancel after the grant went out (its user stopped first, or the answer was lost): the
+  // row comes back at once, and the late release of that claim frees nothing of another's.
+  ASSERT_TRUE(service.serve(1, cancel(2), t0 + 2s));
+  EXPECT_EQ(service.serve(0, claim(2, 0, 1), t0 + 2s)->status, SharedReply::Status::kDone);
+  service.serve(1, release(2, 0), t0 + 3s);
+  EXPECT_EQ(service.serve(0, claim(3, 0, 1), t0 + 3s)->status, SharedReply::Status::kDenied)
+      << "row 0 is still worker 0's";
+  EXPECT_FALSE(service.serve(1, cancel(9), t0 + 3s)) << "a claim never made: nothing to say";
+}
+
+TEST(SharedService, ClaimsItCannotServeAreAnsweredWithAnError) {
+  host::SharedStore store;
+  SharedService service(store);
+  EXPECT_FALSE(service.serve(0, claim(1, 30, 1), t0 + 0s) == std::nullopt);
+  EXPECT_FALSE(service.serve(0, claim(2, 30, 1), t0));  // waits
+  auto twice = service.serve(0, claim(2, 30, 1), t0);
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->text, "claim 2 of worker 1 came twice");
+  auto nan = service.serve(1, claim(1, std::nan(""), 1), t0);
+  ASSERT_TRUE(nan);
+  EXPECT_EQ(nan->status, SharedReply::Status::kDenied) << "no timeout: no wait";
+  auto huge = service.serve(1, claim(2, 30, std::uint64_t{1} << 40, 1), t0);
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, SharedReply::Status::kError);
+  EXPECT_NE(huge->text.find("serves claims of 67108864 at most"), std::string::npos) << huge->text;
+  EXPECT_EQ(service.release_all(0), 1u);
 }
 
 TEST(SharedService, FeedersThatDifferBetweenWorkersAreRefusedByName) {

@@ -74,9 +74,8 @@ TEST(Sequence, StepsRunInTheOrderWrittenAsTheServersLogShows) {
   auto run = nest_run({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/sequence", "-u",
                        "1", "-r", "1", "-t", "1s", "--exclude-tags", "never", "--only-summary"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  std::istringstream log(read_file(dir + "/access.log"));
   std::vector<std::string> steps;
-  for (std::string line; std::getline(log, line);) {
+  for (const std::string& line : read_lines(dir + "/access.log")) {
     auto at = line.find("step=");
     ASSERT_NE(at, std::string::npos) << line;
     steps.push_back(line.substr(at + 5));
@@ -91,9 +90,8 @@ TEST(Sequence, StepsRunInTheOrderWrittenAsTheServersLogShows) {
 
 // The `in=` of each request in the demo target's log, in order.
 std::vector<std::string> places(const std::string& log_file) {
-  std::istringstream log(read_file(log_file));
   std::vector<std::string> out;
-  for (std::string line; std::getline(log, line);) {
+  for (const std::string& line : read_lines(log_file)) {
     auto at = line.find("in=");
     out.push_back(at == std::string::npos ? line : line.substr(at + 3));
   }
@@ -183,9 +181,7 @@ TEST(RunHooks, StartBeforeTheFirstUserAndStopAfterTheLastOncePerRun) {
                        dir + "/run.json"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("Run hooks Seed"), std::string::npos) << "the confirmation says so";
-  std::istringstream log(read_file(dir + "/access.log"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(log, line);) lines.push_back(line);
+  std::vector<std::string> lines = read_lines(dir + "/access.log");
   ASSERT_GE(lines.size(), 3u);
   EXPECT_EQ(lines.front(), "POST /login?hook=start") << "before any user's request";
   EXPECT_EQ(lines.back(), "POST /logout?hook=stop") << "after every user's request";

@@ -102,19 +102,23 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
       return;
     }
     std::optional<ReportMessage> report_read;
-    if (peer == peers_.end() && type == MessageType::kReport) {
+    std::optional<SharedCall> call_read;
+    if (type == MessageType::kShared) call_read = decode_shared_call(payload);
+    if (peer == peers_.end() && (type == MessageType::kReport || call_read)) {
       // A worker that reconnected (its socket's new routing id): known by its run and number.
-      report_read = decode_report(payload);
+      if (!call_read) report_read = decode_report(payload);
+      std::uint64_t run = call_read ? call_read->run_id : report_read->run_id;
+      std::uint32_t index = call_read ? call_read->index : report_read->index;
       peer = std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) {
-        return report_read->run_id == run_id_ && p.index == report_read->index;
+        return run == run_id_ && p.index == index;
       });
       if (peer != peers_.end()) peer->identity = identity;
     }
     if (peer == peers_.end()) return;
     peer->last_heard = Clock::now();
-    if (type == MessageType::kShared) {
-      SharedCall call = decode_shared_call(payload);
-      if (call.run_id != run_id_) return;
+    if (call_read) {
+      const SharedCall& call = *call_read;
+      if (call.run_id != run_id_ || call.index != peer->index) return;
       if (peer->missing) {  // its rows were released and its share moved: its users are done
         if (call.op != SharedOp::kRelease && call.op != SharedOp::kCancel) {
           SharedReply refused{call.id, SharedReply::Status::kError, 0, 0, false,
@@ -162,7 +166,7 @@ void Master::Loop::handle(const std::string& identity, const std::string& payloa
       event(*peer, "ended", "worker " + peer->record.name + " is ending its run early" + share);
       if (m_.settings_.rebalance) steer(false);
     }
-  } catch (const WireError& e) {
+  } catch (const std::exception& e) {  // a malformed frame; a call that cannot be served
     std::fprintf(stderr, "nest-host: ignored a message from %s: %s\n",
                  peer == peers_.end() ? "an unknown peer" : peer->record.name.c_str(), e.what());
   }
@@ -230,6 +234,10 @@ void Master::Loop::finish_checks() {
 RunOutcome Master::Loop::go() {
   socket_.set(zmq::sockopt::linger, 2000);
   socket_.set(zmq::sockopt::router_mandatory, 1);  // a send to a gone worker fails, not vanishes
+  // Room for every worker's users' calls on the shared data and their answers at once,
+  // beyond ZeroMQ's default of 1,000 frames a worker; sends never block on it.
+  socket_.set(zmq::sockopt::sndhwm, 200000);
+  socket_.set(zmq::sockopt::rcvhwm, 200000);
   if (m_.settings_.key) key_check_ = std::make_unique<KeyCheck>(context_, socket_, *m_.settings_.key);
   // Not _NO_DETAIL: a probe that connects and closes (a port check) is no worker.
   zmq_socket_monitor(socket_.handle(), "inproc://nest-master-handshake",

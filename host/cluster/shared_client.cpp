@@ -34,21 +34,24 @@ void SharedClient::answer(const SharedReply& reply) {
     return;
   }
   if (auto claim = claims_.find(reply.id); claim != claims_.end()) {
-    ClaimWait& wait = *claim->second;
+    ClaimWait& wait = *claim->second.wait;
     if (reply.status == SharedReply::Status::kDone) {
       wait.granted = static_cast<std::size_t>(reply.row);
+      held_[{claim->second.feeder, wait.granted.value()}] = reply.id;
     } else if (reply.status == SharedReply::Status::kDenied) {
       wait.denied = true;
     } else {
-      wait.refused = reply.text;
+      wait.refused = reply.text.empty() ? "the master refused it" : reply.text;
     }
     wait.wake();  // only posts
     return;
   }
   if (auto gone = abandoned_.find(reply.id); gone != abandoned_.end()) {
     // Its user stopped waiting (a stop) while the master granted it a row: the row goes back.
+    // (The master answers the cancel too: whichever comes first ends this.)
     if (reply.status == SharedReply::Status::kDone) {
       SharedCall release = made(SharedOp::kRelease, gone->second);
+      release.id = reply.id;
       release.row = reply.row;
       send_(encode(release));
     }
@@ -63,9 +66,9 @@ void SharedClient::close(const std::string& why) {
     if (call->wake) call->wake();
     call->done.notify_all();
   }
-  for (auto& [id, wait] : claims_) {
-    wait->refused = why;
-    wait->wake();
+  for (auto& [id, claim] : claims_) {
+    claim.wait->refused = why;
+    claim.wait->wake();
   }
 }
 
@@ -83,7 +86,7 @@ void SharedClient::claim(const FeederTable& table, const std::shared_ptr<ClaimWa
       return;
     }
     c.id = wait->id = next_id_++;
-    claims_.emplace(c.id, wait);
+    claims_.emplace(c.id, Claim{wait, table.name()});
   }
   send_(encode(c));
 }
@@ -96,7 +99,7 @@ std::optional<std::size_t> SharedClient::stop_waiting(const FeederTable& table,
   if (!wait->refused.empty()) {
     throw std::runtime_error(table.name() + ": no claim (" + wait->refused + ")");
   }
-  if (!wait->denied && wait->id != 0) {
+  if (!wait->denied && wait->id != 0 && !closed_) {
     // No answer yet (the run stops this user): the master forgets the wait; a grant already
     // on its way comes back to answer(), which gives it back.
     abandoned_.emplace(wait->id, table.name());
@@ -110,7 +113,22 @@ std::optional<std::size_t> SharedClient::stop_waiting(const FeederTable& table,
 void SharedClient::give_back(const FeederTable& table, std::size_t row) {
   SharedCall c = made(SharedOp::kRelease, table.name());
   c.row = row;
+  {
+    std::lock_guard lock(mutex_);
+    auto held = held_.find({table.name(), row});
+    if (held == held_.end() || closed_) return;  // no claim of this worker's got it
+    c.id = held->second;
+    held_.erase(held);
+  }
   send_(encode(c));
+}
+
+std::chrono::nanoseconds SharedClient::wait_bound(std::chrono::nanoseconds timeout) const {
+  // Saturating: nest::Feeder::claim(nanoseconds::max()) waits "forever", never negative.
+  timeout = std::max(timeout, std::chrono::nanoseconds::zero());
+  std::chrono::nanoseconds allowance = kAnswerBound;
+  return timeout > std::chrono::nanoseconds::max() - allowance ? std::chrono::nanoseconds::max()
+                                                               : timeout + allowance;
 }
 
 SharedReply SharedClient::call(SharedCall c) {

@@ -40,9 +40,7 @@ class SharedClient final : public SharedRemote {
   std::optional<std::size_t> stop_waiting(const FeederTable& table,
                                           const std::shared_ptr<ClaimWait>& wait) override;
   void give_back(const FeederTable& table, std::size_t row) override;
-  std::chrono::nanoseconds wait_bound(std::chrono::nanoseconds timeout) const override {
-    return timeout + kAnswerBound;
-  }
+  std::chrono::nanoseconds wait_bound(std::chrono::nanoseconds timeout) const override;
   std::int64_t counter_add(std::string_view name, std::int64_t delta) override;
   std::int64_t counter_get(std::string_view name) override;
   void counter_set(std::string_view name, std::int64_t value) override;
@@ -68,8 +66,14 @@ class SharedClient final : public SharedRemote {
   std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<Pending>> calls_;
-  std::map<std::uint64_t, std::shared_ptr<ClaimWait>> claims_;  // claims waiting, by id
+  struct Claim {
+    std::shared_ptr<ClaimWait> wait;
+    std::string feeder;
+  };
+  std::map<std::uint64_t, Claim> claims_;           // claims waiting, by id
   std::map<std::uint64_t, std::string> abandoned_;  // claims given up (by feeder): a late grant goes back
+  // The claim that got each row held here (feeder, row): a release names it.
+  std::map<std::pair<std::string, std::size_t>, std::uint64_t> held_;
   std::optional<std::string> closed_;                // why the master is gone
 };
 

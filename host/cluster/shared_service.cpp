@@ -11,6 +11,13 @@ SharedReply answer_to(const SharedCall& call) {
   return reply;
 }
 
+SharedReply denied(std::uint64_t id) {
+  SharedReply reply;
+  reply.id = id;
+  reply.status = SharedReply::Status::kDenied;
+  return reply;
+}
+
 SharedReply error(const SharedCall& call, std::string why) {
   SharedReply reply = answer_to(call);
   reply.status = SharedReply::Status::kError;
@@ -35,8 +42,7 @@ std::optional<SharedReply> SharedService::serve(std::uint32_t worker, const Shar
       release(worker, call);
       return std::nullopt;
     case SharedOp::kCancel:
-      cancel(worker, call.id);
-      return std::nullopt;
+      return cancel(worker, call);
     default:
       return counters_and_values(call);
   }
@@ -44,126 +50,142 @@ std::optional<SharedReply> SharedService::serve(std::uint32_t worker, const Shar
 
 SharedReply SharedService::claim(std::uint32_t worker, const SharedCall& call,
                                  Clock::time_point now, bool& waits) {
-  if (call.size == 0) return error(call, "feeder " + call.key + " has no rows");
+  if (call.size == 0) return error(call, "the feeder " + call.key + " has no rows");
+  if (call.size > kMaxRows) {
+    return error(call, "the feeder " + call.key + " has " + std::to_string(call.size) +
+                           " rows: a distributed run's master serves claims of " +
+                           std::to_string(kMaxRows) + " at most");
+  }
+  WaitKey key{worker, call.id};
+  if (waiting_.count(key) || grants_.count(key)) {
+    return error(call, "claim " + std::to_string(call.id) + " of " + worker_name(worker) +
+                           " came twice");
+  }
   auto found = feeders_.find(call.key);
   if (found == feeders_.end()) {
     Feeder f;
+    f.size = call.size;
     f.digest = call.digest;
     f.first = worker;
     f.queue = std::make_unique<ClaimQueue>(call.size);
-    f.holder.assign(call.size, -1);
     found = feeders_.emplace(call.key, std::move(f)).first;
   }
   Feeder& feeder = found->second;
-  if (feeder.holder.size() != call.size || feeder.digest != call.digest) {
+  if (feeder.size != call.size || feeder.digest != call.digest) {
     return error(call, "the feeder " + call.key + " differs between workers: " +
                            worker_name(worker) + "'s has " + std::to_string(call.size) +
                            " rows, " + worker_name(feeder.first) + "'s " +
-                           std::to_string(feeder.holder.size()) +
-                           (feeder.holder.size() == call.size ? " with other values" : "") +
+                           std::to_string(feeder.size) +
+                           (feeder.size == call.size ? " with other values" : "") +
                            "; give every worker the same file");
   }
   auto wait = std::make_shared<ClaimWait>();
-  WaitKey key{worker, call.id};
   wait->wake = [this, key] { granted_.push_back(key); };  // under the queue's lock: only notes
-  SharedReply reply = answer_to(call);
   if (auto row = feeder.queue->claim_or_wait(wait)) {
-    feeder.holder[*row] = worker;
+    grants_[key] = {&feeder, *row};
+    SharedReply reply = answer_to(call);
     reply.row = *row;
     return reply;
   }
-  if (call.timeout_s <= 0) {
+  // NaN, 0 or less: no wait. At most 30 years (a "forever" of the SDK's), which no clock
+  // arithmetic overflows.
+  if (!(call.timeout_s > 0)) {
     feeder.queue->stop_waiting(wait);  // nothing can have granted it meanwhile
-    reply.status = SharedReply::Status::kDenied;
-    return reply;
+    return denied(call.id);
   }
   auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(std::min(call.timeout_s, 1e9)));
-  waiting_[key] = Waiting{&feeder, wait, now + timeout};
+  auto deadline = deadlines_.emplace(now + timeout, key);
+  waiting_[key] = Waiting{&feeder, wait, deadline};
   waits = true;
-  return reply;
+  return {};
 }
 
 void SharedService::release(std::uint32_t worker, const SharedCall& call) {
-  auto found = feeders_.find(call.key);
-  if (found == feeders_.end()) return;
-  Feeder& feeder = found->second;
-  // Only a row this worker holds: one released for it while it was missing is another's now.
-  if (call.row >= feeder.holder.size() || feeder.holder[call.row] != worker) return;
-  feeder.holder[call.row] = -1;
-  feeder.queue->give_back(call.row);
+  // Only a row this worker's claim holds: one released for it while it was missing is
+  // another's now, and its claim is forgotten.
+  auto held = grants_.find({worker, call.id});
+  if (held == grants_.end() || held->second.row != call.row) return;
+  Grant g = held->second;
+  grants_.erase(held);
+  g.feeder->queue->give_back(g.row);
 }
 
-void SharedService::cancel(std::uint32_t worker, std::uint64_t id) {
-  auto found = waiting_.find({worker, id});
-  if (found == waiting_.end()) return;  // answered already: the worker gives a grant back
-  Waiting w = std::move(found->second);
-  waiting_.erase(found);
-  // Granted but not yet answered: nobody will hold the row, so it goes on at once.
-  if (auto row = w.feeder->queue->stop_waiting(w.wait)) w.feeder->queue->give_back(*row);
+std::optional<SharedReply> SharedService::cancel(std::uint32_t worker, const SharedCall& call) {
+  WaitKey key{worker, call.id};
+  if (auto found = waiting_.find(key); found != waiting_.end()) {
+    Waiting w = std::move(found->second);
+    deadlines_.erase(w.deadline);
+    waiting_.erase(found);
+    // Granted but not yet answered: nobody will hold the row, so it goes on at once.
+    if (auto row = w.feeder->queue->stop_waiting(w.wait)) w.feeder->queue->give_back(*row);
+    return denied(call.id);
+  }
+  if (auto held = grants_.find(key); held != grants_.end()) {
+    // Answered, but the worker gave up on it first (or the answer was lost): the row goes
+    // back; the worker gives back nothing more for it (a release of it frees nothing now).
+    Grant g = held->second;
+    grants_.erase(held);
+    g.feeder->queue->give_back(g.row);
+    return denied(call.id);
+  }
+  return std::nullopt;
+}
+
+void SharedService::grant(const WaitKey& key, Feeder* feeder, std::size_t row,
+                          std::vector<Answer>& answers) {
+  grants_[key] = {feeder, row};
+  Answer a{key.first, {}};
+  a.reply.id = key.second;
+  a.reply.row = row;
+  answers.push_back(std::move(a));
 }
 
 std::vector<SharedService::Answer> SharedService::take_answers(Clock::time_point now) {
   std::vector<Answer> answers;
-  auto grant = [&](const WaitKey& key, Waiting& w, std::size_t row) {
-    w.feeder->holder[row] = key.first;
-    Answer a{key.first, {}};
-    a.reply.id = key.second;
-    a.reply.row = row;
-    answers.push_back(std::move(a));
-  };
-  // A grant can free nothing, so this list does not grow while it is read.
+  // A grant frees nothing, so this list does not grow while it is read.
   for (const WaitKey& key : std::exchange(granted_, {})) {
     auto found = waiting_.find(key);
     if (found == waiting_.end()) continue;  // cancelled meanwhile: cancel() gave the row on
-    grant(key, found->second, *found->second.wait->granted);
+    deadlines_.erase(found->second.deadline);
+    grant(key, found->second.feeder, *found->second.wait->granted, answers);
     waiting_.erase(found);
   }
-  for (auto it = waiting_.begin(); it != waiting_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    if (auto row = it->second.feeder->queue->stop_waiting(it->second.wait)) {
-      grant(it->first, it->second, *row);
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    WaitKey key = deadlines_.begin()->second;
+    deadlines_.erase(deadlines_.begin());
+    auto found = waiting_.find(key);
+    Waiting& w = found->second;
+    if (auto row = w.feeder->queue->stop_waiting(w.wait)) {
+      grant(key, w.feeder, *row, answers);
     } else {
-      Answer a{it->first.first, {}};
-      a.reply.id = it->first.second;
-      a.reply.status = SharedReply::Status::kDenied;
-      answers.push_back(std::move(a));
+      answers.push_back({key.first, denied(key.second)});
     }
-    it = waiting_.erase(it);
+    waiting_.erase(found);
   }
   return answers;
 }
 
 std::optional<SharedService::Clock::time_point> SharedService::next_deadline() const {
-  std::optional<Clock::time_point> first;
-  for (const auto& [key, w] : waiting_) {
-    if (!first || w.deadline < *first) first = w.deadline;
-  }
-  return first;
+  if (deadlines_.empty()) return std::nullopt;
+  return deadlines_.begin()->first;
 }
 
 std::size_t SharedService::release_all(std::uint32_t worker) {
-  for (auto it = waiting_.begin(); it != waiting_.end();) {
-    if (it->first.first != worker) {
-      ++it;
-      continue;
-    }
+  auto from = [&](auto& map) { return map.lower_bound({worker, 0}); };
+  auto to = [&](auto& map) { return map.lower_bound({worker + 1, 0}); };
+  for (auto it = from(waiting_), end = to(waiting_); it != end;) {
+    deadlines_.erase(it->second.deadline);
     if (auto row = it->second.feeder->queue->stop_waiting(it->second.wait)) {
       it->second.feeder->queue->give_back(*row);
     }
     it = waiting_.erase(it);
   }
   std::size_t held = 0;
-  for (auto& [name, feeder] : feeders_) {
-    for (std::size_t row = 0; row < feeder.holder.size(); ++row) {
-      if (feeder.holder[row] != worker) continue;
-      feeder.holder[row] = -1;
-      feeder.queue->give_back(row);
-      ++held;
-    }
+  for (auto it = from(grants_), end = to(grants_); it != end; ++held) {
+    Grant g = it->second;
+    it = grants_.erase(it);
+    g.feeder->queue->give_back(g.row);
   }
   return held;
 }

@@ -22,6 +22,8 @@ namespace nest::host {
 
 class SharedService {
  public:
+  // The most rows a feeder may have (the master keeps a few bytes a row).
+  static constexpr std::uint64_t kMaxRows = std::uint64_t{1} << 26;
   using Clock = std::chrono::steady_clock;
   struct Answer {
     std::uint32_t worker = 0;
@@ -30,8 +32,10 @@ class SharedService {
 
   explicit SharedService(SharedStore& store) : store_(store) {}
 
-  // Serves `call` from worker `worker`: its answer now, or none (a release, a cancel, or a
-  // claim that waits: its answer comes from take_answers()).
+  // Serves `call` from worker `worker`: its answer now, or none (a release, or a claim that
+  // waits: its answer comes from take_answers()). A cancel is answered (denied) when it ended
+  // a wait or gave a row back, so the worker forgets the claim; a call the master cannot serve
+  // (a feeder that differs, a claim id used twice, too many rows) is answered with an error.
   std::optional<SharedReply> serve(std::uint32_t worker, const SharedCall& call,
                                    Clock::time_point now);
   // Claims answered since the last call: rows handed over by releases, and waits whose
@@ -41,31 +45,40 @@ class SharedService {
   std::optional<Clock::time_point> next_deadline() const;
   // Worker `worker` is gone (missing, or its run over): the rows its users hold come free, to
   // the users waiting longest; its own waits end unanswered. Returns how many rows it held.
+  // Its releases that come later free nothing (their claims are forgotten).
   std::size_t release_all(std::uint32_t worker);
 
  private:
   struct Feeder {
-    std::uint64_t digest = 0;
+    std::uint64_t size = 0, digest = 0;
     std::uint32_t first = 0;  // the worker that named it first
     std::unique_ptr<ClaimQueue> queue;
-    std::vector<std::int64_t> holder;  // by row: the worker holding it, or -1
   };
-  using WaitKey = std::pair<std::uint32_t, std::uint64_t>;  // worker, call id
+  using WaitKey = std::pair<std::uint32_t, std::uint64_t>;  // worker, the claim's call id
   struct Waiting {
     Feeder* feeder = nullptr;
     std::shared_ptr<ClaimWait> wait;
-    Clock::time_point deadline;
+    std::multimap<Clock::time_point, WaitKey>::iterator deadline;
+  };
+  struct Grant {
+    Feeder* feeder = nullptr;
+    std::size_t row = 0;
   };
 
   SharedReply claim(std::uint32_t worker, const SharedCall& call, Clock::time_point now,
                     bool& waits);
   void release(std::uint32_t worker, const SharedCall& call);
-  void cancel(std::uint32_t worker, std::uint64_t id);
+  std::optional<SharedReply> cancel(std::uint32_t worker, const SharedCall& call);
   SharedReply counters_and_values(const SharedCall& call);
+  void grant(const WaitKey& key, Feeder* feeder, std::size_t row, std::vector<Answer>& answers);
 
   SharedStore& store_;
   std::map<std::string, Feeder> feeders_;
   std::map<WaitKey, Waiting> waiting_;
+  std::multimap<Clock::time_point, WaitKey> deadlines_;  // of waiting_, soonest first
+  // Rows held, by the claim that got them: a release names its claim, so a late or repeated
+  // one (a worker back from missing, whose rows went to others) frees nothing of another's.
+  std::map<WaitKey, Grant> grants_;
   std::vector<WaitKey> granted_;  // waits handed a row by give_back(), not yet answered
 };
 

@@ -101,8 +101,8 @@ struct SteerMessage {
 // granted, or its timeout passes).
 enum class SharedOp : std::uint8_t {
   kClaim = 0,    // key: the feeder; size, digest: its rows here; timeout_s -> row, or denied
-  kRelease,      // key, row: a row this worker's user held (no answer)
-  kCancel,       // id: the claim of that id is no longer waited for (no answer)
+  kRelease,      // key, row, id (of the claim that got it): a row this worker held (no answer)
+  kCancel,       // id: that claim is no longer waited for -> denied, if it waited or held a row
   kCounterAdd,   // key, number -> the value after adding
   kCounterGet,   // key -> number
   kCounterSet,   // key, number

@@ -22,6 +22,9 @@ namespace {
 // bound of issue 14 (about 10 s) with the stop's drain.
 constexpr std::chrono::seconds kMasterSilence{5};
 
+// Frames ZeroMQ may queue each way: a report a second, and a call and an answer for each user.
+constexpr int kQueuedFrames = 200000;
+
 std::string worker_name() {
   char host[256] = "?";
   gethostname(host, sizeof host - 1);
@@ -118,6 +121,10 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   zmq::context_t context;
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 5000);  // the last report still goes out at exit
+  // Room for every user's call on the shared data at once (and their answers), beyond
+  // ZeroMQ's default of 1,000 frames; sends never block on it (see the socket's thread).
+  socket.set(zmq::sockopt::sndhwm, kQueuedFrames);
+  socket.set(zmq::sockopt::rcvhwm, kQueuedFrames);
   if (settings.key) use_cluster_key(socket, *settings.key);
   // A failed handshake (another key, or a key on one side only) ends the wait at once.
   constexpr int kHandshakeFailed = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
@@ -261,8 +268,18 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   std::thread comms([&] {
     auto last_heard = std::chrono::steady_clock::now();
     auto last_look = last_heard;
+    // Frames ZeroMQ did not take yet (its queue full: the master slow or unreachable). Sends
+    // never block, so this thread goes on judging the master's silence whatever happens.
+    std::deque<std::string> unsent;
+    auto send_what_it_can = [&] {
+      for (auto& f : outbox.take()) unsent.push_back(std::move(f));
+      while (!unsent.empty() && socket.send(zmq::buffer(unsent.front()), zmq::send_flags::dontwait)) {
+        unsent.pop_front();
+      }
+    };
     for (;;) {
-      for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
+      send_what_it_can();
+      if (master_gone) unsent.clear();  // nobody will read them
       if (done.load()) break;
       zmq::pollitem_t in[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, bell, ZMQ_POLLIN, 0}};
       zmq::poll(in, 2, std::chrono::milliseconds(50));
@@ -306,14 +323,20 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
         local.stop();
       }
     }
-    for (auto& f : outbox.take()) socket.send(zmq::buffer(f), zmq::send_flags::none);
+    // The last report: given a few seconds to be taken (then the linger sends it).
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (send_what_it_can(); !master_gone && !unsent.empty() && std::chrono::steady_clock::now() < until;
+         send_what_it_can()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   });
   RunOutcome outcome = local.go();
   done.store(true);
   comms.join();
   shared.close("the run is over");
   set_shared_remote(nullptr);
-  close(bell);
+  // A halted run's users are frozen, maybe inside a call: the bell stays open for them.
+  if (!outcome.halted && !outcome.crash) close(bell);
   RowStats total = merge_rows(local.results().aggregator().totals());
   std::printf("Worker %u: %llu requests, %llu failed, in %.1f s\n", plan.index + 1,
               static_cast<unsigned long long>(total.requests),

@@ -301,12 +301,13 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, Counts& counts, asio::ssl:
   }
 }
 
+constexpr const char* kUsage =
+    "usage: nest-demo-target [--port P] [--bind ADDRESS] [--threads N] [--tls CERT KEY] "
+    "[--idle-timeout MS] [--slots N --service-ms MS] [--log FILE]\n";
+
+// A mistake: said on stderr with the usage, exit code 2.
 int usage(const char* message) {
-  std::fprintf(stderr,
-               "nest-demo-target: %s\nusage: nest-demo-target [--port P] [--bind ADDRESS] "
-               "[--threads N] [--tls CERT KEY] [--idle-timeout MS] [--slots N --service-ms MS] "
-               "[--log FILE]\n",
-               message);
+  std::fprintf(stderr, "nest-demo-target: %s\n%s", message, kUsage);
   return 2;
 }
 
@@ -335,7 +336,7 @@ int main(int argc, char** argv) {
     else if (arg == "--tls")
       cert = std::string(value()), key = std::string(value());
     else if (arg == "--help" || arg == "-h")
-      return usage("help"), 0;
+      return std::fputs(kUsage, stdout), 0;
     else
       return usage(("unknown argument " + std::string(arg)).c_str());
   }

@@ -21,6 +21,10 @@ std::optional<std::size_t> ClaimQueue::claim_or_wait(const std::shared_ptr<Claim
 
 void ClaimQueue::give_back(std::size_t row) {
   std::lock_guard lock(mutex_);
+  while (!waiting_.empty() && waiting_.front()->withdrawn) {
+    waiting_.pop_front();
+    --withdrawn_;
+  }
   if (waiting_.empty()) {
     free_.push_back(row);
     return;
@@ -36,7 +40,12 @@ void ClaimQueue::give_back(std::size_t row) {
 std::optional<std::size_t> ClaimQueue::stop_waiting(const std::shared_ptr<ClaimWait>& wait) {
   std::lock_guard lock(mutex_);
   if (wait->granted) return wait->granted;
-  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), wait), waiting_.end());
+  if (wait->withdrawn) return std::nullopt;
+  wait->withdrawn = true;
+  if (++withdrawn_ > 64 && withdrawn_ > waiting_.size() / 2) {
+    std::erase_if(waiting_, [](const auto& w) { return w->withdrawn; });
+    withdrawn_ = 0;
+  }
   return std::nullopt;
 }
 

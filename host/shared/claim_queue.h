@@ -25,6 +25,7 @@ struct ClaimWait {
   bool denied = false;
   std::string refused;
   std::uint64_t id = 0;
+  bool withdrawn = false;  // the queue's: it gave up (left in the queue, skipped)
 };
 
 class ClaimQueue {
@@ -45,7 +46,10 @@ class ClaimQueue {
   const std::size_t rows_;
   mutable std::mutex mutex_;
   std::deque<std::size_t> free_;  // oldest released first
+  // Waits give up in O(1): withdrawn, skipped by give_back, and swept out once they are
+  // more than half of the queue (a burst of timeouts costs no scan per wait).
   std::deque<std::shared_ptr<ClaimWait>> waiting_;
+  std::size_t withdrawn_ = 0;
 };
 
 }  // namespace nest::host

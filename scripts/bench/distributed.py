@@ -14,10 +14,17 @@
    process has its own file limit) logging every request: the achieved rate over 30 s of the
    steady run against 100,000 / 7.5 s, the resident memory of all nest-host processes per user,
    and the merged count against nginx's access log. Goals: within 3 %, <= 16 KiB, equal.
+4. shared: 50 users calling the run's shared data back to back (bench_shared_calls: a
+   counter's add, a claim and release of a row), as `--processes 2` (the master serves the data
+   to both over a local socket) against one process with `--threads 2` (the data in-process):
+   calls a second, the median call, the master's CPU, and the counter at the end against the
+   adds measured. No peer tool has shared claims to compare with: the peer is Nest in one
+   process, and what a round trip to the master costs is the ratio.
 
-Usage: scripts/bench/distributed.py [--only processes|master|scale] [--repeat 3] [--build build]
+Usage: scripts/bench/distributed.py [--only processes|master|scale|shared] [--repeat 3]
+       [--build build]
 Needs nginx (scripts/bench/run.sh installs it) and the targets nest-host, bench_nowait,
-bench_patient, bench_idle, bench_stub_workers.
+bench_patient, bench_idle, bench_stub_workers, bench_shared_calls.
 """
 import argparse
 import json
@@ -158,9 +165,51 @@ def bench_scale(build, repeat, users=100_000, spawn=5000, run_s=75):
               f"{served:,}: {'equal' if counted == served else 'DIFFERENT'}; {failures} failed")
 
 
+def shared_round(build, processes, users=50, run_s=10):
+    work = tempfile.mkdtemp()
+    cmd = [f"{build}/bin/nest-host", "--yes", "--host", "http://127.0.0.1:1", "--taskset-dir",
+           f"{build}/bench_tasksets/shared_calls", "--threads", "2", "-u", str(users), "-r",
+           "1000", "-t", f"{run_s}s", "--stop-timeout", "5s", "--only-summary", "--json",
+           f"{work}/run.json"]
+    if processes:
+        cmd += ["--processes", str(processes)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    c0, t0 = cpu_seconds(proc.pid), time.monotonic()  # the master's own (or the one process's)
+    time.sleep(4)
+    c1, t1 = cpu_seconds(proc.pid), time.monotonic()
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        sys.exit(f"nest-host failed ({proc.returncode}):\n{out}\n{err}")
+    with open(f"{work}/run.json") as f:
+        result = json.load(f)
+    rows = {(r["method"], r["name"]): r for r in result["rows"]}
+    add, claim = rows[("shared", "add")], rows[("shared", "claim+release")]
+    final = [r["name"] for r in result["rows"] if r["method"] == "final"]
+    exact = final == [f"adds={add['requests']}"]
+    calls = (add["requests"] + claim["requests"]) / result["run"]["elapsed_s"]
+    return (calls, add["figures"]["median_ms"], claim["figures"]["median_ms"],
+            (c1 - c0) / (t1 - t0), exact)
+
+
+def bench_shared(build, repeat):
+    local, remote = [], []
+    for _ in range(repeat):
+        local.append(shared_round(build, 0))
+        remote.append(shared_round(build, 2))
+    for name, rounds in (("one process, --threads 2", local), ("--processes 2", remote)):
+        print(f"shared: {name}: {statistics.median(r[0] for r in rounds):,.0f} calls/s, median add "
+              f"{statistics.median(r[1] for r in rounds):.3f} ms, claim+release "
+              f"{statistics.median(r[2] for r in rounds):.3f} ms; {'the master' if rounds is remote else 'it'} "
+              f"used {statistics.median(r[3] for r in rounds) * 100:.0f} % of a core; counter exact in "
+              f"{sum(r[4] for r in rounds)} of {len(rounds)}")
+    print(f"shared: ratio --processes 2 / one process: "
+          f"{statistics.median(r[0] for r in remote) / statistics.median(r[0] for r in local):.3f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["processes", "master", "scale"])
+    parser.add_argument("--only", choices=["processes", "master", "scale", "shared"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--build", default="build")
     args = parser.parse_args()
@@ -170,6 +219,8 @@ def main():
         bench_master(args.build, args.repeat)
     if args.only in (None, "scale"):
         bench_scale(args.build, args.repeat)
+    if args.only in (None, "shared"):
+        bench_shared(args.build, args.repeat)
 
 
 if __name__ == "__main__":
