@@ -18,7 +18,8 @@
    counter's add, a claim and release of a row), as `--processes 2` (the master serves the data
    to both over a local socket) against one process with `--threads 2` (the data in-process):
    calls a second, the median call, the master's CPU, and the counter at the end against the
-   adds measured. No peer tool has shared claims to compare with: the peer is Nest in one
+   adds measured; then one user on each worker calling every 10 ms, for one round trip's cost
+   on a machine at rest. No peer tool has shared claims to compare with: the peer is Nest in one
    process, and what a round trip to the master costs is the ratio.
 
 Usage: scripts/bench/distributed.py [--only processes|master|scale|shared] [--repeat 3]
@@ -165,15 +166,18 @@ def bench_scale(build, repeat, users=100_000, spawn=5000, run_s=75):
               f"{served:,}: {'equal' if counted == served else 'DIFFERENT'}; {failures} failed")
 
 
-def shared_round(build, processes, users=50, run_s=10):
+def shared_round(build, processes, users=50, run_s=10, pause_ms=None):
     work = tempfile.mkdtemp()
+    env = dict(os.environ)
+    if pause_ms:
+        env["NEST_BENCH_PAUSE_MS"] = str(pause_ms)
     cmd = [f"{build}/bin/nest-host", "--yes", "--host", "http://127.0.0.1:1", "--taskset-dir",
            f"{build}/bench_tasksets/shared_calls", "--threads", "2", "-u", str(users), "-r",
            "1000", "-t", f"{run_s}s", "--stop-timeout", "5s", "--only-summary", "--json",
            f"{work}/run.json"]
     if processes:
         cmd += ["--processes", str(processes)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     time.sleep(4)
     c0, t0 = cpu_seconds(proc.pid), time.monotonic()  # the master's own (or the one process's)
     time.sleep(4)
@@ -205,6 +209,12 @@ def bench_shared(build, repeat):
               f"{sum(r[4] for r in rounds)} of {len(rounds)}")
     print(f"shared: ratio --processes 2 / one process: "
           f"{statistics.median(r[0] for r in remote) / statistics.median(r[0] for r in local):.3f}")
+    # At rest: one user on each worker, a call every 10 ms: what one round trip costs.
+    rest = [shared_round(build, 2, users=2, pause_ms=10) for _ in range(repeat)]
+    print(f"shared: --processes 2, 2 users pausing 10 ms: median add "
+          f"{statistics.median(r[1] for r in rest):.3f} ms, claim+release "
+          f"{statistics.median(r[2] for r in rest):.3f} ms; counter exact in "
+          f"{sum(r[4] for r in rest)} of {len(rest)}")
 
 
 def main():

@@ -5,6 +5,7 @@
 // distributed.py's "shared" benchmark).
 #include <nest/nest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,13 @@ class SharedCalls : public nest::TaskSet {
   SharedCalls() {
     // A pause of a microsecond: in one process no call suspends the user, and a user that
     // never does keeps its thread from the run's timers (a pause of 0 does not yield).
-    wait_time(nest::constant(std::chrono::microseconds(1)));
+    // NEST_BENCH_PAUSE_MS: a longer one, for a call's cost on a machine at rest.
+    const char* pause = std::getenv("NEST_BENCH_PAUSE_MS");
+    if (pause && *pause) {
+      wait_time(nest::constant(std::chrono::milliseconds(std::atoi(pause))));
+    } else {
+      wait_time(nest::constant(std::chrono::microseconds(1)));
+    }
     task(1, "calls", [this] {
       nest::measure("shared", "add", [this] { adds_.add(1); });
       nest::measure("shared", "claim+release", [this] {
