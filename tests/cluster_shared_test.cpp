@@ -10,18 +10,13 @@
 
 #include <regex>
 
+#include "accounts.h"
 #include "cluster_run.h"
 #include "demo_target.h"
 #include "scoped_env.h"
 
 namespace nest::test {
 namespace {
-
-std::string accounts_csv(const std::string& dir, int rows) {
-  std::string text = "username,password\n";
-  for (int i = 1; i <= rows; ++i) text += "user" + std::to_string(i) + ",pw" + std::to_string(i) + "\n";
-  return write_file(dir + "/accounts.csv", text);
-}
 
 std::vector<std::string> master_args(int port, const std::string& url, const std::string& dir,
                                      const std::string& plugins, const std::string& users,
@@ -33,16 +28,6 @@ std::vector<std::string> master_args(int port, const std::string& url, const std
 
 std::vector<std::string> worker_args(int port, const std::string& plugins) {
   return {"--worker", "--master-port", std::to_string(port), "--taskset-dir", plugins};
-}
-
-// The exceptions of a result: message -> occurrences.
-std::map<std::string, std::uint64_t> exceptions_in(const boost::json::object& result) {
-  std::map<std::string, std::uint64_t> out;
-  for (const auto& e : result.at("exceptions").as_array()) {
-    out[std::string(e.at("message").as_string())] +=
-        static_cast<std::uint64_t>(e.at("occurrences").as_int64());
-  }
-  return out;
 }
 
 // The requests of the rows of `method` in a result: name -> requests.

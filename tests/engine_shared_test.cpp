@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "accounts.h"
 #include "demo_target.h"
 #include "engine_run.h"
 #include "process.h"
@@ -19,13 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // A CSV file of `rows` accounts in a new folder.
-std::string accounts_csv(int rows) {
-  std::string path = temp_dir() + "/accounts.csv";
-  std::ofstream out(path);
-  out << "username,password\n";
-  for (int i = 1; i <= rows; ++i) out << "user" << i << ",pw" << i << "\n";
-  return path;
-}
+std::string accounts_csv(int rows) { return test::accounts_csv(temp_dir(), rows); }
 
 std::size_t held(const std::string& csv) {
   return static_cast<host::FeederTable&>(host::shared_store().csv_feeder(csv)).held();

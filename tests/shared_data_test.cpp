@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "accounts.h"
 #include "demo_target.h"
 #include "process.h"
 #include "scoped_env.h"
@@ -16,21 +17,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string accounts_csv(const std::string& dir, int rows) {
-  std::string text = "username,password\n";
-  for (int i = 1; i <= rows; ++i) text += "user" + std::to_string(i) + ",pw" + std::to_string(i) + "\n";
-  return write_file(dir + "/accounts.csv", text);
-}
-
-// Exceptions in a result file: message -> occurrences.
+// A result file's exceptions: message -> occurrences.
 std::map<std::string, std::uint64_t> exceptions(const std::string& result_file) {
-  std::map<std::string, std::uint64_t> out;
-  auto result = json::parse(read_file(result_file)).as_object();
-  for (const auto& e : result.at("exceptions").as_array()) {
-    out[std::string(e.at("message").as_string())] +=
-        static_cast<std::uint64_t>(e.at("occurrences").as_int64());
-  }
-  return out;
+  return exceptions_in(json::parse(read_file(result_file)).as_object());
 }
 
 TEST(SharedData, FiveHundredUsersNeverShareAnAccountAndClaimReleasedOnesAgain) {
