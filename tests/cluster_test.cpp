@@ -33,7 +33,7 @@ TEST(Cluster, AMasterAndThreeWorkersCountWhatTheServerAnsweredWithTheMastersWeig
                        "--expect-workers", "3", "--config", dir + "/nest.ini", "-H", target.url(),
                        "--taskset-dir", NEST_TEST_PLUGINS "/weighted", "-u", "10", "-r", "100",
                        "-t", "3s", "--only-summary", "--json", dir + "/run.json"});
-  auto joined = start_workers(3, port, NEST_TEST_PLUGINS "/weighted");
+  auto joined = start_workers(3, port, NEST_TEST_PLUGINS "/weighted", dir);
   ProcessResult m = master.get();
   std::vector<ProcessResult> w;
   for (auto& f : joined) w.push_back(f.get());
@@ -54,6 +54,42 @@ TEST(Cluster, AMasterAndThreeWorkersCountWhatTheServerAnsweredWithTheMastersWeig
   double heavy = static_cast<double>(target.count("GET /items/1"));
   double light = static_cast<double>(target.count("GET /items/2"));
   EXPECT_NEAR(light / heavy, 3.0, 0.5) << "the master's weights, on every worker";
+  // Each row's merged histogram is the one built from every worker's own samples (each worker
+  // wrote its own result): the same buckets, count, min and max, to the byte.
+  std::map<std::string, std::map<std::int64_t, std::int64_t>> buckets;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> extremes;  // min, max
+  std::map<std::string, std::int64_t> counts;
+  for (int i = 0; i < 3; ++i) {
+    auto own = result_in(dir + "/worker-" + std::to_string(i) + ".json");
+    for (const auto& r : own.at("rows").as_array()) {
+      std::string row = std::string(r.at("method").as_string()) + " " + std::string(r.at("name").as_string());
+      const auto& h = r.at("histogram").as_object();
+      counts[row] += h.at("count").as_int64();
+      for (const auto& b : h.at("buckets").as_array()) {
+        buckets[row][b.as_array()[0].as_int64()] += b.as_array()[1].as_int64();
+      }
+      auto [at, fresh] = extremes.try_emplace(row, h.at("min_us").as_int64(), h.at("max_us").as_int64());
+      if (!fresh) {
+        at->second.first = std::min(at->second.first, h.at("min_us").as_int64());
+        at->second.second = std::max(at->second.second, h.at("max_us").as_int64());
+      }
+    }
+  }
+  auto merged = result_in(dir + "/run.json");
+  std::size_t rows = 0;
+  for (const auto& r : merged.at("rows").as_array()) {
+    std::string row = std::string(r.at("method").as_string()) + " " + std::string(r.at("name").as_string());
+    boost::json::array expected_buckets;
+    for (const auto& [index, n] : buckets[row]) expected_buckets.push_back({index, n});
+    boost::json::object expected{{"count", counts[row]},
+                                 {"min_us", extremes[row].first},
+                                 {"max_us", extremes[row].second},
+                                 {"buckets", expected_buckets}};
+    EXPECT_EQ(boost::json::serialize(r.at("histogram")), boost::json::serialize(expected)) << row;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2u) << "GET /items/1 and GET /items/2";
+  EXPECT_EQ(rows, buckets.size());
 }
 
 TEST(Cluster, AWorkerWithOtherTasksetsIsRefusedAndTheMasterSaysWhoNeverCame) {

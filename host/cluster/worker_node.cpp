@@ -342,8 +342,8 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
               static_cast<unsigned long long>(total.requests),
               static_cast<unsigned long long>(total.failures), outcome.elapsed.count());
   std::fflush(stdout);
-  if (master_gone && settings.write_own_results) {
-    settings.write_own_results(local.results(), outcome, run);
+  if ((master_gone || settings.write_always) && settings.write_own_results) {
+    settings.write_own_results(local.results(), outcome, run, master_gone);
   }
   if (outcome.halted || outcome.crash) {
     if (master_gone) socket.set(zmq::sockopt::linger, 0);

@@ -3,7 +3,7 @@
 // second and at the end. A stop from the master stops the run as Ctrl-C would; Ctrl-C here
 // stops this worker's run alone. A master silent for 5 s (its heartbeats come once a second)
 // is gone: the worker stops its run, says so, prints its own count, writes its own results
-// (write_own_results) and exits 1.
+// (write_own_results) and exits 1. Given --json, a worker writes its own result at every end.
 #pragma once
 
 #include <chrono>
@@ -20,11 +20,14 @@ struct WorkerNodeSettings {
   std::string master = "tcp://127.0.0.1:5557";  // --master-host, --master-port
   std::chrono::milliseconds join_timeout{60000};  // for the master's answer (a plan or a refusal)
   std::optional<ClusterKey> key;  // --cluster-key: the master's
-  // Called when the master went silent and the run stopped: writes what this worker measured
-  // where it is (the master will never have its last seconds).
-  // `run`: the settings the worker ran with (the plan's share), for the result to describe.
-  std::function<void(const LiveResults&, const RunOutcome&, const RunSettings& run)>
+  // Called when the master went silent and the run stopped (`master_gone`: the master will
+  // never have its last seconds), or at the end of every run with `write_always` (the worker's
+  // --json): writes what this worker measured where it is. `run`: the settings the worker ran
+  // with (the plan's share), for the result to describe.
+  std::function<void(const LiveResults&, const RunOutcome&, const RunSettings& run,
+                     bool master_gone)>
       write_own_results;
+  bool write_always = false;
 };
 
 // Joins, runs, reports. `tasksets`: every taskset found here (the plan's weights pick those

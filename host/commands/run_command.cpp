@@ -47,10 +47,10 @@ class RunCommand : public LoadCommand {
   // --master: the run is the workers'; this process merges their reports.
   RunOutcome run_master(LiveReport& report, std::unique_ptr<Master>& master,
                         std::unique_ptr<Schedule> plan);
-  // --worker, its master gone: writes what this worker measured (--json, else
-  // nest-worker-PID.json here; --html when asked).
+  // --worker, its master gone (or --json given): writes what this worker measured (--json,
+  // else nest-worker-PID.json here; --html when asked).
   void write_own_results(const LiveResults& results, const RunOutcome& outcome,
-                         const RunSettings& run) const;
+                         const RunSettings& run, bool master_gone) const;
   // --web: serves the UI; unless --autostart, waits for its Start. Returns an exit code when
   // the command must end.
   std::optional<int> open_web_ui();
@@ -150,9 +150,10 @@ int RunCommand::run_and_report() {
       }
     }
     worker.write_own_results = [this](const LiveResults& results, const RunOutcome& outcome,
-                                      const RunSettings& run) {
-      write_own_results(results, outcome, run);
+                                      const RunSettings& run, bool master_gone) {
+      write_own_results(results, outcome, run, master_gone);
     };
+    worker.write_always = !options_.json_path.empty();
     if (auto done = start_dependencies()) return *done;
     int code = run_worker_node(worker, std::move(found), options_.run);
     stop_dependencies();
@@ -295,16 +296,21 @@ RunResult RunCommand::result_so_far(const LiveResults& results) const {
 }
 
 void RunCommand::write_own_results(const LiveResults& results, const RunOutcome& outcome,
-                                   const RunSettings& run) const {
+                                   const RunSettings& run, bool master_gone) const {
   RunResult result = result_so_far(results);
   result.info.host = run.transport.base_url;  // the plan's, not this command line's
   result.info.model = run.model == LoadModel::kOpen ? "open" : "closed";
   result.info.users = run.users;
   result.info.spawn_rate = run.spawn_rate;
   result.info.seed = run.seed;
-  result.info.plan = "a worker's share of a distributed run; its master went silent";
-  result.info.interrupted = true;
-  result.info.aborted_by = "the master went silent";
+  if (master_gone) {
+    result.info.plan = "a worker's share of a distributed run; its master went silent";
+    result.info.interrupted = true;
+    result.info.aborted_by = "the master went silent";
+  } else {
+    result.info.plan = "a worker's share of a distributed run (the master's result merges every worker's)";
+    result.info.interrupted = outcome.interrupted;
+  }
   if (outcome.crash) result.info.aborted_by = "a crash: " + outcome.crash->what;
   std::string json = !options_.json_path.empty()
                          ? options_.json_path
