@@ -42,7 +42,7 @@ TEST(SharedClient, AReleaseNamesTheClaimThatGotTheRow) {
   auto wait = waiting(wakes);
   w.client.claim(w.accounts, wait, std::chrono::seconds(5));
   ASSERT_EQ(w.sent.size(), 1u);
-  const SharedCall& claim = w.sent[0];
+  SharedCall claim = w.sent[0];  // a copy: `sent` grows
   EXPECT_EQ(claim.op, SharedOp::kClaim);
   EXPECT_EQ(claim.run_id, 7u);
   EXPECT_EQ(claim.index, 1u);

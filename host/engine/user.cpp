@@ -93,6 +93,7 @@ void User::run(boost::asio::yield_context yield) {
   phase_ = Phase::kIdle;
   finished_ = true;
   t_running = nullptr;  // this user is freed soon
+  t_current = nullptr;  // no code of its runs here any more (nest::Feeder, shared calls ask)
   worker_.user_finished(*this);
 }
 
