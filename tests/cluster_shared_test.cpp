@@ -162,5 +162,34 @@ TEST(ClusterShared, CountersAndCompareAndSetAreExactOverTwoWorkers) {
   EXPECT_TRUE(exceptions_in(result).empty());
 }
 
+// The master frozen (SIGSTOP) for 1.5 s while 1,200 users call it: over a thousand calls queue
+// up, more than the master reads in one turn of its loop; once it thaws, every one is
+// answered (none waits out its 10 s), and the counters still equal the tasks.
+TEST(ClusterShared, AMasterThawedAnswersEveryCallThatQueuedMeanwhile) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  int port = closed_port();
+  std::string plugins = NEST_TEST_PLUGINS "/sharing";
+  auto args = master_args(port, target.url(), dir, plugins, "1200", "6s");
+  args[args.size() - 6] = "2000";  // -r: every user at once
+  auto master = start_nest_host(args, 90,
+                                {{2.0, SIGSTOP, "Worker 2 of 2 joined"},
+                                 {3.5, SIGCONT, "Worker 2 of 2 joined"}});
+  std::vector<std::future<ProcessResult>> workers;
+  for (int i = 0; i < 2; ++i) {
+    auto w = worker_args(port, plugins);
+    w.insert(w.end(), {"--stop-timeout", "20s"});
+    workers.push_back(start_nest_host(w, 90));
+  }
+  ProcessResult m = master.get();
+  for (auto& w : workers) EXPECT_EQ(w.get().exit_code, 0);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  auto result = result_in(dir + "/run.json");
+  EXPECT_TRUE(exceptions_in(result).empty()) << boost::json::serialize(result.at("exceptions"));
+  std::uint64_t tasks = rows_of(result, "shared")["add"];
+  ASSERT_GT(tasks, 1200u);
+  EXPECT_EQ(rows_of(result, "final")["adds=" + std::to_string(tasks)], 1u);
+}
+
 }  // namespace
 }  // namespace nest::test

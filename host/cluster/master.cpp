@@ -336,9 +336,11 @@ RunOutcome Master::Loop::go() {
     if (auto deadline = shared_.next_deadline()) until = std::min(until, *deadline);
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
     auto frame = receive(std::clamp(wait, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
-    // What has queued meanwhile, up to a bound (the checks above run at least that often).
-    for (int n = 0; frame && n < 1000; ++n) {
+    // What has queued meanwhile, up to a bound (the checks above run at least that often);
+    // a frame read is always handled (the bound is checked before the next read, not after).
+    for (int handled = 1; frame; ++handled) {
       handle(frame->first, frame->second);
+      if (handled == 1000) break;
       frame = receive(std::chrono::milliseconds(0));
     }
     answer_claims();
