@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "accounts.h"
@@ -132,6 +133,27 @@ TEST(EngineShared, CountersAndCompareAndSetAreExactAcrossThreads) {
   ASSERT_TRUE(store.get("text", text));
   EXPECT_EQ(text, std::to_string(tasks));
   EXPECT_TRUE(run.summary.exceptions.empty());
+}
+
+// --seed replays a user's choices: its tasks by weight and a feeder's random() rows (drawn
+// from its worker's generator, not the system's). On the engine's held clock, one user.
+std::string picks_with_seed(std::uint64_t seed) {
+  host::RunSettings settings = quick_settings("http://127.0.0.1:9", 1, 10, 1s, 1);
+  settings.seed = seed;
+  EngineRun run = simulate_folder(NEST_TEST_PLUGINS "/seeded", settings);
+  EXPECT_TRUE(run.summary.exceptions.empty()) << run.summary.exceptions[0].message;
+  for (const auto& r : run.summary.rows) {
+    if (r.method == "picks") return r.name;
+  }
+  ADD_FAILURE() << "no picks row: fewer than 40 tasks ran";
+  return "";
+}
+
+TEST(EngineShared, TheSameSeedReplaysTasksAndRandomRows) {
+  std::string first = picks_with_seed(7);
+  ASSERT_EQ(std::count(first.begin(), first.end(), ' '), 39) << first;
+  EXPECT_EQ(picks_with_seed(7), first);
+  EXPECT_NE(picks_with_seed(8), first);
 }
 
 }  // namespace

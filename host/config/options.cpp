@@ -429,7 +429,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("abort-on-fail", po::bool_switch(&o.abort_on_fail), "stop the run once a threshold stays broken for its grace period ('p95<300ms for 30s'; 10s by default)")
     ("only-summary", po::bool_switch(&o.only_summary), "no table every 2 s; only the final results")
     ("exit-code-on-error", po::value(&o.exit_code_on_error)->default_value(1), "exit code when a request failed or a task threw")
-    ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits); 0 = from the clock")
+    ("seed", po::value(&o.run.seed)->default_value(0), "seed of the random choices (tasksets, tasks, waits, arrivals, feeders' random rows); 0 = from the clock")
     ("yes,y", po::bool_switch(&o.yes), "run without asking for confirmation")
     ("list", po::bool_switch(&o.list), "list the tasksets found, with their tasks, and exit")
     ("configure", po::bool_switch(&o.configure), "ask for each taskset's weight, save them to --config, then offer to run")

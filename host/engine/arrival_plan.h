@@ -8,8 +8,8 @@
 
 #include <optional>
 
-#include "engine/rng.h"
 #include "engine/run_plan.h"
+#include "util/rng.h"
 
 namespace nest::host {
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "engine/rng.h"
+#include "util/rng.h"
 
 namespace nest::host {
 

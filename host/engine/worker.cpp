@@ -72,6 +72,7 @@ void Worker::start() {
   watch_lag(std::chrono::steady_clock::now() + kLagProbe);
   thread_ = std::thread([this] {
     prepare_worker_thread();
+    set_thread_rng(&rng_);  // feeders' random() rows follow --seed too
     io_.run();
     std::lock_guard lock(exit_mutex_);
     exited_ = true;
@@ -79,7 +80,12 @@ void Worker::start() {
   });
 }
 
-std::size_t Worker::poll() { return io_.poll(); }
+std::size_t Worker::poll() {
+  set_thread_rng(&rng_);  // as on its own thread: this worker's users run here now
+  std::size_t handled = io_.poll();
+  set_thread_rng(nullptr);
+  return handled;
+}
 
 void Worker::add_users(std::size_t n, int pinned) {
   asio::post(io_, [this, n, pinned] {

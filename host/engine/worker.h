@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/rng.h"
+#include "util/rng.h"
 #include "engine/run_plan.h"
 #include "engine/user.h"
 #include "engine/weighted_picker.h"

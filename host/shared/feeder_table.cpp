@@ -63,9 +63,16 @@ std::size_t FeederTable::next() {
   return turn % rows_.size();
 }
 
+namespace {
+thread_local Rng* t_rng = nullptr;
+}  // namespace
+
+void set_thread_rng(Rng* rng) { t_rng = rng; }
+
 std::size_t FeederTable::random() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_int_distribution<std::size_t>(0, rows_.size() - 1)(rng);
+  if (t_rng) return t_rng->below(rows_.size());
+  thread_local Rng own{std::random_device{}()};
+  return own.below(rows_.size());
 }
 
 std::size_t FeederTable::claim(std::chrono::nanoseconds timeout) {

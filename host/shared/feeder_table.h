@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "shared/claim_queue.h"
+#include "util/rng.h"
 
 namespace nest::host {
 
@@ -41,6 +42,11 @@ class ClaimBroker {
 // The broker of the running engine; none (null) where no user runs, as in the probe.
 void set_claim_broker(ClaimBroker* broker);
 ClaimBroker* claim_broker();
+
+// The generator random() draws from on the calling thread: a worker thread sets its own, seeded
+// from --seed, so a run's random rows replay with its tasks; a thread that set none (a run
+// hook's, the probe's) draws from one seeded by the system. `rng` outlives its use here.
+void set_thread_rng(Rng* rng);
 
 class FeederTable final : public nest::detail::FeederData {
  public:

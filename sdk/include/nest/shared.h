@@ -111,7 +111,8 @@ class Feeder {
   // The next row in turn, from the first again after the last (Gatling's circular): shared by
   // every user, so two users never get the same row in a row.
   Row next() { return {data_, data_->next()}; }
-  // Any row, uniformly at random.
+  // Any row, uniformly at random, drawn from the user's thread's generator: a run with the same
+  // --seed picks the same rows.
   Row random() { return {data_, data_->random()}; }
   // A row no other user holds, until release() (or until this user leaves its taskset). When
   // every row is held, the user pauses until one is released, at most `timeout`, then throws

@@ -1,5 +1,5 @@
 // A small, fast pseudo-random generator (xoshiro256**), one per worker thread; seeded so a
-// run's choices can be replayed with --seed.
+// run's choices (tasksets, tasks, waits, arrivals, feeders' random rows) replay with --seed.
 #pragma once
 
 #include <cstdint>
