@@ -1,14 +1,11 @@
 #include "deps/dependency_runner.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -19,10 +16,10 @@
 #include <sstream>
 #include <thread>
 
+#include "deps/process_group.h"
 #include "deps/ready_check.h"
+#include "deps/stop_signals.h"
 #include "util/text.h"
-
-extern char** environ;
 
 namespace nest::host {
 namespace {
@@ -36,101 +33,7 @@ constexpr std::size_t kTailLines = 15;    // of a failed dependency's output, in
 constexpr std::size_t kTailBytes = 64 * 1024;
 constexpr std::size_t kLongestLine = 300;  // characters of one output line shown
 
-// --- The process groups running, for kill_all_now() -------------------------------------
-// A fixed table of lock-free atomics: a signal handler may read it.
-constexpr std::size_t kGroupSlots = 64;
-std::atomic<pid_t> g_groups[kGroupSlots];
-
-void remember_group(pid_t pgid) {
-  for (auto& slot : g_groups) {
-    pid_t empty = 0;
-    if (slot.compare_exchange_strong(empty, pgid)) return;
-  }
-}
-
-void forget_group(pid_t pgid) {
-  for (auto& slot : g_groups) {
-    pid_t expected = pgid;
-    if (slot.compare_exchange_strong(expected, 0)) return;
-  }
-}
-
-// --- SIGINT, SIGTERM, SIGHUP while starting or stopping -----------------------------------
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-volatile sig_atomic_t g_stop_received = 0;
-int g_watch_depth = 0;  // StopSignals alive, nested (stop() inside a failing start())
-
-extern "C" void on_stop_signal(int) { g_stop_received = 1; }
-
-// While it lives, the stop signals set a flag instead of doing what they did before, and they
-// are unblocked in this thread; the previous handlers and mask come back when it goes.
-class StopSignals {
- public:
-  StopSignals() {
-    if (g_watch_depth++ == 0) g_stop_received = 0;
-    struct sigaction action {};
-    action.sa_handler = &on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigset_t set;
-    sigemptyset(&set);
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
-      sigaction(kStopSignals[i], &action, &previous_[i]);
-      sigaddset(&set, kStopSignals[i]);
-    }
-    pthread_sigmask(SIG_UNBLOCK, &set, &previous_mask_);
-  }
-  ~StopSignals() {
-    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-    for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
-      sigaction(kStopSignals[i], &previous_[i], nullptr);
-    }
-    --g_watch_depth;
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
-  static bool received() { return g_stop_received != 0; }
-  static void forget_received() { g_stop_received = 0; }
-  // The stop signals stay blocked in this thread once the handlers are restored: one that
-  // comes after waits, pending, for whoever unblocks them (the Run), instead of killing
-  // nest-host with the dependencies still up.
-  void keep_blocked() {
-    for (int s : kStopSignals) sigaddset(&previous_mask_, s);
-  }
-
- private:
-  struct sigaction previous_[std::size(kStopSignals)]{};
-  sigset_t previous_mask_{};
-};
-
-// --- Processes ---------------------------------------------------------------------------
-
-// Whether any process of group `pgid` is alive. Zombies are not: orphans wait for a reaper
-// that nest-host does not control (in a container, PID 1 may never reap them).
-bool group_alive(pid_t pgid) {
-  if (kill(-pgid, 0) != 0 && errno == ESRCH) return false;
-  DIR* proc = opendir("/proc");
-  if (!proc) return true;
-  bool alive = false;
-  while (dirent* entry = readdir(proc)) {
-    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    std::ifstream stat(std::string("/proc/") + entry->d_name + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;  // gone meanwhile
-    auto paren = line.rfind(')');             // the command name may hold spaces and ')'
-    if (paren == std::string::npos) continue;
-    std::istringstream fields(line.substr(paren + 1));
-    char state = 0;
-    long ppid = 0, pgrp = 0;
-    if (!(fields >> state >> ppid >> pgrp)) continue;
-    if (pgrp == pgid && state != 'Z' && state != 'X') {
-      alive = true;
-      break;
-    }
-  }
-  closedir(proc);
-  return alive;
-}
+// --- Messages ----------------------------------------------------------------------------
 
 // A command that exits 0 before it is ready has most likely gone to the background.
 std::string foreground_hint(int status) {
@@ -139,81 +42,6 @@ std::string foreground_hint(int status) {
          "without -d, a server without its daemon flag, or a script ending in `exec sleep "
          "infinity`)";
 }
-
-std::string describe_status(int status) {
-  if (status == -1) return "ended (its status is unknown)";
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-           strsignal(WTERMSIG(status)) + ")";
-  }
-  return "ended";
-}
-
-// nest-host's environment with `added` over it, as execve takes it.
-std::vector<std::string> environment(
-    const std::vector<std::pair<std::string, std::string>>& added) {
-  std::vector<std::string> out;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view entry(*e);
-    bool replaced = std::any_of(added.begin(), added.end(), [&](const auto& pair) {
-      return entry.size() > pair.first.size() && entry.starts_with(pair.first) &&
-             entry[pair.first.size()] == '=';
-    });
-    if (!replaced) out.emplace_back(entry);
-  }
-  for (const auto& [name, value] : added) out.push_back(name + "=" + value);
-  return out;
-}
-
-// Forks /bin/sh -c `command` as the leader of a new process group; -1 with errno on failure.
-// Between fork and exec the child calls only async-signal-safe functions: nest-host may have
-// threads.
-pid_t spawn(const std::string& command, std::vector<std::string>& env, int null_fd, int log_fd) {
-  std::vector<char*> envp;
-  for (auto& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  char sh[] = "sh", dash_c[] = "-c";
-  char* argv[] = {sh, dash_c, const_cast<char*>(command.c_str()), nullptr};
-  pid_t parent = getpid();
-  // All signals blocked across fork: until the child has put back the default dispositions, a
-  // SIGTERM sent to it must wait, not run nest-host's handler (which would swallow it).
-  sigset_t all, before;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &before);
-  pid_t pid = fork();
-  if (pid != 0) {
-    int error = errno;
-    pthread_sigmask(SIG_SETMASK, &before, nullptr);
-    if (pid > 0) setpgid(pid, pid);  // also here: no window where a kill(-pid) misses it
-    errno = error;
-    return pid;
-  }
-  // Its shell gets SIGTERM if nest-host dies outright (the process group does not).
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() != parent) _exit(127);
-  setpgid(0, 0);
-  dup2(null_fd, STDIN_FILENO);
-  dup2(log_fd, STDOUT_FILENO);
-  dup2(log_fd, STDERR_FILENO);
-  // nest-host's sockets and files are not the dependency's (close_range: Linux 5.9 on).
-  if (close_range(3, ~0U, 0) != 0) {
-    for (long fd = 3, most = sysconf(_SC_OPEN_MAX); fd < most; ++fd) close(static_cast<int>(fd));
-  }
-  // Ignored signals (nest-host ignores SIGPIPE) and the mask survive exec: not for this.
-  // Pending ones are delivered once unblocked, with their default action.
-  for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  execve("/bin/sh", argv, envp.data());
-  static const char kMessage[] = "nest-host: cannot run /bin/sh\n";
-  ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
-  (void)ignored;
-  _exit(127);
-}
-
-// --- Messages ----------------------------------------------------------------------------
 
 // "2 s", "1.5 s".
 std::string seconds_text(Clock::duration d) {
@@ -279,25 +107,6 @@ std::string spec_error(const std::vector<DependencySpec>& specs, std::set<std::s
   return {};
 }
 
-// Whether the shell of `pid` has ended; reaps it (`status`: its wait status, -1 if unknown).
-bool reap(pid_t pid, bool block, bool& reaped, int& status) {
-  while (!reaped) {
-    int st = 0;
-    pid_t r = waitpid(pid, &st, block ? 0 : WNOHANG);
-    if (r == pid) {
-      reaped = true;
-      status = st;
-    } else if (r < 0 && errno == EINTR) {
-      continue;
-    } else if (r < 0) {  // ECHILD: reaped elsewhere (SIGCHLD ignored, a waitpid(-1))
-      reaped = true;
-      status = -1;
-    }
-    break;
-  }
-  return reaped;
-}
-
 }  // namespace
 
 Dependencies::Dependencies(std::string log_dir,
@@ -340,8 +149,8 @@ void Dependencies::launch(const DependencySpec& spec) {
     throw DependencyError(named(spec) + ": cannot write its log " + path + ": " + error);
   }
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  std::vector<std::string> env = environment(env_);
-  pid_t pid = null_fd < 0 ? -1 : spawn(spec.command, env, null_fd, log_fd);
+  std::vector<std::string> env = environment_with(env_);
+  pid_t pid = null_fd < 0 ? -1 : spawn_group(spec.command, env, null_fd, log_fd);
   int error = errno;
   close(log_fd);
   if (null_fd >= 0) close(null_fd);
@@ -433,12 +242,7 @@ void Dependencies::stop_one(Started& d, bool hurry) {
   d.stopped = true;
 }
 
-void Dependencies::kill_all_now() noexcept {
-  for (auto& slot : g_groups) {
-    pid_t pgid = slot.load();
-    if (pgid > 0) kill(-pgid, SIGKILL);
-  }
-}
+void Dependencies::kill_all_now() noexcept { kill_remembered_groups(); }
 
 std::vector<std::string> Dependencies::log_files() const {
   std::vector<std::string> files;
