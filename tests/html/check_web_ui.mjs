@@ -117,6 +117,34 @@ async function personRun() {
   await nextUpdate();
   check("the picked row stays picked after an update", (await select.inputValue()) === row);
 
+  // A zoom: a drag across the middle of the requests/s chart narrows its seconds; it holds over
+  // an update (the run's new seconds are not shown) until a double click shows them all again.
+  const xScale = () => page.evaluate(() => {
+    const plot = window.nestCharts.find((c) => c.id === "chart-rps").plot;
+    const t = plot.data[0];
+    return { min: plot.scales.x.min, max: plot.scales.x.max, first: t[0], last: t[t.length - 1] };
+  });
+  await step("the requests/s chart has a few seconds to zoom into", () => page.waitForFunction(() =>
+    window.nestCharts.find((c) => c.id === "chart-rps").plot.data[0].length >= 4, null, { timeout: 10000 }));
+  const over = await page.locator("#chart-rps .u-over").boundingBox();
+  await page.mouse.move(over.x + over.width * 0.2, over.y + over.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const zoomed = await xScale();
+  check(`a drag zooms into the chart: x ${zoomed.min}..${zoomed.max} of ${zoomed.first}..${zoomed.last}`,
+        zoomed.min > zoomed.first && zoomed.max < zoomed.last);
+  await nextUpdate();
+  await nextUpdate();
+  const held = await xScale();
+  check(`the zoom holds over updates: x ${held.min}..${held.max}, was ${zoomed.min}..${zoomed.max}, data to ${held.last}`,
+        held.min === zoomed.min && held.max === zoomed.max && held.last > zoomed.last);
+  await page.mouse.dblclick(over.x + over.width / 2, over.y + over.height / 2);
+  await nextUpdate();
+  const whole = await xScale();
+  check(`a double click shows the whole run again: x ${whole.min}..${whole.max} of ${whole.first}..${whole.last}`,
+        whole.min === whole.first && whole.max === whole.last);
+
   await page.fill('#live input[name="users"]', "6");
   await button("Set");
   await step("the users follow the new target", () => usersFigure(6));

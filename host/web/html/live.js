@@ -430,18 +430,26 @@
         return { at: k.t, label: k.label, color: /reset/i.test(k.label) ? COLORS.fails : COLORS.target, dash: [3, 4] };
       }) };
     }
-    // box: a .chart with its title; data(result) -> the uPlot's data; colors for nestCharts;
-    // timed: x is seconds of the run, so the marks are drawn.
+    // box: a .chart with its title; data(result) -> the uPlot's data; colors for nestCharts
+    // (which also holds the uPlot, for the tests); timed: x is seconds of the run, so the marks
+    // are drawn. A zoom (a drag across a chart) holds over the updates until a double click
+    // gives the whole run back: c.zoomed, and update() then keeps the chart's scales.
     function chart(id, title, opts, data, colors, timed) {
       var box = el("div", { "class": "chart", id: id }, [el("h3", { text: title })]);
       grid.appendChild(box);
-      var c = { box: box, data: data };
+      var c = { box: box, data: data, zoomed: false };
       opts = opts(box);
-      if (timed) opts.hooks = { draw: [function (u) { R.drawMarks(u, marks()); }] };
+      opts.hooks = opts.hooks || {};
+      if (timed) opts.hooks.draw = [function (u) { R.drawMarks(u, marks()); }];
+      opts.hooks.setScale = [function (u, key) {
+        if (key !== "x") return;
+        var xs = u.data[0], n = xs.length;
+        c.zoomed = n > 1 && (u.scales.x.min > xs[0] || u.scales.x.max < xs[n - 1]);
+      }];
       c.plot = new uPlot(opts, data(current), box);
       box.chart = c;
       if (resize) resize.observe(box);
-      window.nestCharts.push({ id: id, colors: colors });
+      window.nestCharts.push({ id: id, colors: colors, plot: c.plot });
       charts.push(c);
       return c;
     }
@@ -545,7 +553,7 @@
       charts.forEach(function (c) {
         if (c.before) c.before(result);
         fitChart(c);
-        c.plot.setData(c.data(result));
+        c.plot.setData(c.data(result), !c.zoomed);  // zoomed: the person's scales stay
       });
     }
     return { update: update };
