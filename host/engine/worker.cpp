@@ -81,10 +81,12 @@ void Worker::start() {
 }
 
 std::size_t Worker::poll() {
-  set_thread_rng(&rng_);  // as on its own thread: this worker's users run here now
-  std::size_t handled = io_.poll();
-  set_thread_rng(nullptr);
-  return handled;
+  // As on its own thread: this worker's users run here now (given back even if one throws).
+  struct Restore {
+    Rng* before;
+    ~Restore() { set_thread_rng(before); }
+  } restore{set_thread_rng(&rng_)};
+  return io_.poll();
 }
 
 void Worker::add_users(std::size_t n, int pinned) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 #include "shared/shared_remote.h"
 #include "util/duration.h"
@@ -67,7 +68,7 @@ namespace {
 thread_local Rng* t_rng = nullptr;
 }  // namespace
 
-void set_thread_rng(Rng* rng) { t_rng = rng; }
+Rng* set_thread_rng(Rng* rng) { return std::exchange(t_rng, rng); }
 
 std::size_t FeederTable::random() {
   if (t_rng) return t_rng->below(rows_.size());

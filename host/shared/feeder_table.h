@@ -44,9 +44,10 @@ void set_claim_broker(ClaimBroker* broker);
 ClaimBroker* claim_broker();
 
 // The generator random() draws from on the calling thread: a worker thread sets its own, seeded
-// from --seed, so a run's random rows replay with its tasks; a thread that set none (a run
-// hook's, the probe's) draws from one seeded by the system. `rng` outlives its use here.
-void set_thread_rng(Rng* rng);
+// from --seed, so a run's random rows replay with its tasks (run hooks run as a job on the
+// first worker: they draw from its generator); a thread that set none (the probe's) draws from
+// one seeded by the system. `rng` outlives its use here. Returns the one set before.
+Rng* set_thread_rng(Rng* rng);
 
 class FeederTable final : public nest::detail::FeederData {
  public:

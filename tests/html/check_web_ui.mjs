@@ -139,6 +139,10 @@ async function personRun() {
   const held = await xScale();
   check(`the zoom holds over updates: x ${held.min}..${held.max}, was ${zoomed.min}..${zoomed.max}, data to ${held.last}`,
         held.min === zoomed.min && held.max === zoomed.max && held.last > zoomed.last);
+  // ...and each update is drawn in it: uPlot (pinned 1.6.32) drops a series' paths when given
+  // data and builds them again only when it draws.
+  check("a zoomed chart draws each update", await page.evaluate(() =>
+    window.nestCharts.find((c) => c.id === "chart-rps").plot.series.slice(1).every((s) => s._paths)));
   await page.mouse.dblclick(over.x + over.width / 2, over.y + over.height / 2);
   await nextUpdate();
   const whole = await xScale();

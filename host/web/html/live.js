@@ -553,7 +553,8 @@
       charts.forEach(function (c) {
         if (c.before) c.before(result);
         fitChart(c);
-        c.plot.setData(c.data(result), !c.zoomed);  // zoomed: the person's scales stay
+        c.plot.setData(c.data(result), !c.zoomed);  // zoomed: the person's scales stay...
+        if (c.zoomed) c.plot.redraw();  // ...and the new data is drawn in them (y fits it)
       });
     }
     return { update: update };
