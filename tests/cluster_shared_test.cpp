@@ -174,6 +174,9 @@ TEST(ClusterShared, AMasterThawedAnswersEveryCallThatQueuedMeanwhile) {
   std::string plugins = NEST_TEST_PLUGINS "/sharing";
   auto args = master_args(port, target.url(), dir, plugins, "1200", "6s");
   args[args.size() - 6] = "2000";  // -r: every user at once
+  // The master waits for the workers' last reports as long as their stop may take (its own
+  // --stop-timeout is not sent to them: each worker's is).
+  args.insert(args.end(), {"--stop-timeout", "20s"});
   auto master = start_nest_host(args, 90,
                                 {{2.0, SIGSTOP, "Worker 2 of 2 joined"},
                                  {3.5, SIGCONT, "Worker 2 of 2 joined"}});
