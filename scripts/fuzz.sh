@@ -54,8 +54,16 @@ for t in "${targets[@]}"; do
   if [ "$status" -ne 0 ]; then
     failed+=("$t")
     echo "fuzz_$t FOUND A PROBLEM (exit $status); log: $log"
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|ERROR: libFuzzer)' "$log" | head -5 || true
-    grep -oE 'Test unit written to .*' "$log" | sed 's/^Test unit written to /  reproducer: /' || true
+    grep -E '^(==[0-9]+== ?ERROR|SUMMARY|.*runtime error|ERROR: libFuzzer)' "$log" | head -5 || true
+    # What the target itself said before it aborted (its failed check names what broke).
+    grep -B3 -m1 -E '^==[0-9]+== ?ERROR: libFuzzer' "$log" | grep -vE '^==[0-9]+==' || true
+    unit=$(grep -oE 'Test unit written to .*' "$log" | sed 's/^Test unit written to //' | tail -1 || true)
+    if [ -n "$unit" ]; then
+      echo "  reproducer: $unit"
+      # Its bytes too: a CI machine's files are gone once it ends, its log is not.
+      echo "  its bytes (base64; decode with base64 -d >FILE):"
+      head -c 4096 "$unit" | base64 -w 100 | sed 's/^/    /'
+    fi
     echo "  run it again: ./build-fuzz/bin/fuzz_$t REPRODUCER"
   fi
 done

@@ -69,6 +69,16 @@ TEST(Url, RedirectLocationsResolveAsRfc3986Says) {
   EXPECT_EQ(to("https://s/t#f"), "https://s/t");
   EXPECT_EQ(to("ftp://s/t"), "(none)");
   EXPECT_EQ(to("a b"), "(none)");
+  // RFC 3986 5.4.2's abnormal examples: ".." above the root goes no further (Boost 1.81 kept
+  // it: "/../g").
+  EXPECT_EQ(to("../../../g"), "http://h:8080/g");
+  EXPECT_EQ(to("../../../../g"), "http://h:8080/g");
+  EXPECT_EQ(to("../../../.."), "http://h:8080/");
+  EXPECT_EQ(to("../../.."), "http://h:8080/");
+  EXPECT_EQ(to("../../..?q"), "http://h:8080/?q");
+  EXPECT_EQ(to("../../../../"), "http://h:8080/");
+  EXPECT_EQ(to("/./../g"), "http://h:8080/g");
+  EXPECT_EQ(to("/../..//g?y"), "http://h:8080//g?y") << "an empty segment stays: not a host";
 }
 
 // Found by tests/fuzz/fuzz_url: both made a Url the fast transport could not send as it was.
@@ -77,6 +87,8 @@ TEST(Url, RefusesWhatBoostAcceptsButNoRequestCanCarry) {
   EXPECT_FALSE(parse_url("http://a%0D%0AX-Injected:%201/")) << "CR LF would end the Host header";
   EXPECT_FALSE(parse_url("http://127.0.0.1%00.evil/")) << "the resolver would stop at the NUL";
   EXPECT_FALSE(parse_url("http://a%2Fb/")) << "written out, another URL";
+  EXPECT_FALSE(parse_url("http://%3127.0.0.1rt//x")) << "Boost 1.81 reads 127.0.0.1rt back as an "
+                                                       "address and a path";
   auto base = *parse_url("http://h/a");
   EXPECT_FALSE(host::resolve_url(base, "http://%0D%0Aevil/")) << "nor from a redirect";
   auto decoded = parse_url("http://www%2droot.example.com/");

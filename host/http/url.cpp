@@ -36,6 +36,19 @@ std::optional<Url> from_view(urls::url_view u) {
       })) {
     return std::nullopt;
   }
+  // A name given percent-encoded must read back as itself once written out plainly (in the
+  // Host header, in a redirect's base): Boost 1.81 reads "127.0.0.1rt" (from "%3127.0.0.1rt")
+  // as the address 127.0.0.1 followed by a path. (A name written plainly was read so already.)
+  urls::pct_string_view encoded = u.encoded_host();
+  if (u.host_type() == urls::host_type::name &&
+      std::string_view(encoded.data(), encoded.size()) != url.origin.host) {
+    std::string plain = "http://" + url.origin.host + "/";
+    auto again = urls::parse_uri(plain);  // a view of `plain`
+    if (!again || again->host_type() != urls::host_type::name ||
+        again->host_address() != url.origin.host) {
+      return std::nullopt;
+    }
+  }
   if (u.has_port() && !u.port().empty()) {
     std::string_view port = u.port();
     unsigned value = 0;
@@ -77,7 +90,21 @@ std::optional<Url> resolve_url(const Url& base, std::string_view reference) {
   if (!base_view) return std::nullopt;
   urls::url resolved;
   if (!urls::resolve(*base_view, *ref, resolved)) return std::nullopt;
-  return from_view(resolved);
+  // Boost 1.81 keeps the ".." segments that climb above the root ("../../../g" against
+  // "/b/c/d;p" gives "/../g"); RFC 3986 (5.2.4, 5.4.2) drops them: "/g". (boostorg/url#808,
+  // fixed in Boost 1.85.) They are left only at the start, so the start is all there is to mend.
+  // (In the target, not by Boost's set_encoded_path, which writes "/" as "/./".)
+  auto url = from_view(resolved);
+  if (!url) return url;
+  std::string& target = url->target;
+  std::size_t cut = 0;
+  while (target.compare(cut, 4, "/../") == 0) cut += 3;
+  if (target.compare(cut, 3, "/..") == 0 && (target.size() == cut + 3 || target[cut + 3] == '?')) {
+    target = "/" + target.substr(cut + 3);  // "/.." and "/..?q": the root, "/" and "/?q"
+  } else {
+    target.erase(0, cut);
+  }
+  return url;
 }
 
 void append_escaped(std::string& out, std::string_view text) {

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/url/parse.hpp>
+
 #include "http/session_core.h"
 #include "http/url.h"
 
@@ -102,7 +104,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // A redirect's Location.
   std::string_view location = lines.size() > 1 ? lines[1] : lines[0];
-  if (auto resolved = resolve_url(base, location)) check(*resolved, location);
+  if (auto resolved = resolve_url(base, location)) {
+    check(*resolved, location);
+    // A reference with a path is merged and its dot segments removed (RFC 3986 5.2.2, 5.2.4):
+    // no "." or ".." segment is left, not even above the root.
+    auto ref = boost::urls::parse_uri_reference(location);
+    if (ref && !ref->encoded_path().empty()) {
+      std::string_view path = std::string_view(resolved->target).substr(0, resolved->target.find('?'));
+      for (std::size_t at = 0; at != std::string_view::npos;) {
+        std::size_t end = path.find('/', at + 1);
+        std::string_view segment = path.substr(at + 1, end == std::string_view::npos ? end : end - at - 1);
+        if (segment == "." || segment == "..") fail("a dot segment left by resolve_url", location);
+        at = end;
+      }
+    }
+  }
 
   // Paths joined to the base's path, and every line as a query parameter.
   std::string_view base_path = std::string_view(base.target).substr(0, base.target.find('?'));
