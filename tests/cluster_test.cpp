@@ -115,6 +115,42 @@ TEST(Cluster, AWorkerWithOtherTasksetsIsRefusedAndTheMasterSaysWhoNeverCame) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/run.json")) << "nothing measured, nothing written";
 }
 
+// The master's --tags and --exclude-tags rule on every worker (its plan carries them, as its
+// weights); a worker given them, or a --stop-timeout, is told they are the master's.
+TEST(Cluster, TheMastersTagsRuleOnEveryWorker) {
+  DemoTarget target;
+  std::string dir = temp_dir();
+  int port = closed_port();
+  std::string plugins = NEST_TEST_PLUGINS "/tagged";
+  auto master = start({"--yes", "--master", "--bind", "tcp://127.0.0.1:" + std::to_string(port),
+                       "--expect-workers", "2", "-H", target.url(), "--taskset-dir", plugins,
+                       "-u", "4", "-r", "40", "-t", "2s", "--only-summary", "--tags",
+                       "buy,browse", "--exclude-tags", "slow", "--json", dir + "/run.json"});
+  auto workers = start_workers(2, port, plugins);
+  ProcessResult m = master.get();
+  for (auto& w : workers) EXPECT_EQ(w.get().exit_code, 0);
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  EXPECT_GT(target.count("GET /items"), 0u) << "browse is tagged browse";
+  EXPECT_EQ(target.count("GET /items/"), 0u) << "buy is also slow: excluded";
+  EXPECT_EQ(target.count("GET /status/"), 0u) << "OnlySlow is left out";
+  EXPECT_EQ(target.counts().count("GET /"), 0u) << "untagged tasks do not run under --tags";
+  EXPECT_EQ(requests_in(dir + "/run.json"), target.count(""));
+
+  for (std::vector<std::string> flag : {std::vector<std::string>{"--tags", "buy"},
+                                        {"--exclude-tags", "slow"},
+                                        {"--stop-timeout", "5s"},
+                                        {"--drain-timeout", "1s"}}) {
+    std::vector<std::string> args = {"--worker", "--master-port", "1", "--taskset-dir", plugins};
+    args.insert(args.end(), flag.begin(), flag.end());
+    ProcessResult w = start(args).get();
+    EXPECT_EQ(w.exit_code, 2) << flag[0];
+    EXPECT_NE(w.err.find(flag[0] + " is the master's (its plan gives it to every worker): give "
+                                   "it to the master, not to --worker"),
+              std::string::npos)
+        << w.err;
+  }
+}
+
 TEST(Cluster, CtrlCOnTheMasterStopsEveryWorkerAndKeepsEveryResult) {
   DemoTarget target;
   std::string dir = temp_dir();

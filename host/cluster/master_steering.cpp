@@ -172,6 +172,10 @@ void Master::Loop::give_plan(Peer& peer, const LoadTarget& share, double run_tim
   plan.start_in_s = start_in_s;
   plan.seed = run.seed + 7919 * (peer.index + 1);
   for (const auto& t : m_.tasksets_) plan.weights.emplace_back(t.name, t.weight);
+  plan.stop_timeout_ms = static_cast<std::uint64_t>(run.stop_timeout.count());
+  plan.drain_timeout_ms = static_cast<std::uint64_t>(run.drain_timeout.count());
+  plan.tags = run.tags;
+  plan.exclude_tags = run.exclude_tags;
   send(peer.identity, encode(plan));
   peer.planned = true;
   peer.share = share;

@@ -304,6 +304,12 @@ std::string encode(const PlanMessage& m) {
     w.s(name);
     w.u(static_cast<std::uint64_t>(weight));
   }
+  w.u(m.stop_timeout_ms);
+  w.u(m.drain_timeout_ms);
+  for (const auto* list : {&m.tags, &m.exclude_tags}) {
+    w.u(list->size());
+    for (const auto& tag : *list) w.s(tag);
+  }
   return w.take();
 }
 
@@ -325,6 +331,12 @@ PlanMessage decode_plan(std::string_view frame) {
   for (auto& [name, weight] : m.weights) {
     name = r.s();
     weight = static_cast<int>(r.u() & 0x7fffffff);
+  }
+  m.stop_timeout_ms = r.u();
+  m.drain_timeout_ms = r.u();
+  for (auto* list : {&m.tags, &m.exclude_tags}) {
+    list->resize(r.count(1));
+    for (auto& tag : *list) tag = r.s();
   }
   r.end();
   return m;

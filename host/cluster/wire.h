@@ -65,6 +65,12 @@ struct PlanMessage {
   double start_in_s = 0;        // from receiving the plan
   std::uint64_t seed = 0;       // this worker's
   std::vector<std::pair<std::string, int>> weights;  // the master's, by taskset name
+  // How the run ends and which tasks run are the master's too (as Locust's master sends its
+  // stop_timeout): it waits for the workers' last reports as long as their stop may take.
+  std::uint64_t stop_timeout_ms = 0;   // --stop-timeout
+  std::uint64_t drain_timeout_ms = 0;  // --drain-timeout
+  std::vector<std::string> tags;          // --tags
+  std::vector<std::string> exclude_tags;  // --exclude-tags
 };
 
 // A worker's state: its whole run so far (`cumulative`, which alone decides totals, so a lost

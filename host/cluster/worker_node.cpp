@@ -224,6 +224,12 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
     run.arrival_rate = std::get<ArrivalTarget>(plan.target).rate;
   }
   run.seed = plan.seed;
+  // The master waits for this worker's last report as long as these let its users take.
+  constexpr std::uint64_t kLongest = 366ull * 24 * 3600 * 1000;  // a year: a sane bound, no overflow
+  run.stop_timeout = std::chrono::milliseconds(std::min(plan.stop_timeout_ms, kLongest));
+  run.drain_timeout = std::chrono::milliseconds(std::min(plan.drain_timeout_ms, kLongest));
+  run.tags = plan.tags;
+  run.exclude_tags = plan.exclude_tags;
   run.run_time.reset();
   if (plan.run_time_s > 0) {
     run.run_time = std::chrono::milliseconds(static_cast<long long>(plan.run_time_s * 1000));

@@ -27,15 +27,12 @@ std::vector<std::string> worker_args(const Options& o, const std::string& master
       "--config", empty_config,  // the master's file is the master's ([dependencies] too)
       "--threads", std::to_string(threads),
       "--transport", o.run.transport.kind == TransportSettings::Kind::kFast ? "fast" : "curl",
-      "--stop-timeout", ms(o.run.stop_timeout), "--drain-timeout", ms(o.run.drain_timeout),
       "--request-timeout", ms(o.run.transport.request_timeout),
       "--max-redirects", std::to_string(o.run.transport.max_redirects),
       "--max-body", o.run.transport.max_body == std::numeric_limits<std::uint64_t>::max()
                         ? std::string("none")
                         : std::to_string(o.run.transport.max_body)};
   if (o.run.transport.insecure) args.push_back("--insecure");
-  for (const auto& t : o.run.tags) args.insert(args.end(), {"--tags", t});
-  for (const auto& t : o.run.exclude_tags) args.insert(args.end(), {"--exclude-tags", t});
   return args;
 }
 

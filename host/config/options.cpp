@@ -350,6 +350,14 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
       throw UsageError("--master-port must be from 1 to 65535");
     }
     if (o.web.enabled) throw UsageError("--worker and --web: the master's UI is the run's");
+    // The plan carries these: a worker's own would be silently overruled.
+    for (const char* flag : {"stop-timeout", "drain-timeout", "tags", "exclude-tags"}) {
+      if (vm.count(flag) && !vm[flag].defaulted()) {
+        throw UsageError(std::string("--") + flag +
+                         " is the master's (its plan gives it to every worker): give it to the "
+                         "master, not to --worker");
+      }
+    }
     o.yes = true;  // nobody confirms a worker: the master's plan is the run
   }
 }

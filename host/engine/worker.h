@@ -19,11 +19,11 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "util/rng.h"
 #include "engine/run_plan.h"
 #include "engine/user.h"
 #include "engine/weighted_picker.h"
 #include "stats/recorder.h"
+#include "util/rng.h"
 
 namespace nest::host {
 
