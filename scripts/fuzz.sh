@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
       echo "  reproducer: $unit"
       # Its bytes too: a CI machine's files are gone once it ends, its log is not.
       echo "  its bytes (base64; decode with base64 -d >FILE):"
-      head -c 4096 "$unit" | base64 -w 100 | sed 's/^/    /'
+      head -c 4096 "$unit" | base64 -w 100 | sed 's/^/    /' || true
     fi
     echo "  run it again: ./build-fuzz/bin/fuzz_$t REPRODUCER"
   fi

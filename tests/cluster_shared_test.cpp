@@ -177,7 +177,8 @@ TEST(ClusterShared, AMasterThawedAnswersEveryCallThatQueuedMeanwhile) {
   auto master = start_nest_host(args, 90,
                                 {{2.0, SIGSTOP, "Worker 2 of 2 joined"},
                                  {3.5, SIGCONT, "Worker 2 of 2 joined"}});
-  auto workers = start_workers(2, port, plugins);
+  std::vector<std::future<ProcessResult>> workers;
+  for (int i = 0; i < 2; ++i) workers.push_back(start_nest_host(worker_args(port, plugins), 90));
   ProcessResult m = master.get();
   for (auto& w : workers) EXPECT_EQ(w.get().exit_code, 0);
   ASSERT_EQ(m.exit_code, 0) << m.out << m.err;

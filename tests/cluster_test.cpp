@@ -116,7 +116,8 @@ TEST(Cluster, AWorkerWithOtherTasksetsIsRefusedAndTheMasterSaysWhoNeverCame) {
 }
 
 // The master's --tags and --exclude-tags rule on every worker (its plan carries them, as its
-// weights); a worker given them, or a --stop-timeout, is told they are the master's.
+// weights); a worker given them, a --stop-timeout or a number of users is told they are the
+// master's.
 TEST(Cluster, TheMastersTagsRuleOnEveryWorker) {
   DemoTarget target;
   std::string dir = temp_dir();
@@ -139,7 +140,8 @@ TEST(Cluster, TheMastersTagsRuleOnEveryWorker) {
   for (std::vector<std::string> flag : {std::vector<std::string>{"--tags", "buy"},
                                         {"--exclude-tags", "slow"},
                                         {"--stop-timeout", "5s"},
-                                        {"--drain-timeout", "1s"}}) {
+                                        {"--drain-timeout", "1s"},
+                                        {"-u", "5"}}) {
     std::vector<std::string> args = {"--worker", "--master-port", "1", "--taskset-dir", plugins};
     args.insert(args.end(), flag.begin(), flag.end());
     ProcessResult w = start(args).get();

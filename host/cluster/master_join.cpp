@@ -13,8 +13,8 @@ namespace {
 
 // What is wrong with a worker's join, or empty.
 std::string join_problem(const JoinMessage& join, const std::vector<TasksetType>& tasksets) {
-  if (join.version != NEST_VERSION) {
-    return "it runs nest-host " + join.version + ", the master " NEST_VERSION;
+  if (join.version != protocol_version()) {
+    return "it runs nest-host " + join.version + ", the master " + protocol_version();
   }
   if (join.abi != nest::kAbiVersion) {
     return "its plugins are for SDK ABI " + std::to_string(join.abi) + ", the master's " +

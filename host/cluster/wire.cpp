@@ -245,6 +245,10 @@ MessageType message_type(std::string_view frame) {
   return static_cast<MessageType>(type);
 }
 
+std::string protocol_version() {
+  return std::string(NEST_VERSION) + " (messages " + std::to_string(kMessagesLayout) + ")";
+}
+
 std::string encode(const JoinMessage& m) {
   Writer w(MessageType::kJoin);
   w.s(m.version);

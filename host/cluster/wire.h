@@ -41,8 +41,14 @@ struct TasksetDigest {
   auto operator<=>(const TasksetDigest&) const = default;
 };
 
+// What a join says a worker speaks: nest-host's version and the layout of these messages
+// (kMessagesLayout, raised at every change of a message's fields), e.g. "0.9.0 (messages 2)".
+// A master refuses any other by name, so a worker of another build is told, never misread.
+inline constexpr int kMessagesLayout = 2;  // 2: a plan carries the stop timeouts and tags
+std::string protocol_version();
+
 struct JoinMessage {
-  std::string version;  // NEST_VERSION
+  std::string version;  // protocol_version()
   std::uint32_t abi = 0;
   std::string worker;  // "host:pid", for messages
   std::vector<TasksetDigest> tasksets;

@@ -136,7 +136,7 @@ int run_worker_node(const WorkerNodeSettings& settings, std::vector<TasksetType>
   monitor.connect(monitor_address);
   socket.connect(settings.master);
   JoinMessage join;
-  join.version = NEST_VERSION;
+  join.version = protocol_version();
   join.abi = nest::kAbiVersion;
   join.worker = worker_name();
   for (const auto& t : tasksets) join.tasksets.push_back({t.name, t.weight});

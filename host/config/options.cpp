@@ -5,10 +5,12 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include <unistd.h>
 
@@ -306,7 +308,8 @@ void read_web_options(const po::variables_map& vm, long long port, bool headless
 
 // --master, --worker and theirs: what a distributed run can do so far (docs/distributed.md).
 void read_cluster_options(const po::variables_map& vm, long long expect_workers,
-                          const std::string& expect_wait, Options& o) {
+                          const std::string& expect_wait, const std::string& plan_flag_given,
+                          Options& o) {
   ClusterOptions& c = o.cluster;
   if (c.master && c.worker) throw UsageError("--master and --worker: choose one");
   for (const char* flag : {"bind", "expect-workers", "expect-workers-max-wait", "no-rebalance"}) {
@@ -350,13 +353,12 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
       throw UsageError("--master-port must be from 1 to 65535");
     }
     if (o.web.enabled) throw UsageError("--worker and --web: the master's UI is the run's");
-    // The plan carries these: a worker's own would be silently overruled.
-    for (const char* flag : {"stop-timeout", "drain-timeout", "tags", "exclude-tags"}) {
-      if (vm.count(flag) && !vm[flag].defaulted()) {
-        throw UsageError(std::string("--") + flag +
-                         " is the master's (its plan gives it to every worker): give it to the "
-                         "master, not to --worker");
-      }
+    // The plan carries these: a worker's own would be silently overruled. (Its nest.ini's
+    // [nest] values for them are overruled without a word: the file may be the master's.)
+    if (!plan_flag_given.empty()) {
+      throw UsageError(plan_flag_given +
+                       " is the master's (its plan gives it to every worker): give it to the "
+                       "master, not to --worker");
     }
     o.yes = true;  // nobody confirms a worker: the master's plan is the run
   }
@@ -426,7 +428,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     ("cluster-key", po::value(&o.cluster.cluster_key), "with --master or --worker: FILE holding the key master and workers share (CURVE: every message encrypted, only workers holding it join); required for a --bind beyond loopback")
     ("make-cluster-key", po::value(&o.make_cluster_key), "write a new cluster key to FILE (mode 600; never replaces a file) and exit")
     ("no-rebalance", po::bool_switch(&no_rebalance), "with --master: a missing worker's share is not moved to the others, and no worker joins during the run (default: moved, and back when it returns)")
-    ("worker", po::bool_switch(&o.cluster.worker), "run as a worker: join the master at --master-host:--master-port and run the share of its plan it gives (its -H, users, weights)")
+    ("worker", po::bool_switch(&o.cluster.worker), "run as a worker: join the master at --master-host:--master-port and run the share of its plan it gives (its -H, load, run time, weights, tags, stop and drain timeouts, seed: none of these on a worker's command line)")
     ("master-host", po::value(&o.cluster.master_host), "with --worker: the master's address (default 127.0.0.1)")
     ("master-port", po::value(&o.cluster.master_port), "with --worker: the master's port (default 5557)")
     ("master-url", po::value(&o.cluster.master_url), "with --worker: the master's ZeroMQ address instead (tcp://H:P, ipc://PATH), as --processes gives it")
@@ -466,6 +468,18 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
         "nest-host capacity sets the load itself, plateau by plateau, and judges it "
         "by --slo: drop " +
         plan + " (--steps users --start N steps users; --ceiling caps the levels)");
+  }
+  // What a worker takes from the master's plan, if the command line gives it (a worker's
+  // nest.ini may give it too: that file may be the master's, and is not refused for it).
+  std::string plan_flag_given;
+  for (const auto& [name, flag] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"host", "-H"}, {"users", "-u"}, {"spawn-rate", "-r"}, {"run-time", "-t"},
+           {"stages", "--stages"}, {"shape", "--shape"}, {"arrival-rate", "--arrival-rate"},
+           {"rate-stages", "--rate-stages"}, {"arrivals", "--arrivals"},
+           {"max-users", "--max-users"}, {"seed", "--seed"}, {"stop-timeout", "--stop-timeout"},
+           {"drain-timeout", "--drain-timeout"}, {"tags", "--tags"},
+           {"exclude-tags", "--exclude-tags"}}) {
+    if (plan_flag_given.empty() && vm.count(name) && !vm[name].defaulted()) plan_flag_given = flag;
   }
   o.config = read_config(vm);
   if (o.config) store_ini_options(*o.config, desc, vm);
@@ -592,7 +606,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     o.cluster.bind = "ipc:///tmp/nest-host-" + std::to_string(getpid()) + ".ipc";
   }
   o.cluster.rebalance = !no_rebalance;
-  read_cluster_options(vm, expect_workers, expect_wait, o);
+  read_cluster_options(vm, expect_workers, expect_wait, plan_flag_given, o);
   if (host.empty() && !o.list && !o.configure && !o.cluster.worker) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");
   }

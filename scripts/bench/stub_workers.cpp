@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     stub.socket.set(zmq::sockopt::linger, 5000);
     stub.socket.connect(url);
     JoinMessage join;
-    join.version = NEST_VERSION;
+    join.version = protocol_version();
     join.abi = nest::kAbiVersion;
     join.worker = "stub:" + std::to_string(i);
     join.tasksets.push_back({"Idle", 1});
