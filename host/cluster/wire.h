@@ -42,7 +42,7 @@ struct TasksetDigest {
 };
 
 // What a join says a worker speaks: nest-host's version and the layout of these messages
-// (kMessagesLayout, raised at every change of a message's fields), e.g. "0.9.0 (messages 2)".
+// (kMessagesLayout, raised at every change of a message's fields), e.g. "0.1.0 (messages 2)".
 // A master refuses any other by name, so a worker of another build is told, never misread.
 inline constexpr int kMessagesLayout = 2;  // 2: a plan carries the stop timeouts and tags
 std::string protocol_version();
