@@ -5,7 +5,9 @@
 # skips these three (for a quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh chromium clang libclang-rt-14-dev  # the HTML report tests; fuzzing
+# The HTML report tests (chromium); fuzzing (clang); a test's process that hangs shows its
+# threads' stacks (gdb).
+./scripts/install-deps.sh chromium clang libclang-rt-14-dev gdb
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths relative to the checkout, so a fresh clone elsewhere still hits the cache.

@@ -117,23 +117,25 @@ INSTANTIATE_TEST_SUITE_P(Settings, CapacityOfSlots, ::testing::Values(Slots{1, 1
 
 TEST(CapacityCli, UsersStepsFindTheUsersTheServiceLevelAllows) {
   // 2 slots of 10 ms, users that never wait: with N users each request waits for the N ahead
-  // of it, N / throughput in all (5 N ms at the nominal 200/s). p99 < 100 ms holds up to
+  // of it, N / throughput in all (5 N ms at the nominal 200/s). p50 < 100 ms holds up to
   // about 0.1 s × throughput users: 19 at 200/s (fewer where the target runs slower, as under
-  // ASan).
+  // ASan). The median, not the p99: on a shared 2-core machine one stall of the target or of
+  // nest-host moves a 2 s plateau's p99 (4 requests of 340: 114 ms at 10 users, seen under
+  // ASan), never its median.
   DemoTarget target(false, {"--slots", "2", "--service-ms", "10"});
   std::string dir = temp_dir();
   auto run = capacity({"-H", target.url(), "--taskset-dir", NEST_TEST_PLUGINS "/counting", "--json",
                        dir + "/cap.json"},
-                      "--steps users --start 5 --ceiling 40 --slo p99<100ms");
+                      "--steps users --start 5 --ceiling 40 --slo p50<100ms");
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   CapacityResult r = host::read_capacity_file(dir + "/cap.json");
   EXPECT_EQ(r.info.model, "closed");
   ASSERT_TRUE(r.capacity) << r.message;
-  // The mean wait is N / throughput, and a p99 is never below the mean: the capacity is at
-  // most 0.1 s × throughput users (one more for rounding), and the jitter of the slowest
-  // requests takes a little off it (under ASan most).
+  // Every request waits about N / throughput, so the median is near the mean: the capacity is
+  // about 0.1 s × throughput users (a slow tail puts the median a little under the mean: up
+  // to 10 % more, and one for rounding), and jitter takes a little off it (under ASan most).
   double known = 0.1 * r.capacity->rps;
-  EXPECT_LE(r.capacity->level, known + 1) << run.out;
+  EXPECT_LE(r.capacity->level, 1.1 * known + 1) << run.out;
   EXPECT_GE(r.capacity->level, 0.8 * known) << run.out;
   EXPECT_GE(r.capacity->rps, 0.75 * 200) << "the slots serve near their nominal rate";
   EXPECT_NE(run.out.find("users"), std::string::npos);

@@ -36,8 +36,13 @@ TEST(Cluster, AMasterAndThreeWorkersCountWhatTheServerAnsweredWithTheMastersWeig
   auto joined = start_workers(3, port, NEST_TEST_PLUGINS "/weighted", dir);
   ProcessResult m = master.get();
   std::vector<ProcessResult> w;
-  for (auto& f : joined) w.push_back(f.get());
-  ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+  std::string workers_said;
+  for (auto& f : joined) {
+    w.push_back(f.get());
+    workers_said += "\n[worker, exit " + std::to_string(w.back().exit_code) + "]\n" +
+                    w.back().out + w.back().err;
+  }
+  ASSERT_EQ(m.exit_code, 0) << m.out << m.err << workers_said;
   // 10 users over 3 workers: 4, 3 and 3, in join order.
   std::multiset<std::string> shares;
   for (const auto& r : w) {
