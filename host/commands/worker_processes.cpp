@@ -50,7 +50,18 @@ WorkerProcesses::WorkerProcesses(const Options& options, const std::string& mast
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Each worker's environment is this one's and its NEST_WORKER_INDEX, made before fork: the
+  // child of a threaded process may not allocate before exec (setenv does; under ASan, whose
+  // allocator lock another thread may hold at the fork, that can hang).
+  std::vector<char*> inherited;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "NEST_WORKER_INDEX=", 18) != 0) inherited.push_back(*e);
+  }
   for (unsigned i = 0; i < n; ++i) {
+    std::string index = "NEST_WORKER_INDEX=" + std::to_string(i);
+    std::vector<char*> envp = inherited;
+    envp.push_back(index.data());
+    envp.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) {
       int error = errno;
@@ -63,8 +74,7 @@ WorkerProcesses::WorkerProcesses(const Options& options, const std::string& mast
       int null = open("/dev/null", O_RDWR);
       dup2(null, 0);
       dup2(null, 1);
-      setenv("NEST_WORKER_INDEX", std::to_string(i).c_str(), 1);
-      execv("/proc/self/exe", argv.data());
+      execve("/proc/self/exe", argv.data(), envp.data());
       _exit(127);
     }
     pids_.push_back(pid);
