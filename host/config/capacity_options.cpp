@@ -146,18 +146,25 @@ void add_capacity_options(po::options_description& desc) {
   desc.add(cap);
 }
 
-std::string plan_flags_given(const po::variables_map& vm) {
+std::string flags_given(const po::variables_map& vm, std::initializer_list<const char*> names) {
   std::string out;
-  for (const char* name : {"users", "run-time", "stages", "rate-stages", "arrival-rate", "shape",
-                           "threshold", "abort-on-fail"}) {
+  for (const char* name : names) {
     if (!vm.count(name) || vm[name].defaulted()) continue;
-    if (std::string(name) == "abort-on-fail" && !vm[name].as<bool>()) continue;
-    std::string flag = std::string(name) == "users"      ? "-u"
-                       : std::string(name) == "run-time" ? "-t"
-                                                         : "--" + std::string(name);
+    if (const bool* on = boost::any_cast<bool>(&vm[name].value()); on && !*on) continue;
+    std::string_view n = name;
+    std::string flag = n == "host"         ? "-H"
+                       : n == "users"      ? "-u"
+                       : n == "spawn-rate" ? "-r"
+                       : n == "run-time"   ? "-t"
+                                           : "--" + std::string(n);
     out += (out.empty() ? "" : ", ") + flag;
   }
   return out;
+}
+
+std::string plan_flags_given(const po::variables_map& vm) {
+  return flags_given(vm, {"users", "run-time", "stages", "rate-stages", "arrival-rate", "shape",
+                          "threshold", "abort-on-fail"});
 }
 
 CapacityPlan read_capacity_options(const po::variables_map& vm, const std::optional<IniFile>& ini,

@@ -5,7 +5,9 @@
 
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/variables_map.hpp>
+#include <initializer_list>
 #include <optional>
+#include <string>
 
 #include "capacity/capacity_plan.h"
 #include "config/ini_file.h"
@@ -14,6 +16,11 @@ namespace nest::host {
 
 // Adds the capacity flags to `desc`.
 void add_capacity_options(boost::program_options::options_description& desc);
+
+// Which of the options `names` (long names: "users", "tags") the command line gives, as written
+// there ("-u, --tags"; a switch given as off is not given); empty when none.
+std::string flags_given(const boost::program_options::variables_map& command_line,
+                        std::initializer_list<const char*> names);
 
 // The load plan's flags a capacity search sets itself, as given on the command line
 // ("-u, --arrival-rate"); empty when none.

@@ -5,12 +5,10 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <initializer_list>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <thread>
-#include <utility>
 
 #include <unistd.h>
 
@@ -308,7 +306,7 @@ void read_web_options(const po::variables_map& vm, long long port, bool headless
 
 // --master, --worker and theirs: what a distributed run can do so far (docs/distributed.md).
 void read_cluster_options(const po::variables_map& vm, long long expect_workers,
-                          const std::string& expect_wait, const std::string& plan_flag_given,
+                          const std::string& expect_wait, const std::string& plan_flags,
                           Options& o) {
   ClusterOptions& c = o.cluster;
   if (c.master && c.worker) throw UsageError("--master and --worker: choose one");
@@ -355,10 +353,11 @@ void read_cluster_options(const po::variables_map& vm, long long expect_workers,
     if (o.web.enabled) throw UsageError("--worker and --web: the master's UI is the run's");
     // The plan carries these: a worker's own would be silently overruled. (Its nest.ini's
     // [nest] values for them are overruled without a word: the file may be the master's.)
-    if (!plan_flag_given.empty()) {
-      throw UsageError(plan_flag_given +
-                       " is the master's (its plan gives it to every worker): give it to the "
-                       "master, not to --worker");
+    if (!plan_flags.empty()) {
+      bool one = plan_flags.find(',') == std::string::npos;
+      throw UsageError(plan_flags + (one ? " is" : " are") +
+                       " the master's (its plan gives it to every worker): give " +
+                       (one ? "it" : "them") + " to the master, not to --worker");
     }
     o.yes = true;  // nobody confirms a worker: the master's plan is the run
   }
@@ -471,16 +470,10 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
   }
   // What a worker takes from the master's plan, if the command line gives it (a worker's
   // nest.ini may give it too: that file may be the master's, and is not refused for it).
-  std::string plan_flag_given;
-  for (const auto& [name, flag] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"host", "-H"}, {"users", "-u"}, {"spawn-rate", "-r"}, {"run-time", "-t"},
-           {"stages", "--stages"}, {"shape", "--shape"}, {"arrival-rate", "--arrival-rate"},
-           {"rate-stages", "--rate-stages"}, {"arrivals", "--arrivals"},
-           {"max-users", "--max-users"}, {"seed", "--seed"}, {"stop-timeout", "--stop-timeout"},
-           {"drain-timeout", "--drain-timeout"}, {"tags", "--tags"},
-           {"exclude-tags", "--exclude-tags"}}) {
-    if (plan_flag_given.empty() && vm.count(name) && !vm[name].defaulted()) plan_flag_given = flag;
-  }
+  std::string plan_flags = flags_given(
+      vm, {"host", "users", "spawn-rate", "run-time", "stages", "shape", "arrival-rate",
+           "rate-stages", "arrivals", "max-users", "seed", "stop-timeout", "drain-timeout", "tags",
+           "exclude-tags"});
   o.config = read_config(vm);
   if (o.config) store_ini_options(*o.config, desc, vm);
   try {
@@ -606,7 +599,7 @@ Options parse_options(int argc, const char* const* argv, bool capacity) {
     o.cluster.bind = "ipc:///tmp/nest-host-" + std::to_string(getpid()) + ".ipc";
   }
   o.cluster.rebalance = !no_rebalance;
-  read_cluster_options(vm, expect_workers, expect_wait, plan_flag_given, o);
+  read_cluster_options(vm, expect_workers, expect_wait, plan_flags, o);
   if (host.empty() && !o.list && !o.configure && !o.cluster.worker) {
     throw UsageError("--host is required, e.g. --host=http://127.0.0.1:8080");
   }
